@@ -1,0 +1,100 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Stoa.Foundation.Errors;
+
+/// <summary>
+/// The one place where exceptions become responses: <see cref="ApiException"/> keeps its status and code, framework
+/// request errors (bad JSON, wrong content type, body too large) get their own codes, and anything else is a 500
+/// with no internal text in the body and the full exception in the log, tied together by the traceId.
+/// </summary>
+internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+            LogAborted(logger, context.Request.Path);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            await HandleAsync(context, ex);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context, Exception ex)
+    {
+        context.Response.Clear();
+        switch (ex)
+        {
+            case ApiException api:
+                if (api.Status >= 500)
+                {
+                    LogServerProblem(logger, api.Code, api.Message);
+                }
+
+                await ProblemResponses.WriteAsync(context, api.Status, api.Code, api.Message, api.Errors, api.RetryAfterSeconds);
+                break;
+            case BadHttpRequestException bad:
+                var (code, detail) = Describe(bad);
+                await ProblemResponses.WriteAsync(context, bad.StatusCode, code, detail);
+                break;
+            default:
+                LogUnhandled(logger, ex, context.Request.Method, context.Request.Path);
+                await ProblemResponses.WriteAsync(context, 500, FoundationErrors.InternalError,
+                    "An unexpected error occurred. Quote the traceId when reporting it.");
+                break;
+        }
+    }
+
+    private static (string Code, string Detail) Describe(BadHttpRequestException bad)
+    {
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (FoundationErrors.PayloadTooLarge, "The request body is larger than this endpoint accepts.");
+        }
+
+        if (bad.StatusCode == StatusCodes.Status415UnsupportedMediaType)
+        {
+            return (FoundationErrors.UnsupportedMediaType, "Send the body as application/json.");
+        }
+
+        for (Exception? inner = bad.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is JsonException or DecoderFallbackException or InvalidOperationException)
+            {
+                return (FoundationErrors.InvalidJson, "The request body is not valid JSON for this endpoint.");
+            }
+
+            if (inner is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return (FoundationErrors.PayloadTooLarge, "The request body is larger than this endpoint accepts.");
+            }
+        }
+
+        if (bad.Message.Contains("no body was provided", StringComparison.OrdinalIgnoreCase)
+            || bad.Message.Contains("JSON", StringComparison.OrdinalIgnoreCase))
+        {
+            return (FoundationErrors.InvalidJson, "A JSON request body is required.");
+        }
+
+        // Route and query binding failures ("limit=abc"): name the parameter without echoing framework internals.
+        return (FoundationErrors.BadRequest, bad.Message.Length <= 200 ? bad.Message : "The request is malformed.");
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Method} {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception ex, string method, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Server-side problem {Code}: {Message}")]
+    private static partial void LogServerProblem(ILogger logger, string code, string message);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request aborted by the client: {Path}")]
+    private static partial void LogAborted(ILogger logger, string path);
+}

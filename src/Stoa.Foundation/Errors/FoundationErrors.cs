@@ -1,0 +1,40 @@
+namespace Stoa.Foundation.Errors;
+
+/// <summary>
+/// The error codes of the platform itself. Modules declare theirs in one file each. Codes are a public contract:
+/// clients switch on them, so an existing code never changes meaning.
+/// </summary>
+public static class FoundationErrors
+{
+    public const string NotFound = "not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string InvalidJson = "invalid_json";
+    public const string BadRequest = "bad_request";
+    public const string ValidationFailed = "validation_failed";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string Conflict = "conflict";
+    public const string RateLimited = "rate_limited";
+    public const string ShuttingDown = "shutting_down";
+    public const string Unavailable = "service_unavailable";
+    public const string InternalError = "internal_error";
+
+    /// <summary>The code used when a response carries only a status (routing 404s, framework 405s…).</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        400 => BadRequest,
+        401 => Unauthorized,
+        403 => Forbidden,
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        409 => Conflict,
+        413 => PayloadTooLarge,
+        415 => UnsupportedMediaType,
+        429 => RateLimited,
+        503 => Unavailable,
+        >= 500 => InternalError,
+        _ => BadRequest,
+    };
+}

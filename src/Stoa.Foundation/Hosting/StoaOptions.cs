@@ -1,0 +1,44 @@
+namespace Stoa.Foundation.Hosting;
+
+/// <summary>
+/// The <c>Stoa</c> configuration section (appsettings.json, or environment variables such as <c>Stoa__Store</c>).
+/// Validated once at start-up by <see cref="StoaOptionsValidator"/>; an invalid value stops the process with a message
+/// that names the setting.
+/// </summary>
+public sealed class StoaOptions
+{
+    public const string Section = "Stoa";
+
+    /// <summary><c>sqlite:PATH</c> (embedded default) or a <c>postgres://user:pass@host:port/db</c> URL.</summary>
+    public string Store { get; set; } = "sqlite:data/stoa.db";
+
+    /// <summary>Empty for the in-process engine, or a <c>redis://</c> / <c>rediss://</c> URL to scale out.</summary>
+    public string? Redis { get; set; }
+
+    /// <summary>Comma-separated module names, or <c>all</c>.</summary>
+    public string Modules { get; set; } = "all";
+
+    /// <summary>Semicolon-separated listen URLs.</summary>
+    public string Urls { get; set; } = "http://localhost:8080";
+
+    /// <summary>Largest request body any endpoint accepts; endpoints with small fields set lower limits.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long the node keeps serving after SIGTERM with readiness already false, so that load balancers stop
+    /// sending it traffic before it stops listening.
+    /// </summary>
+    public int ShutdownDelaySeconds { get; set; }
+
+    /// <summary>How long in-flight requests get to finish once the node stops listening.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Apply pending schema migrations at start-up (otherwise run <c>stoa migrate</c>).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>Development conveniences (dev token endpoint, printed credentials). Never on in production.</summary>
+    public bool DevMode { get; set; }
+
+    public IReadOnlyList<string> UrlList =>
+        Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}

@@ -1,0 +1,79 @@
+using Stoa.Foundation.Sql;
+
+namespace Stoa.Foundation.Hosting;
+
+/// <summary>Checks every setting at start-up and reports all bad ones at once, each prefixed with its full name.</summary>
+public static class StoaOptionsValidator
+{
+    public static IReadOnlyList<string> Validate(StoaOptions options, IReadOnlyCollection<string> knownModules)
+    {
+        var errors = new List<string>();
+
+        if (!StoreSettings.TryParse(options.Store, out _, out var storeError))
+        {
+            errors.Add($"Stoa:Store: {storeError}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Redis)
+            && !(Uri.TryCreate(options.Redis, UriKind.Absolute, out var redis) && redis.Scheme is "redis" or "rediss" && redis.Host.Length > 0))
+        {
+            errors.Add("Stoa:Redis: expected empty (in-process engine) or a redis://host:port or rediss://host:port URL.");
+        }
+
+        foreach (var module in ModuleNames(options.Modules, knownModules))
+        {
+            if (!knownModules.Contains(module))
+            {
+                errors.Add($"Stoa:Modules: unknown module '{module}'; known modules are {string.Join(", ", knownModules)} (or 'all').");
+            }
+        }
+
+        if (options.UrlList.Count == 0)
+        {
+            errors.Add("Stoa:Urls: at least one listen URL is required, e.g. http://localhost:8080.");
+        }
+
+        foreach (var url in options.UrlList)
+        {
+            var normalized = url.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal);
+            if (!Uri.TryCreate(normalized, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https"))
+            {
+                errors.Add($"Stoa:Urls: '{url}' is not an http:// or https:// URL.");
+            }
+        }
+
+        if (options.MaxRequestBodyBytes is < 1024 or > 256L * 1024 * 1024)
+        {
+            errors.Add("Stoa:MaxRequestBodyBytes: must be between 1024 and 268435456.");
+        }
+
+        if (options.ShutdownDelaySeconds is < 0 or > 300)
+        {
+            errors.Add("Stoa:ShutdownDelaySeconds: must be between 0 and 300.");
+        }
+
+        if (options.ShutdownTimeoutSeconds is < 1 or > 600)
+        {
+            errors.Add("Stoa:ShutdownTimeoutSeconds: must be between 1 and 600.");
+        }
+
+        return errors;
+    }
+
+    /// <summary>The selected module names, lower-cased; <c>all</c> (or empty) selects every known module.</summary>
+    public static IReadOnlyList<string> ModuleNames(string? modules, IReadOnlyCollection<string> knownModules)
+    {
+        var names = (modules ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => n.ToLowerInvariant())
+            .Distinct()
+            .ToList();
+        return names.Count == 0 || names is ["all"] ? [.. knownModules] : names;
+    }
+}
+
+/// <summary>Thrown at start-up when a setting is invalid; its message names every bad setting.</summary>
+public sealed class InvalidConfigurationException(IReadOnlyList<string> errors)
+    : Exception("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  " + e)))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

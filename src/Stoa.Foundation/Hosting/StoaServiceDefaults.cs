@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Stoa.Foundation.Errors;
+using Stoa.Foundation.Health;
+using Stoa.Foundation.Json;
+using Stoa.Foundation.Sql;
+
+namespace Stoa.Foundation.Hosting;
+
+/// <summary>
+/// What every Stoa process gets, whatever modules it runs (eShop's AddServiceDefaults): validated settings, JSON logs
+/// with trace ids, problem+json errors, the store and its migrations, health endpoints, graceful shutdown.
+/// </summary>
+public static class StoaServiceDefaults
+{
+    /// <summary>Reads and validates the <c>Stoa</c> section; throws <see cref="InvalidConfigurationException"/> naming each bad setting.</summary>
+    public static StoaOptions ReadStoaOptions(this IConfiguration configuration, IReadOnlyCollection<string> knownModules)
+    {
+        var options = new StoaOptions();
+        try
+        {
+            configuration.GetSection(StoaOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder names the key in its message ("Failed to convert configuration value at 'Stoa:X'...").
+            throw new InvalidConfigurationException([ex.Message]);
+        }
+
+        var errors = StoaOptionsValidator.Validate(options, knownModules);
+        return errors.Count > 0 ? throw new InvalidConfigurationException(errors) : options;
+    }
+
+    public static StoaOptions AddStoaFoundation(this WebApplicationBuilder builder, IReadOnlyCollection<string> knownModules)
+    {
+        var options = builder.Configuration.ReadStoaOptions(knownModules);
+        var services = builder.Services;
+        services.Configure<StoaOptions>(builder.Configuration.GetSection(StoaOptions.Section));
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(json =>
+        {
+            json.IncludeScopes = true;
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+
+        builder.WebHost.UseUrls([.. options.UrlList]);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
+
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = ProblemResponses.Customize);
+        // Binding failures throw, so that the error middleware can tell bad JSON from a wrong content type.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.MaxDepth = 32;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, FoundationJsonContext.Default);
+        });
+        services.AddOpenApi();
+        services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            // Only loopback proxies (haproxy on the node) are trusted by default; see docs/operations.md.
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        });
+
+        services.AddStoaStore(StoreSettings.Parse(options.Store));
+        if (options.MigrateOnStart)
+        {
+            services.AddHostedService<MigrationHostedService>();
+        }
+
+        services.AddSingleton<DrainState>();
+        services.AddHostedService<ShutdownCoordinator>();
+        services.AddSingleton<IReadinessCheck, StoreReadinessCheck>();
+        return options;
+    }
+
+    /// <summary>The store, the migrator and the platform's own migrations; also used by the CLI commands.</summary>
+    public static IServiceCollection AddStoaStore(this IServiceCollection services, StoreSettings settings)
+    {
+        services.TryAddSingleton(_ => new StoaDatabase(settings));
+        services.TryAddSingleton<Migrator>();
+        return services;
+    }
+
+    /// <summary>Registers a module's migrations; they run in registration order.</summary>
+    public static IServiceCollection AddMigrations(this IServiceCollection services, MigrationSet set)
+    {
+        services.AddSingleton(set);
+        return services;
+    }
+
+    public static WebApplication UseStoaFoundation(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseHsts();
+        app.UseMiddleware<ErrorHandlingMiddleware>();
+        // Responses that carry only a status (routing 404, 405…) get the same problem+json body as every other error.
+        app.UseStatusCodePages(context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            return ProblemResponses.WriteAsync(context.HttpContext, status, FoundationErrors.ForStatus(status),
+                Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status));
+        });
+        app.UseMiddleware<DrainingMiddleware>();
+        app.MapHealthEndpoints();
+        app.MapOpenApi();
+        return app;
+    }
+}

@@ -1,0 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Stoa.Foundation.Health;
+
+namespace Stoa.Foundation.Json;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HealthStatus))]
+internal sealed partial class FoundationJsonContext : JsonSerializerContext;

@@ -1,0 +1,157 @@
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics.Metrics;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Stoa.Foundation.Sql;
+
+/// <summary>
+/// One API over the embedded SQLite file and PostgreSQL/CockroachDB. Stores choose their SQL by <see cref="Dialect"/>
+/// and run it with Dapper on the connections handed out here; writes go through <see cref="InTransactionAsync{T}"/>,
+/// which retries serialization failures (SQLSTATE 40001, CockroachDB's restart errors) and SQLite busy errors.
+/// </summary>
+public sealed class StoaDatabase : IAsyncDisposable
+{
+    private static readonly Meter s_meter = new("Stoa.Store");
+    private static readonly Counter<long> s_retries = s_meter.CreateCounter<long>("stoa.store.transaction.retries",
+        description: "Transactions retried after a serialization failure or a busy database.");
+
+    private readonly NpgsqlDataSource? _postgres;
+    private readonly string _sqliteConnectionString = "";
+    private readonly TransactionRetryPolicy _retry;
+
+    static StoaDatabase()
+    {
+        SQLitePCL.Batteries_V2.Init();
+        GuidTypeHandler.Register();
+    }
+
+    public StoaDatabase(StoreSettings settings, TransactionRetryPolicy? retry = null)
+    {
+        Settings = settings;
+        _retry = retry ?? TransactionRetryPolicy.Default;
+        if (settings.Dialect == SqlDialect.Postgres)
+        {
+            _postgres = NpgsqlDataSource.Create(settings.ConnectionString);
+        }
+        else
+        {
+            _sqliteConnectionString = settings.ConnectionString;
+            var builder = new SqliteConnectionStringBuilder(settings.ConnectionString);
+            var directory = Path.GetDirectoryName(builder.DataSource);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            // WAL lets readers proceed while one writer commits; the setting is stored in the file itself.
+            using var connection = new SqliteConnection(_sqliteConnectionString);
+            connection.Open();
+            connection.Execute("PRAGMA journal_mode = WAL;");
+        }
+    }
+
+    public StoreSettings Settings { get; }
+
+    public SqlDialect Dialect => Settings.Dialect;
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_postgres is not null)
+        {
+            return await _postgres.OpenConnectionAsync(cancellationToken);
+        }
+
+        var connection = new SqliteConnection(_sqliteConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                cancellationToken: cancellationToken));
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs read-only work on a pooled connection.</summary>
+    public async Task<T> WithConnectionAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await work(connection);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction and commits it, retrying the whole unit on a serialization
+    /// failure with capped, jittered backoff. The work must therefore be safe to run again from the start (no side
+    /// effects outside the transaction until it returns).
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await OpenAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
+                var result = await work(connection, transaction);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (Exception ex) when (IsRetryable(ex) && attempt < _retry.MaxAttempts)
+            {
+                s_retries.Add(1, new KeyValuePair<string, object?>("dialect", Dialect.ToString().ToLowerInvariant()));
+                await Task.Delay(_retry.Delay(attempt), cancellationToken);
+            }
+            catch (Exception ex) when (IsRetryable(ex))
+            {
+                throw new StoreContentionException(ex);
+            }
+        }
+    }
+
+    public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
+        InTransactionAsync<bool>(async (c, t) =>
+        {
+            await work(c, t);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>True when the store answers a trivial query within the token's deadline.</summary>
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)) == 1;
+        }
+        catch (Exception ex) when (ex is DbException or OperationCanceledException or TimeoutException or IOException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Serialization failures (40001) and deadlocks (40P01) abort a transaction that would succeed if run again;
+    /// so do SQLite's BUSY and LOCKED when the busy timeout ran out.
+    /// </summary>
+    public static bool IsRetryable(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
+        SqliteException sqlite => sqlite.SqliteErrorCode is 5 or 6,
+        NpgsqlException { InnerException: { } inner } => IsRetryable(inner),
+        _ => false,
+    };
+
+    public ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        return _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Stoa.Server;
+using Stoa.Testing;
+
+namespace Stoa.Server.Tests;
+
+/// <summary>The real app over a fresh store, plus test-only endpoints and a log capture.</summary>
+public sealed class TestApp : StoaAppFactory<Program>
+{
+    public TestApp(string store, IReadOnlyDictionary<string, string?>? settings = null)
+        : base(store, settings)
+    {
+        TestServices = services =>
+        {
+            services.AddSingleton<IEndpointContributor, TestEndpoints>();
+            services.AddSingleton<ILoggerProvider>(Logs);
+        };
+    }
+
+    public LogCapture Logs { get; } = new();
+
+    public static async Task<TestApp> StartAsync(string kind = "sqlite", IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var app = new TestApp(await TestStores.CreateAsync(kind), settings);
+        app.StartServer();
+        return app;
+    }
+}
+
+/// <summary>Collects every log line the app writes, with its exception, so tests can check what the logs carry.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    public ConcurrentQueue<(string Category, LogLevel Level, string Message, Exception? Exception)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogCapture owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            owner.Entries.Enqueue((category, logLevel, formatter(state, exception), exception));
+        }
+    }
+}

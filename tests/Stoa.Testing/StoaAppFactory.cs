@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Stoa.Testing;
+
+/// <summary>
+/// Runs the real app in-process on real Kestrel (a loopback port), over the store named by <c>Stoa:Store</c>.
+/// Generic over the entry point so that the harness itself depends on no Stoa project.
+/// </summary>
+public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
+    where TEntryPoint : class
+{
+    public StoaAppFactory(string store, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        Settings["Stoa:Store"] = store;
+        Settings["Stoa:Urls"] = "http://127.0.0.1:0";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            Settings[key] = value;
+        }
+
+        UseKestrel(0);
+    }
+
+    public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Extra registrations applied after the app's own (test endpoints, log capture…).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
+    /// <summary>The Kestrel address the app listens on (starts the server if needed).</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+            return new Uri(addresses.First());
+        }
+    }
+
+    /// <summary>A client the factory does not own: it survives the factory's disposal (shutdown tests).</summary>
+    public HttpClient CreateIndependentClient() => new() { BaseAddress = BaseAddress };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (TestServices is { } configure)
+        {
+            builder.ConfigureServices(configure);
+        }
+    }
+}
