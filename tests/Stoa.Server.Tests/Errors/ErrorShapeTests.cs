@@ -132,7 +132,7 @@ public sealed class ErrorShapeTests : IAsyncLifetime
         var traceId = body.GetProperty("traceId").GetString()!;
         traceId.Length.ShouldBe(32);
         var logged = _app.Logs.Entries.Where(e => e.Level == LogLevel.Error && e.Exception?.Message == "secret internal detail 42").ToList();
-        logged.ShouldHaveSingleItem();
+        logged.ShouldHaveSingleItem().Scope["TraceId"]?.ToString().ShouldBe(traceId);
     }
 
     [Fact]
