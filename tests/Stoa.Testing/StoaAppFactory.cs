@@ -18,6 +18,8 @@ public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
     {
         Settings["Stoa:Store"] = store;
         Settings["Stoa:Urls"] = "http://127.0.0.1:0";
+        // Tests create their own apps; the development app is tested on its own.
+        Settings["Stoa:DevMode"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             Settings[key] = value;

@@ -36,8 +36,13 @@ public sealed class StoaOptions
     /// <summary>Apply pending schema migrations at start-up (otherwise run <c>stoa migrate</c>).</summary>
     public bool MigrateOnStart { get; set; } = true;
 
-    /// <summary>Development conveniences (dev token endpoint, printed credentials). Never on in production.</summary>
-    public bool DevMode { get; set; }
+    /// <summary>
+    /// Development conveniences: a development app created and printed on first start, the dev token endpoint.
+    /// Unset means on for the embedded default (SQLite store, in-process engine) and off otherwise.
+    /// </summary>
+    public bool? DevMode { get; set; }
+
+    public bool IsDevMode => DevMode ?? (Store.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(Redis));
 
     public IReadOnlyList<string> UrlList =>
         Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

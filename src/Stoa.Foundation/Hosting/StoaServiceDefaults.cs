@@ -7,9 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Stoa.Foundation.Auth;
+using Stoa.Foundation.Engine;
 using Stoa.Foundation.Errors;
 using Stoa.Foundation.Health;
 using Stoa.Foundation.Json;
+using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Sql;
 
 namespace Stoa.Foundation.Hosting;
@@ -82,17 +85,34 @@ public static class StoaServiceDefaults
             services.AddHostedService<MigrationHostedService>();
         }
 
+        if (options.IsDevMode)
+        {
+            services.AddHostedService<DevAppBootstrapper>();
+        }
+
+        services.AddStoaEngine(options);
+        services.AddStoaAuth();
+        services.AddStoaRateLimiting(builder.Configuration);
         services.AddSingleton<DrainState>();
         services.AddHostedService<ShutdownCoordinator>();
         services.AddSingleton<IReadinessCheck, StoreReadinessCheck>();
+        Telemetry.TelemetryServiceCollectionExtensions.AddStoaTelemetry(services);
         return options;
     }
 
     /// <summary>The store, the migrator and the platform's own migrations; also used by the CLI commands.</summary>
     public static IServiceCollection AddStoaStore(this IServiceCollection services, StoreSettings settings)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => new StoaDatabase(settings));
         services.TryAddSingleton<Migrator>();
+        // The platform's own tables (apps) come before every module's.
+        if (!services.Any(d => d.ServiceType == typeof(MigrationSet) && d.ImplementationInstance is MigrationSet { Module: "platform" }))
+        {
+            services.AddMigrations(new MigrationSet("platform", typeof(StoaServiceDefaults).Assembly));
+        }
+
+        services.TryAddSingleton<AppStore>();
         return services;
     }
 
@@ -117,7 +137,11 @@ public static class StoaServiceDefaults
                 Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status));
         });
         app.UseMiddleware<DrainingMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.MapHealthEndpoints();
+        Telemetry.MetricsEndpoint.MapMetrics(app);
         app.MapOpenApi();
         return app;
     }

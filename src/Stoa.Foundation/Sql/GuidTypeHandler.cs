@@ -8,6 +8,7 @@ namespace Stoa.Foundation.Sql;
 /// Keys are UUIDs. PostgreSQL stores them as <c>uuid</c>; SQLite has no such type, and Microsoft.Data.Sqlite would
 /// bind a Guid as a 16-byte blob, which is unreadable in the sqlite3 shell and compares wrongly with text. This
 /// handler binds Guids as canonical lower-case text on SQLite only, and reads either form back.
+/// <see cref="Register"/> also installs the other dialect-aware handlers.
 /// </summary>
 internal sealed class GuidTypeHandler : SqlMapper.TypeHandler<Guid>
 {
@@ -19,6 +20,8 @@ internal sealed class GuidTypeHandler : SqlMapper.TypeHandler<Guid>
         {
             SqlMapper.AddTypeHandler(new GuidTypeHandler());
             SqlMapper.AddTypeHandler(new NullableGuidTypeHandler());
+            SqlMapper.AddTypeHandler(new DateTimeOffsetTypeHandler());
+            SqlMapper.AddTypeHandler(new DateTimeOffsetTypeHandler.Nullable());
         }
     }
 

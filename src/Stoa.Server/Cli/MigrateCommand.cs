@@ -9,6 +9,7 @@ internal static class MigrateCommand
     public static Command Create()
     {
         var command = new Command("migrate", "Apply pending schema migrations of every selected module, then exit.");
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) => await CliStore.RunAsync([.. parse.UnmatchedTokens], async services =>
         {
             var database = services.GetRequiredService<StoaDatabase>();

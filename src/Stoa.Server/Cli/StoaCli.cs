@@ -7,7 +7,7 @@ internal static class StoaCli
 {
     private static readonly HashSet<string> s_commands = new(StringComparer.Ordinal)
     {
-        "serve", "migrate", "--help", "-h", "-?", "--version",
+        "serve", "migrate", "apps", "token", "--help", "-h", "-?", "--version",
     };
 
     public static bool IsCommand(string firstArgument) => s_commands.Contains(firstArgument);
@@ -17,6 +17,8 @@ internal static class StoaCli
         var root = new RootCommand("Stoa: self-hosted realtime and social backend services. Without a command, serves.");
         root.Add(ServeCommand());
         root.Add(MigrateCommand.Create());
+        root.Add(AppsCommand.Create());
+        root.Add(TokenCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 

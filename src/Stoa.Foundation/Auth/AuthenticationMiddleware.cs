@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Stoa.Foundation.Errors;
+
+namespace Stoa.Foundation.Auth;
+
+/// <summary>
+/// Establishes the <see cref="Caller"/> before the endpoint runs (and before its body is read), from the endpoint's
+/// <see cref="AuthRequirement"/>. Any <c>/v1</c> endpoint that declares nothing requires an app key: forgetting a
+/// declaration must not make an endpoint public.
+/// </summary>
+internal sealed class AuthenticationMiddleware(RequestDelegate next, AppDirectory apps, TimeProvider time)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        // No endpoint: the request ends in a 404/405 anyway, which needs no credentials.
+        var endpoint = context.GetEndpoint();
+        var requirement = Declared(endpoint)
+            ?? new AuthRequirement(endpoint is not null && context.Request.Path.StartsWithSegments("/v1") ? AuthLevel.App : AuthLevel.Anonymous);
+        if (requirement.Level == AuthLevel.Anonymous)
+        {
+            await next(context);
+            return;
+        }
+
+        var apiKey = Credential(context, "X-Api-Key", "api_key", requirement);
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            await Refuse(context, 401, AuthErrors.MissingApiKey, "Send the app's API key in the X-Api-Key header.");
+            return;
+        }
+
+        var app = await apps.FindAsync(apiKey, context.RequestAborted);
+        if (app is null)
+        {
+            await Refuse(context, 401, AuthErrors.InvalidApiKey, "The API key is not known.");
+            return;
+        }
+
+        var token = BearerToken(context, requirement);
+        JwtClaims? claims = null;
+        if (token is not null)
+        {
+            if (!JwtValidator.TryValidate(token, app.ValidSecrets(time.GetUtcNow()), time.GetUtcNow(), out claims, out var failure))
+            {
+                await Refuse(context, 401, failure!.Code, failure.Message);
+                return;
+            }
+        }
+        else if (context.Request.Headers.Authorization.Count > 0)
+        {
+            await Refuse(context, 401, AuthErrors.TokenMalformed, "The Authorization header must be \"Bearer <token>\".");
+            return;
+        }
+
+        if (requirement.Level >= AuthLevel.User && claims is null)
+        {
+            await Refuse(context, 401, AuthErrors.MissingToken, "Send a user token: Authorization: Bearer <JWT signed with the app secret>.");
+            return;
+        }
+
+        if (requirement.Level == AuthLevel.Server && claims is not { IsServer: true })
+        {
+            await Refuse(context, 403, AuthErrors.ServerTokenRequired, "Only the app's backend (a token with \"server\": true) may do this.");
+            return;
+        }
+
+        var caller = new Caller(app.Id, claims?.Subject, claims?.IsServer ?? false);
+        Caller.Set(context, caller);
+        Activity.Current?.SetTag("stoa.app_id", app.Id.ToString("N"));
+        await next(context);
+    }
+
+    /// <summary>The last declaration on the endpoint: ours, or ASP.NET Core's <c>AllowAnonymous()</c>.</summary>
+    private static AuthRequirement? Declared(Endpoint? endpoint)
+    {
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        for (var i = endpoint.Metadata.Count - 1; i >= 0; i--)
+        {
+            switch (endpoint.Metadata[i])
+            {
+                case AuthRequirement requirement:
+                    return requirement;
+                case IAllowAnonymous:
+                    return new AuthRequirement(AuthLevel.Anonymous);
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Credential(HttpContext context, string header, string query, AuthRequirement requirement)
+    {
+        var value = context.Request.Headers[header].ToString();
+        if (value.Length == 0 && requirement.AllowQueryCredentials)
+        {
+            value = context.Request.Query[query].ToString();
+        }
+
+        return value;
+    }
+
+    private static string? BearerToken(HttpContext context, AuthRequirement requirement)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            var token = authorization["Bearer ".Length..].Trim();
+            return token.Length > 0 ? token : null;
+        }
+
+        if (authorization.Length == 0 && requirement.AllowQueryCredentials)
+        {
+            var fromQuery = context.Request.Query["access_token"].ToString();
+            return fromQuery.Length > 0 ? fromQuery : null;
+        }
+
+        return null;
+    }
+
+    private static Task Refuse(HttpContext context, int status, string code, string detail)
+    {
+        if (status == 401)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        return ProblemResponses.WriteAsync(context, status, code, detail);
+    }
+}

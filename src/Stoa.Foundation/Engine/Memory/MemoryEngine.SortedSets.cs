@@ -1,0 +1,94 @@
+namespace Stoa.Foundation.Engine.Memory;
+
+public sealed partial class MemoryEngine
+{
+    public ValueTask<bool> AddAsync(string key, string member, double score, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var added = SortedSetFor(key, create: true)!.Add(member, score);
+            Changed(key);
+            return ValueTask.FromResult(added);
+        }
+    }
+
+    public ValueTask AddManyAsync(string key, IReadOnlyList<SortedSetEntry> entries, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var set = SortedSetFor(key, create: true)!;
+            foreach (var entry in entries)
+            {
+                set.Add(entry.Member, entry.Score);
+            }
+
+            Changed(key);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<bool> RemoveAsync(string key, string member, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var set = SortedSetFor(key, create: false);
+            var removed = set?.Remove(member) ?? false;
+            if (set is { Count: 0 })
+            {
+                // Redis deletes a sorted set when its last member goes.
+                _keys.Remove(key);
+            }
+
+            if (removed)
+            {
+                Changed(key);
+            }
+
+            return ValueTask.FromResult(removed);
+        }
+    }
+
+    public ValueTask<double?> ScoreAsync(string key, string member, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(SortedSetFor(key, create: false)?.Score(member));
+        }
+    }
+
+    public ValueTask<long> CountAsync(string key, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult((long)(SortedSetFor(key, create: false)?.Count ?? 0));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<SortedSetEntry>> RangeByScoreAsync(string key, ScoreBound min, ScoreBound max, bool descending,
+        int offset, int count, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<SortedSetEntry> result = SortedSetFor(key, create: false)?.Range(min, max, descending, offset, count) ?? [];
+            return ValueTask.FromResult(result);
+        }
+    }
+
+    private MemorySortedSet? SortedSetFor(string key, bool create)
+    {
+        var entry = Find(key);
+        if (entry is null)
+        {
+            if (!create)
+            {
+                return null;
+            }
+
+            entry = new Entry { SortedSet = new MemorySortedSet() };
+            _keys[key] = entry;
+        }
+
+        return entry.SortedSet ?? throw new InvalidOperationException($"Key '{key}' does not hold a sorted set.");
+    }
+}

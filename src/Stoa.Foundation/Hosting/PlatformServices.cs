@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Stoa.Foundation.Auth;
+using Stoa.Foundation.Engine;
+using Stoa.Foundation.Engine.Memory;
+using Stoa.Foundation.Health;
+using Stoa.Foundation.RateLimiting;
+
+namespace Stoa.Foundation.Hosting;
+
+/// <summary>Registrations of the platform services every module uses: engine, apps and auth, rate limits.</summary>
+public static class PlatformServices
+{
+    /// <summary>The engine chosen by <c>Stoa:Redis</c>, registered under each of its interfaces.</summary>
+    public static IServiceCollection AddStoaEngine(this IServiceCollection services, StoaOptions options)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        if (string.IsNullOrWhiteSpace(options.Redis))
+        {
+            services.TryAddSingleton<IEngine>(sp => new MemoryEngine(sp.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            throw new InvalidConfigurationException(["Stoa:Redis: the Redis engine is not available in this build yet; leave Stoa:Redis empty."]);
+        }
+
+        services.TryAddSingleton<IPubSub>(sp => sp.GetRequiredService<IEngine>());
+        services.TryAddSingleton<IKeyValueStore>(sp => sp.GetRequiredService<IEngine>());
+        services.TryAddSingleton<ISortedSets>(sp => sp.GetRequiredService<IEngine>());
+        services.TryAddSingleton<ILeases>(sp => sp.GetRequiredService<IEngine>());
+        services.TryAddSingleton<IRateLimitBuckets>(sp => sp.GetRequiredService<IEngine>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IEngine>().NearCache);
+        services.AddSingleton<IReadinessCheck, EngineReadinessCheck>();
+        return services;
+    }
+
+    public static IServiceCollection AddStoaAuth(this IServiceCollection services)
+    {
+        services.TryAddSingleton<AppStore>();
+        services.TryAddSingleton<AppDirectory>();
+        return services;
+    }
+
+    public static IServiceCollection AddStoaRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        services.TryAddSingleton<LocalRateLimitBuckets>();
+        return services;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Stoa.Foundation.Auth;
+using Microsoft.Extensions.DependencyInjection;
+using Stoa.Testing;
+
+namespace Stoa.Server.Tests.Cli;
+
+public sealed class AppsAndTokenCommandTests
+{
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Apps_create_json_and_token_produce_credentials_the_server_accepts(string kind)
+    {
+        var store = await TestStores.CreateAsync(kind);
+        var environment = new Dictionary<string, string> { ["Stoa__Store"] = store };
+
+        var created = await StoaProcess.RunAsync(environment, "apps", "create", "Acme", "--json");
+        created.ExitCode.ShouldBe(0, created.Stderr);
+        var json = JsonDocument.Parse(created.Stdout).RootElement;
+        json.EnumerateObject().Select(p => p.Name).ShouldBe(["apiKey", "secret"]);
+        var apiKey = json.GetProperty("apiKey").GetString()!;
+
+        var user = await StoaProcess.RunAsync(environment, "token", "--app", apiKey, "--user", "alice", "--ttl", "15m");
+        user.ExitCode.ShouldBe(0, user.Stderr);
+        var userToken = user.Stdout.Trim();
+        user.Stdout.ShouldBe(userToken + Environment.NewLine, "the token alone on stdout");
+        var server = await StoaProcess.RunAsync(environment, "token", "--app", apiKey, "--user", "backend", "--server");
+        server.ExitCode.ShouldBe(0, server.Stderr);
+
+        await using var app = new TestApp(store);
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", userToken);
+        var me = JsonDocument.Parse(await client.GetStringAsync("/v1/probe/user", TestContext.Current.CancellationToken)).RootElement;
+        me.GetProperty("userId").GetString().ShouldBe("alice");
+        me.GetProperty("isServer").GetBoolean().ShouldBeFalse();
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", server.Stdout.Trim());
+        (await client.GetAsync("/v1/probe/server", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Token_for_an_unknown_app_or_with_a_bad_ttl_fails_clearly()
+    {
+        var environment = new Dictionary<string, string> { ["Stoa__Store"] = TestStores.CreateSqlite() };
+        (await StoaProcess.RunAsync(environment, "apps", "create", "x")).ExitCode.ShouldBe(0);
+        var unknown = await StoaProcess.RunAsync(environment, "token", "--app", "pk_nope", "--user", "u");
+        unknown.ExitCode.ShouldBe(1);
+        unknown.Stderr.ShouldContain("No app has that API key");
+        var badTtl = await StoaProcess.RunAsync(environment, "token", "--app", "pk_nope", "--user", "u", "--ttl", "forever");
+        badTtl.ExitCode.ShouldBe(2);
+        badTtl.Stderr.ShouldContain("--ttl");
+    }
+
+    [Fact]
+    public async Task The_embedded_default_creates_and_prints_a_development_app_once()
+    {
+        var store = TestStores.CreateSqlite();
+        var environment = new Dictionary<string, string> { ["Stoa__Store"] = store, ["Stoa__Urls"] = $"http://127.0.0.1:{TestPorts.GetFree()}" };
+
+        var first = await RunUntilAsync(environment, "user token (alice):");
+        var apiKey = first.Split('\n').First(l => l.Contains("X-Api-Key:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+        var token = first.Split('\n').First(l => l.Contains("user token (alice):", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+
+        var second = await RunUntilAsync(environment, "Development app: API key");
+        second.ShouldContain(apiKey);
+        second.ShouldNotContain("secret:");
+
+        await using var app = new TestApp(store);
+        (await app.Services.GetRequiredService<AppStore>().ListAsync(TestContext.Current.CancellationToken))
+            .Count(a => a.Name == "development").ShouldBe(1);
+        using var client = app.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        (await client.GetAsync("/v1/probe/user", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    /// <summary>Starts `stoa` serving, reads stdout until the marker appears, then stops it.</summary>
+    private static async Task<string> RunUntilAsync(IReadOnlyDictionary<string, string> environment, string marker)
+    {
+        var info = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var output = new System.Text.StringBuilder();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+            {
+                output.AppendLine(line);
+                if (line.Contains(marker, StringComparison.Ordinal))
+                {
+                    return output.ToString();
+                }
+            }
+
+            throw new ShouldAssertException($"'{marker}' never printed. Output: {output} {await process.StandardError.ReadToEndAsync()}");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+}
