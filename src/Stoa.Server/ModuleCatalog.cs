@@ -1,3 +1,5 @@
+using Stoa.Comments;
+using Stoa.Docs;
 using Stoa.Foundation.Hosting;
 
 namespace Stoa.Server;
@@ -13,6 +15,8 @@ internal static class ModuleCatalog
 {
     private static readonly StoaModule[] s_all =
     [
+        new(DocsModule.Name, (s, c) => s.AddDocs(c), e => e.MapDocs()),
+        new(CommentsModule.Name, (s, c) => s.AddComments(c), e => e.MapComments()),
     ];
 
     public static IReadOnlyCollection<string> Names { get; } = [.. s_all.Select(m => m.Name)];

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Stoa.Foundation.Auth;
 using Stoa.Server;
 using Stoa.Testing;
 
@@ -21,13 +20,6 @@ public sealed class TestApp : StoaAppFactory<Program>
     }
 
     public LogCapture Logs { get; } = new();
-
-    /// <summary>Creates an app (tenant) in the store, as `stoa apps create` would.</summary>
-    public async Task<TestTenant> CreateTenantAsync(string name = "test app")
-    {
-        var app = await Services.GetRequiredService<AppStore>().CreateAsync(name, CancellationToken.None);
-        return new TestTenant(app.ApiKey, app.Secret, CreateClient);
-    }
 
     public static async Task<TestApp> StartAsync(string kind = "sqlite", IReadOnlyDictionary<string, string?>? settings = null)
     {

@@ -9,7 +9,7 @@ namespace Stoa.Testing;
 
 /// <summary>
 /// Runs the real app in-process on real Kestrel (a loopback port), over the store named by <c>Stoa:Store</c>.
-/// Generic over the entry point so that the harness itself depends on no Stoa project.
+/// Generic over the entry point so that the harness does not depend on the server project.
 /// </summary>
 public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
     where TEntryPoint : class
@@ -32,6 +32,13 @@ public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
 
     /// <summary>Extra registrations applied after the app's own (test endpoints, log capture…).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
+
+    /// <summary>Creates an app (tenant) in the app's store, as `stoa apps create` would.</summary>
+    public async Task<TestTenant> CreateTenantAsync(string name = "test app")
+    {
+        var app = await Services.GetRequiredService<Stoa.Foundation.Auth.AppStore>().CreateAsync(name, CancellationToken.None);
+        return new TestTenant(app.ApiKey, app.Secret, CreateClient);
+    }
 
     /// <summary>The Kestrel address the app listens on (starts the server if needed).</summary>
     public Uri BaseAddress

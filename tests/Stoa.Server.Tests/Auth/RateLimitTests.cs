@@ -1,6 +1,8 @@
 using System.Net;
 using Stoa.Foundation.Errors;
 
+using Stoa.Testing;
+
 namespace Stoa.Server.Tests.Auth;
 
 public sealed class RateLimitTests

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 
+using Stoa.Testing;
+
 namespace Stoa.Server.Tests.Errors;
 
 /// <summary>Every error path of the real pipeline answers problem+json with a stable code and the traceId.</summary>

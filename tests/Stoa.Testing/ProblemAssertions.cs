@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Shouldly;
 
-namespace Stoa.Server.Tests;
+namespace Stoa.Testing;
 
 public static class ProblemAssertions
 {
