@@ -1,6 +1,8 @@
 using Stoa.Comments;
 using Stoa.Docs;
+using Stoa.Follows;
 using Stoa.Foundation.Hosting;
+using Stoa.Quotes;
 
 namespace Stoa.Server;
 
@@ -17,6 +19,8 @@ internal static class ModuleCatalog
     [
         new(DocsModule.Name, (s, c) => s.AddDocs(c), e => e.MapDocs()),
         new(CommentsModule.Name, (s, c) => s.AddComments(c), e => e.MapComments()),
+        new(QuotesModule.Name, (s, c) => s.AddQuotes(c), e => e.MapQuotes()),
+        new(FollowsModule.Name, (s, c) => s.AddFollows(c), e => e.MapFollows()),
     ];
 
     public static IReadOnlyCollection<string> Names { get; } = [.. s_all.Select(m => m.Name)];

@@ -14,6 +14,7 @@ internal static class CliStore
         services.AddSingleton(configuration);
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         services.AddStoaStore(StoreSettings.Parse(options.Store));
+        services.AddStoaEngine(options);
         foreach (var module in ModuleCatalog.Select(options.Modules))
         {
             module.AddServices(services, configuration);

@@ -7,7 +7,7 @@ internal static class StoaCli
 {
     private static readonly HashSet<string> s_commands = new(StringComparer.Ordinal)
     {
-        "serve", "migrate", "apps", "token", "--help", "-h", "-?", "--version",
+        "serve", "migrate", "apps", "token", "follows", "mentions", "--help", "-h", "-?", "--version",
     };
 
     public static bool IsCommand(string firstArgument) => s_commands.Contains(firstArgument);
@@ -19,6 +19,8 @@ internal static class StoaCli
         root.Add(MigrateCommand.Create());
         root.Add(AppsCommand.Create());
         root.Add(TokenCommand.Create());
+        root.Add(FollowsCommand.Create());
+        root.Add(MentionsCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -28,6 +28,47 @@ public sealed partial class MemoryEngine
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<bool> ApplyIfNewerAsync(string versionKey, string versionField, long version, IReadOnlyList<SortedSetChange> changes,
+        CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var versions = Find(versionKey);
+            if (versions is null)
+            {
+                versions = new Entry { Versions = new Dictionary<string, long>(StringComparer.Ordinal) };
+                _keys[versionKey] = versions;
+            }
+
+            var table = versions.Versions ?? throw new InvalidOperationException($"Key '{versionKey}' does not hold versions.");
+            if (table.TryGetValue(versionField, out var current) && current >= version)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            table[versionField] = version;
+            foreach (var change in changes)
+            {
+                if (change.Score is { } score)
+                {
+                    SortedSetFor(change.Key, create: true)!.Add(change.Member, score);
+                }
+                else if (SortedSetFor(change.Key, create: false) is { } set)
+                {
+                    set.Remove(change.Member);
+                    if (set.Count == 0)
+                    {
+                        _keys.Remove(change.Key);
+                    }
+                }
+
+                Changed(change.Key);
+            }
+
+            return ValueTask.FromResult(true);
+        }
+    }
+
     public ValueTask<bool> RemoveAsync(string key, string member, CancellationToken cancellationToken)
     {
         lock (_gate)

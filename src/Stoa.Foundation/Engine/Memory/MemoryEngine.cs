@@ -51,6 +51,7 @@ public sealed partial class MemoryEngine : IEngine, IAsyncDisposable
         public bool IsCounter;
         public long Version;
         public MemorySortedSet? SortedSet;
+        public Dictionary<string, long>? Versions;
         public string? LeaseToken;
         public double Tokens;
         public long RefilledAt;

@@ -1,0 +1,9 @@
+namespace Stoa.Follows.Core;
+
+/// <summary>The follows module's error codes.</summary>
+public static class FollowErrors
+{
+    public const string CannotFollowSelf = "cannot_follow_self";
+    public const string InvalidCursor = "invalid_cursor";
+    public const string EngineUnavailable = "follows_engine_unavailable";
+}

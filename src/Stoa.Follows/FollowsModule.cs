@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Stoa.Follows.Api;
+using Stoa.Follows.Core;
+using Stoa.Follows.Storage;
+using Stoa.Foundation.Hosting;
+using Stoa.Foundation.Sql;
+
+namespace Stoa.Follows;
+
+/// <summary>Who follows whom: the store holds the truth, engine sorted sets the lists, process memory the hot pages.</summary>
+public static class FollowsModule
+{
+    public const string Name = "follows";
+
+    public static IServiceCollection AddFollows(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddMigrations(new MigrationSet(Name, typeof(FollowsModule).Assembly));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IFollowStore, SqlFollowStore>();
+        services.TryAddSingleton<IFollowLists, EngineFollowLists>();
+        services.TryAddSingleton<FollowService>();
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FollowsJsonContext.Default));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapFollows(this IEndpointRouteBuilder endpoints)
+    {
+        FollowsApi.Map(endpoints);
+        return endpoints;
+    }
+
+    /// <summary>Restores the Redis lists of one app (or every app) from the store: `stoa follows rebuild`.</summary>
+    public static async Task<long> RebuildAsync(IServiceProvider services, Guid? appId, CancellationToken cancellationToken)
+    {
+        var lists = services.GetRequiredService<IFollowLists>();
+        var apps = appId is { } one ? [one] : await services.GetRequiredService<IFollowStore>().AppsAsync(cancellationToken);
+        long applied = 0;
+        foreach (var app in apps)
+        {
+            applied += await lists.RebuildAsync(app, cancellationToken);
+        }
+
+        return applied;
+    }
+}
