@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Engine.Memory;
+using Stoa.Foundation.Engine.Redis;
 using Stoa.Foundation.Health;
 using Stoa.Foundation.RateLimiting;
 
@@ -22,7 +23,11 @@ public static class PlatformServices
         }
         else
         {
-            throw new InvalidConfigurationException(["Stoa:Redis: the Redis engine is not available in this build yet; leave Stoa:Redis empty."]);
+            // Resolved once, at start-up: a node that cannot reach Redis within the patience window fails to start
+            // with the reason, rather than serving with a broken engine.
+            var url = options.Redis;
+            services.TryAddSingleton<IEngine>(_ =>
+                RedisEngine.ConnectAsync(url, nearCacheOptions: null, TimeSpan.FromSeconds(30), CancellationToken.None).GetAwaiter().GetResult());
         }
 
         services.TryAddSingleton<IPubSub>(sp => sp.GetRequiredService<IEngine>());

@@ -1,0 +1,112 @@
+using System.Globalization;
+using Stoa.Redis;
+
+namespace Stoa.Foundation.Engine.Redis;
+
+/// <summary>
+/// The engine over Redis 7, shared by every node. Commands run on one multiplexed RESP3 connection with
+/// <c>CLIENT TRACKING ON</c> (default mode): Redis remembers the keys this node read and pushes an invalidation
+/// when any client changes one, which feeds the <see cref="NearCache"/>. When that connection drops, the near-cache
+/// is flushed and caches nothing until the reconnect handshake has re-enabled tracking. Pub/sub uses a second
+/// connection that resubscribes by itself and raises <see cref="SubscriptionsRestored"/>.
+/// </summary>
+public sealed partial class RedisEngine : IEngine, IAsyncDisposable
+{
+    private readonly RedisNearCache _tracking;
+    private readonly RedisClient _client;
+    private readonly RedisSubscriber _subscriber;
+    private readonly NearCache _nearCache;
+    private readonly RedisFanOut _fanOut;
+
+    private RedisEngine(RedisNearCache tracking, RedisSubscriber subscriber, NearCacheOptions nearCacheOptions)
+    {
+        _tracking = tracking;
+        _client = tracking.Client;
+        _subscriber = subscriber;
+        _nearCache = new NearCache(nearCacheOptions);
+        _fanOut = new RedisFanOut(subscriber);
+        _fanOut.GapDetected += () => SubscriptionsRestored?.Invoke();
+        subscriber.Reconnected += () => SubscriptionsRestored?.Invoke();
+
+        // Disconnected runs when the data connection is torn down and Reconnected after the new connection's
+        // handshake (which re-enables tracking): between the two nothing may be cached.
+        _client.Disconnected += _ => _nearCache.Suspend();
+        _client.Reconnected += _nearCache.Resume;
+        _tracking.Invalidated += key =>
+        {
+            if (key is null)
+            {
+                _nearCache.InvalidateAll();
+            }
+            else
+            {
+                _nearCache.Invalidate(key);
+            }
+        };
+    }
+
+    public string Name => "redis";
+
+    public INearCache NearCache => _nearCache;
+
+    public event Action? SubscriptionsRestored;
+
+    /// <summary>Connects both connections, retrying for up to <paramref name="patience"/> while Redis comes up.</summary>
+    public static async Task<RedisEngine> ConnectAsync(string url, NearCacheOptions? nearCacheOptions, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        var options = RedisOptions.Parse(url);
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                var tracking = await RedisNearCache.ConnectAsync(options, new RedisNearCacheOptions { Mode = RedisTrackingMode.Default }, cancellationToken);
+                try
+                {
+                    var subscriber = await RedisSubscriber.ConnectAsync(options, cancellationToken);
+                    return new RedisEngine(tracking, subscriber, nearCacheOptions ?? new NearCacheOptions());
+                }
+                catch
+                {
+                    await tracking.DisposeAsync();
+                    throw;
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or IOException or System.Net.Sockets.SocketException && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
+    }
+
+    public async ValueTask<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.PingAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or OperationCanceledException or TimeoutException or IOException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask PublishAsync(string channel, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        await _client.PublishAsync(channel, payload, cancellationToken);
+
+    public ValueTask<IAsyncDisposable> SubscribeAsync(string channel, MessageHandler handler, CancellationToken cancellationToken) =>
+        _fanOut.SubscribeAsync(channel, handler, cancellationToken);
+
+    /// <summary>A local write drops this node's copies at once, before the server's own invalidation arrives.</summary>
+    private void Changed(string key) => _nearCache.Invalidate(key);
+
+    private static string Ms(TimeSpan? ttl) => ttl is { } t ? Math.Max(1, (long)t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : "0";
+
+    public async ValueTask DisposeAsync()
+    {
+        await _fanOut.DisposeAsync();
+        await _subscriber.DisposeAsync();
+        await _tracking.DisposeAsync();
+    }
+}

@@ -1,0 +1,3 @@
+namespace Stoa.Previews.Core;
+
+public sealed record LinkAudio(string Url, string? Type = null);

@@ -1,0 +1,24 @@
+namespace Stoa.Previews.Core;
+
+/// <summary>
+/// A preview failure with a stable <see cref="Code"/> from <see cref="PreviewErrors"/>. <see cref="Exception.Message"/>
+/// is safe to show to clients: it never carries resolved addresses or internal detail (that stays in InnerException).
+/// </summary>
+public sealed class PreviewException : Exception
+{
+    public PreviewException(string code, string? message = null, Exception? innerException = null)
+        : base(message ?? PreviewErrors.DefaultMessage(code), innerException)
+    {
+        Code = code;
+    }
+
+    public string Code { get; }
+
+    public int HttpStatus => PreviewErrors.HttpStatusOf(Code);
+
+    /// <summary>The upstream's HTTP status for <see cref="PreviewErrors.UpstreamStatus"/>.</summary>
+    public int? UpstreamStatus { get; init; }
+
+    /// <summary>When to try again, for <see cref="PreviewErrors.UpstreamCircuitOpen"/> (the Retry-After header).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics.Metrics;
+using Stoa.Previews.Extraction;
+using Stoa.Previews.Fetching;
+
+namespace Stoa.Previews.Core;
+
+/// <summary>
+/// The previews module's single entry point: validates a URL, fetches it safely (SSRF policy, per-host circuit breaker,
+/// deadline, size caps), extracts a link card and merges the page's oEmbed. One instance per process: it owns the
+/// HttpClient, the breakers and the meter. Thread-safe.
+/// </summary>
+public sealed class PreviewService : IDisposable
+{
+    private readonly PreviewOptions _options;
+    private readonly UrlPolicy _policy;
+    private readonly HostCircuitBreakers _breakers;
+    private readonly PreviewMetrics _metrics;
+    private readonly HttpClient _client;
+    private readonly UpstreamFetcher _fetcher;
+
+    /// <param name="resolver">DNS; the system resolver when null.</param>
+    /// <param name="meterFactory">The host's meter factory; a private <c>Stoa.Previews</c> meter when null.</param>
+    /// <param name="timeProvider">Clock for the circuit breakers.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names the setting.</exception>
+    public PreviewService(
+        PreviewOptions options, IHostResolver? resolver = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        _options = options;
+        _policy = new UrlPolicy(new AddressPolicy(options.AllowedNetworks, options.AllowedPorts));
+        _breakers = new HostCircuitBreakers(options, timeProvider ?? TimeProvider.System);
+        _breakers.StateChanged += change => BreakerStateChanged?.Invoke(change);
+        _metrics = new PreviewMetrics(meterFactory, _breakers.Snapshot);
+        _client = SafeHttpClient.Create();
+        _fetcher = new UpstreamFetcher(options, _policy, resolver ?? DnsHostResolver.Instance, _breakers, _metrics, _client);
+    }
+
+    /// <summary>Raised when a host's breaker opens, half-opens or closes.</summary>
+    public event Action<BreakerStateChange>? BreakerStateChanged;
+
+    internal Meter Meter => _metrics.Meter;
+
+    /// <summary>Parses <paramref name="url"/> as a client sent it, then previews it.</summary>
+    /// <exception cref="PreviewException">With a code from <see cref="PreviewErrors"/>.</exception>
+    public Task<PreviewResult> GetAsync(string url, CancellationToken cancellationToken)
+    {
+        Uri uri;
+        try
+        {
+            uri = UrlPolicy.Parse(url);
+        }
+        catch (PreviewException ex)
+        {
+            return Task.FromException<PreviewResult>(ex);
+        }
+
+        return GetAsync(uri, cancellationToken);
+    }
+
+    /// <summary>Previews <paramref name="url"/>.</summary>
+    /// <exception cref="PreviewException">With a code from <see cref="PreviewErrors"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<PreviewResult> GetAsync(Uri url, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+
+        // Refuse before any timer or socket exists; the fetcher re-checks every hop anyway.
+        _policy.Validate(url);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.Timeout);
+        try
+        {
+            var response = await _fetcher.FetchAsync(url, FetchPurpose.Page, cancellationToken, deadline.Token);
+            if (!response.IsHtml)
+            {
+                return new PreviewResult(FileCard.Build(response), response.MaxAge);
+            }
+
+            var html = CharsetDetector.Decode(response.Body, response.Charset);
+            var page = PageExtractor.Extract(html, response.FinalUrl);
+            OEmbedDocument? oembed = null;
+            if (_options.FetchOEmbed && page.OEmbedUrl is not null)
+            {
+                oembed = await TryFetchOEmbedAsync(new Uri(page.OEmbedUrl), cancellationToken, deadline.Token);
+            }
+
+            return new PreviewResult(CardMerger.Merge(response.FinalUrl, response.MediaType, page, oembed), response.MaxAge);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new PreviewException(PreviewErrors.UpstreamTimeout, innerException: ex);
+        }
+    }
+
+    /// <summary>The breaker state of every host currently tracked (for the breaker-state metric or a status page).</summary>
+    public IReadOnlyList<BreakerStateChange> GetBreakerStates() => [.. _breakers.Snapshot()];
+
+    /// <summary>The breaker state of <paramref name="host"/> (host, or host:port for a non-default port).</summary>
+    public BreakerState GetBreakerState(string host) => _breakers.GetState(host);
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        _metrics.Dispose();
+    }
+
+    private async Task<OEmbedDocument?> TryFetchOEmbedAsync(Uri url, CancellationToken cancellationToken, CancellationToken deadline)
+    {
+        // The page is already in hand: a slow oEmbed endpoint may cost at most half the budget, not all that is left.
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        budget.CancelAfter(_options.Timeout / 2);
+        try
+        {
+            var response = await _fetcher.FetchAsync(url, FetchPurpose.OEmbed, cancellationToken, budget.Token);
+            return response.Body is { } body && !response.Truncated ? OEmbedExtractor.Parse(body, response.FinalUrl) : null;
+        }
+        catch (PreviewException)
+        {
+            // oEmbed only enriches a card; its endpoint failing (or being refused by the policy) must not fail the preview.
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The deadline ran out during the oEmbed request: the page itself was fetched in time, so answer with it.
+            return null;
+        }
+    }
+
+    private static void Validate(PreviewOptions options)
+    {
+        if (options.Timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Previews:Timeout must be positive.", nameof(options));
+        }
+
+        if (options.MaxBodyBytes < 1024)
+        {
+            throw new ArgumentException("Previews:MaxBodyBytes must be at least 1024.", nameof(options));
+        }
+
+        if (options.MaxDecompressionRatio < 1)
+        {
+            throw new ArgumentException("Previews:MaxDecompressionRatio must be at least 1.", nameof(options));
+        }
+
+        if (options.MaxRedirects < 0)
+        {
+            throw new ArgumentException("Previews:MaxRedirects must not be negative.", nameof(options));
+        }
+
+        if (options.MaxTrackedHosts < 1)
+        {
+            throw new ArgumentException("Previews:MaxTrackedHosts must be at least 1.", nameof(options));
+        }
+
+        if (string.IsNullOrWhiteSpace(options.UserAgent))
+        {
+            throw new ArgumentException("Previews:UserAgent must not be empty.", nameof(options));
+        }
+    }
+}

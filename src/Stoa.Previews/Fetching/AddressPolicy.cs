@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Net;
+
+namespace Stoa.Previews.Fetching;
+
+/// <summary>
+/// Which addresses and ports an upstream request may use: public unicast only, unless an operator lists a network in
+/// <c>AllowedNetworks</c> (tests allow 127.0.0.1/32 for their local server this way).
+/// </summary>
+internal sealed class AddressPolicy
+{
+    private readonly IPNetwork[] _allowedNetworks;
+    private readonly HashSet<int> _allowedPorts;
+
+    public AddressPolicy(IEnumerable<string> allowedNetworks, IEnumerable<int> allowedPorts)
+    {
+        var networks = new List<IPNetwork>();
+        var index = 0;
+        foreach (var text in allowedNetworks)
+        {
+            // A bare address means just that address.
+            var cidr = text.Trim();
+            if (!cidr.Contains('/') && IPAddress.TryParse(cidr, out var single))
+            {
+                cidr = $"{single}/{(single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)}";
+            }
+
+            if (!IPNetwork.TryParse(cidr, out var network))
+            {
+                throw new ArgumentException(
+                    $"Previews:AllowedNetworks[{index.ToString(CultureInfo.InvariantCulture)}] '{text}' is not an address or a CIDR range such as 10.1.0.0/16.",
+                    nameof(allowedNetworks));
+            }
+
+            networks.Add(network);
+            index++;
+        }
+
+        _allowedNetworks = [.. networks];
+        _allowedPorts = [.. allowedPorts];
+        foreach (var port in _allowedPorts)
+        {
+            if (port is < 1 or > 65535)
+            {
+                throw new ArgumentException($"Previews:AllowedPorts contains {port.ToString(CultureInfo.InvariantCulture)}, which is no TCP port.", nameof(allowedPorts));
+            }
+        }
+    }
+
+    public static AddressPolicy Default { get; } = new([], [80, 443]);
+
+    public bool IsPortAllowed(int port) => _allowedPorts.Contains(port);
+
+    public bool IsAllowed(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6 && IsExplicitlyAllowed(address.MapToIPv4()))
+        {
+            return true;
+        }
+
+        return IsExplicitlyAllowed(address) || !AddressClassifier.IsForbidden(address);
+    }
+
+    private bool IsExplicitlyAllowed(IPAddress address)
+    {
+        foreach (var network in _allowedNetworks)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Stoa.Previews.Fetching;
+
+/// <summary>
+/// Picks the encoding of an HTML body as browsers do (WHATWG encoding sniffing): a byte order mark, then the
+/// Content-Type header's charset, then a <c>&lt;meta charset&gt;</c> or <c>&lt;meta http-equiv="Content-Type"&gt;</c> in
+/// the first <see cref="PrescanBytes"/> bytes, else UTF-8. Undecodable bytes become U+FFFD, never an exception.
+/// </summary>
+internal static partial class CharsetDetector
+{
+    public const int PrescanBytes = 4096;
+
+    private static readonly Encoding s_utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
+    // WHATWG labels whose .NET name differs or whose meaning the web redefined (latin1 is really windows-1252).
+    private static readonly Dictionary<string, string> s_aliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["iso-8859-1"] = "windows-1252",
+        ["iso8859-1"] = "windows-1252",
+        ["latin1"] = "windows-1252",
+        ["l1"] = "windows-1252",
+        ["ascii"] = "windows-1252",
+        ["us-ascii"] = "windows-1252",
+        ["cp1252"] = "windows-1252",
+        ["x-user-defined"] = "windows-1252",
+        ["iso-8859-9"] = "windows-1254",
+        ["latin5"] = "windows-1254",
+        ["iso-8859-11"] = "windows-874",
+        ["tis-620"] = "windows-874",
+        ["gb2312"] = "gbk",
+        ["x-gbk"] = "gbk",
+        ["chinese"] = "gbk",
+        ["csgb2312"] = "gbk",
+        ["x-sjis"] = "shift_jis",
+        ["sjis"] = "shift_jis",
+        ["ms932"] = "shift_jis",
+        ["ms_kanji"] = "shift_jis",
+        ["windows-31j"] = "shift_jis",
+        ["cp932"] = "shift_jis",
+        ["x-euc-jp"] = "euc-jp",
+        ["big5-hkscs"] = "big5",
+        ["cn-big5"] = "big5",
+        ["x-x-big5"] = "big5",
+        ["ks_c_5601-1987"] = "euc-kr",
+        ["cp1251"] = "windows-1251",
+        ["x-cp1251"] = "windows-1251",
+        ["unicode-1-1-utf-8"] = "utf-8",
+        ["utf8"] = "utf-8",
+    };
+
+    static CharsetDetector()
+    {
+        // Shift_JIS, EUC-JP, GBK, Big5, windows-125x and ISO-8859-x live in the code-pages provider, not in the BCL core.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+    }
+
+    /// <summary>Decodes <paramref name="body"/>, dropping a byte order mark.</summary>
+    public static string Decode(ReadOnlySpan<byte> body, string? headerCharset)
+    {
+        var (encoding, bomLength, _) = Detect(body, headerCharset);
+        return encoding.GetString(body[bomLength..]);
+    }
+
+    /// <returns>The encoding, the byte order mark's length, and where the decision came from (for tests and logs).</returns>
+    public static (Encoding Encoding, int BomLength, string Source) Detect(ReadOnlySpan<byte> body, string? headerCharset)
+    {
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            return (s_utf8, 3, "bom");
+        }
+
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            return (Resolve("utf-16be")!, 2, "bom");
+        }
+
+        if (body.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
+        {
+            return (Resolve("utf-16le")!, 2, "bom");
+        }
+
+        if (Resolve(headerCharset) is { } fromHeader)
+        {
+            return (fromHeader, 0, "header");
+        }
+
+        if (Prescan(body[..Math.Min(body.Length, PrescanBytes)]) is { } label && Resolve(label) is { } fromMeta)
+        {
+            // A page cannot declare an ASCII-incompatible encoding in ASCII; WHATWG reads such a declaration as UTF-8.
+            if (fromMeta.CodePage is 1200 or 1201 or 12000 or 12001)
+            {
+                fromMeta = s_utf8;
+            }
+
+            return (fromMeta, 0, "meta");
+        }
+
+        return (s_utf8, 0, "default");
+    }
+
+    /// <summary>The encoding for a charset label, or null when the label is unknown.</summary>
+    public static Encoding? Resolve(string? label)
+    {
+        label = label?.Trim().Trim('"', '\'').Trim();
+        if (string.IsNullOrEmpty(label))
+        {
+            return null;
+        }
+
+        if (s_aliases.TryGetValue(label, out var alias))
+        {
+            label = alias;
+        }
+
+        if (label.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
+        {
+            return s_utf8;
+        }
+
+        try
+        {
+            return Encoding.GetEncoding(label, EncoderFallback.ReplacementFallback, DecoderFallback.ReplacementFallback);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The charset label declared by the first meta element that declares one, ignoring comments.</summary>
+    internal static string? Prescan(ReadOnlySpan<byte> head)
+    {
+        // Latin-1 maps bytes one to one, so positions and ASCII markup survive whatever the real encoding is.
+        var text = CommentRegex().Replace(Encoding.Latin1.GetString(head), " ");
+        foreach (Match meta in MetaRegex().Matches(text))
+        {
+            string? charset = null;
+            string? httpEquiv = null;
+            string? content = null;
+            foreach (Match attribute in AttributeRegex().Matches(meta.Groups[1].Value))
+            {
+                var value = attribute.Groups[2].Value.Trim('"', '\'');
+                switch (attribute.Groups[1].Value.ToLowerInvariant())
+                {
+                    case "charset":
+                        charset ??= value;
+                        break;
+                    case "http-equiv":
+                        httpEquiv ??= value;
+                        break;
+                    case "content":
+                        content ??= value;
+                        break;
+                }
+            }
+
+            if (!string.IsNullOrWhiteSpace(charset))
+            {
+                return charset;
+            }
+
+            if (content is not null && string.Equals(httpEquiv?.Trim(), "content-type", StringComparison.OrdinalIgnoreCase))
+            {
+                var m = ContentCharsetRegex().Match(content);
+                if (m.Success)
+                {
+                    return m.Groups[1].Value;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("<!--.*?(-->|$)", RegexOptions.Singleline)]
+    private static partial Regex CommentRegex();
+
+    [GeneratedRegex(@"<meta(?=[\s/])([^>]*)>?", RegexOptions.IgnoreCase)]
+    private static partial Regex MetaRegex();
+
+    [GeneratedRegex(@"([^\s=/>""']+)\s*=\s*(""[^""]*""|'[^']*'|[^\s>]+)")]
+    private static partial Regex AttributeRegex();
+
+    [GeneratedRegex(@"charset\s*=\s*[""']?([^\s;""']+)", RegexOptions.IgnoreCase)]
+    private static partial Regex ContentCharsetRegex();
+}

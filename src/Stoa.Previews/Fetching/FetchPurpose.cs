@@ -1,0 +1,10 @@
+namespace Stoa.Previews.Fetching;
+
+internal enum FetchPurpose
+{
+    /// <summary>The page being previewed: HTML bodies are read (up to the cap), other media are not.</summary>
+    Page,
+
+    /// <summary>An oEmbed document: a small JSON body.</summary>
+    OEmbed,
+}

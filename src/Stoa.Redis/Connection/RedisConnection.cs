@@ -1,0 +1,444 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using Stoa.Redis.Protocol;
+
+namespace Stoa.Redis.Connection;
+
+/// <summary>
+/// The multiplexer: many callers, one socket. Callers serialise their command into an operation and enqueue it; a
+/// single writer loop drains the queue into the pipe and flushes once per batch (implicit pipelining); a single reader
+/// loop hands each reply to the oldest unanswered operation and each RESP3 push frame to <see cref="PushReceived"/>.
+/// A supervisor reconnects with jittered exponential backoff; operations queued meanwhile wait until their deadline.
+/// </summary>
+internal sealed class RedisConnection : IAsyncDisposable
+{
+    private readonly RedisOptions _options;
+    private readonly IReadOnlyList<string[]> _handshake;
+    private readonly ConcurrentQueue<RedisOperation> _unsent = new();
+    private readonly WriterSignal _writeSignal = new();
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly string _name;
+    private int _writerIdle;
+    private long _connectionIds;
+    private volatile PhysicalConnection? _current;
+    private volatile Exception? _lastError;
+    private Task? _supervisor;
+    private Task? _timer;
+    private RedisOperation? _heartbeat;
+
+    public RedisConnection(RedisOptions options, IReadOnlyList<string[]>? handshake = null, string name = "data")
+    {
+        _options = options.Clone();
+        _handshake = handshake ?? [];
+        _name = name;
+    }
+
+    public RedisOptions Options => _options;
+
+    /// <summary>Called on the reader loop for every RESP3 push frame, in wire order relative to replies. Must be quick
+    /// and must not block or wait for Redis (it would stall every reply behind it).</summary>
+    public Action<RespValue>? PushReceived { get; set; }
+
+    /// <summary>Called when a connection is lost, after its reader stopped and before its unanswered operations fail
+    /// and before any reconnect attempt.</summary>
+    public Action<Exception?>? Disconnected { get; set; }
+
+    /// <summary>Called after each successful reconnect (not the first connect), once the new connection accepts
+    /// commands.</summary>
+    public Action? Reconnected { get; set; }
+
+    public bool IsConnected => _current is not null;
+
+    /// <summary>Id of the current physical connection (increases on reconnect); 0 while disconnected.</summary>
+    public long ConnectionId => _current?.Id ?? 0;
+
+    public async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var first = await PhysicalConnection.ConnectAsync(_options, _handshake, Interlocked.Increment(ref _connectionIds), cancellationToken);
+        _current = first;
+        _supervisor = Task.Run(() => SuperviseAsync(first));
+        _timer = Task.Run(TimerLoopAsync);
+    }
+
+    /// <summary>Queues an operation; the returned task completes with its reply (or replies, as an array).</summary>
+    public ValueTask<RespValue> SendAsync(RedisOperation operation, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        if (_disposed.IsCancellationRequested)
+        {
+            operation.ReleaseBuffer();
+            return ValueTask.FromException<RespValue>(new ObjectDisposedException(nameof(RedisClient)));
+        }
+
+        var task = operation.AsValueTask();
+        operation.Start(timeout ?? _options.CommandTimeout, cancellationToken);
+        _unsent.Enqueue(operation);
+        if (Interlocked.Exchange(ref _writerIdle, 0) == 1)
+        {
+            _writeSignal.Set();
+        }
+
+        if (_disposed.IsCancellationRequested)
+        {
+            FailUnsent();
+        }
+
+        return task;
+    }
+
+    private async Task SuperviseAsync(PhysicalConnection connection)
+    {
+        var random = new Random();
+        while (true)
+        {
+            var error = await RunAsync(connection);
+            _lastError = error;
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
+            int attempt = 0;
+            while (true)
+            {
+                if (attempt > 0)
+                {
+                    double min = _options.ReconnectMinDelay.TotalMilliseconds;
+                    double cap = Math.Min(_options.ReconnectMaxDelay.TotalMilliseconds, min * Math.Pow(2, Math.Min(attempt, 20)));
+
+                    // Jitter between half and the whole delay so that many clients losing one server do not return
+                    // in lockstep.
+                    var delay = TimeSpan.FromMilliseconds(cap * (0.5 + (random.NextDouble() / 2)));
+                    try
+                    {
+                        await Task.Delay(delay, _disposed.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+
+                attempt++;
+                try
+                {
+                    connection = await PhysicalConnection.ConnectAsync(_options, _handshake, Interlocked.Increment(ref _connectionIds), _disposed.Token);
+                    break;
+                }
+                catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    _lastError = ex;
+                }
+            }
+
+            _current = connection;
+            _lastError = null;
+            try
+            {
+                Reconnected?.Invoke();
+            }
+            catch (Exception)
+            {
+                // A subscriber's handler must not stop the connection from working.
+            }
+        }
+    }
+
+    /// <summary>Runs the reader and writer loops of one connection until either fails; then tears it down and fails
+    /// its unanswered operations. Returns what ended it.</summary>
+    private async Task<Exception?> RunAsync(PhysicalConnection connection)
+    {
+        _current = connection;
+
+        // Disposal may race with the start of this connection; the registration makes sure it still ends it.
+        using var disposal = _disposed.Token.Register(static state => ((PhysicalConnection)state!).Abort(), connection);
+        var reader = Task.Run(() => ReadLoopAsync(connection));
+        var writer = Task.Run(() => WriteLoopAsync(connection));
+        var first = await Task.WhenAny(reader, writer);
+        connection.Abort();
+        _writeSignal.Set();
+        try
+        {
+            await Task.WhenAll(reader, writer);
+        }
+        catch (Exception)
+        {
+            // Observed below through the tasks.
+        }
+
+        _current = null;
+        var error = first.Exception?.GetBaseException() ?? (reader.IsFaulted ? reader.Exception.GetBaseException() : writer.Exception?.GetBaseException());
+        await connection.DisposeAsync();
+        try
+        {
+            Disconnected?.Invoke(error);
+        }
+        catch (Exception)
+        {
+        }
+
+        var failure = _disposed.IsCancellationRequested
+            ? (Exception)new ObjectDisposedException(nameof(RedisClient))
+            : new RedisConnectionException($"The {_name} connection to {_options} was lost before the reply arrived; the command may or may not have run.", error);
+        while (connection.Pending.TryDequeue(out var operation))
+        {
+            operation.TrySetException(failure);
+        }
+
+        return error;
+    }
+
+    private async Task ReadLoopAsync(PhysicalConnection connection)
+    {
+        var reader = connection.Reader;
+        var token = connection.Closed;
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            var buffer = result.Buffer;
+            var consumed = ProcessFrames(connection, buffer);
+            reader.AdvanceTo(consumed, buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new RedisConnectionException($"The server closed the {_name} connection.");
+            }
+        }
+    }
+
+    private SequencePosition ProcessFrames(PhysicalConnection connection, ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        bool any = false;
+        while (RespReader.TryRead(ref reader, _options.Limits, out var value))
+        {
+            any = true;
+            if (value.Type == RespType.Push)
+            {
+                try
+                {
+                    PushReceived?.Invoke(value);
+                }
+                catch (Exception)
+                {
+                    // Push handlers are ours and quick; a bug there must not kill the reply stream.
+                }
+
+                continue;
+            }
+
+            if (!connection.Pending.TryPeek(out var operation))
+            {
+                throw new RedisProtocolException($"The server sent a reply nobody asked for: {value}.");
+            }
+
+            if (operation.AddReply(value))
+            {
+                connection.Pending.TryDequeue(out _);
+            }
+        }
+
+        if (any)
+        {
+            connection.LastReceived = Environment.TickCount64;
+        }
+
+        return reader.Position;
+    }
+
+    private async Task WriteLoopAsync(PhysicalConnection connection)
+    {
+        var writer = connection.Writer;
+        var token = connection.Closed;
+        List<RedisOperation>? writtenWithoutReply = null;
+        try
+        {
+            while (true)
+            {
+                bool wrote = false;
+                while (_unsent.TryDequeue(out var operation))
+                {
+                    if (operation.IsCompleted)
+                    {
+                        // Cancelled or timed out before it was written: never send it, so it gets no reply to match.
+                        operation.ReleaseBuffer();
+                        continue;
+                    }
+
+                    if (operation.ExpectedReplies > 0)
+                    {
+                        connection.Pending.Enqueue(operation);
+                    }
+                    else
+                    {
+                        (writtenWithoutReply ??= []).Add(operation);
+                    }
+
+                    writer.Write(operation.Payload);
+                    operation.ReleaseBuffer();
+                    wrote = true;
+                    if (writer.UnflushedBytes > 256 * 1024)
+                    {
+                        await writer.FlushAsync(token);
+                    }
+                }
+
+                if (wrote)
+                {
+                    var flush = await writer.FlushAsync(token);
+                    if (writtenWithoutReply is { Count: > 0 })
+                    {
+                        foreach (var operation in writtenWithoutReply)
+                        {
+                            operation.TrySetResult(RespValue.Null);
+                        }
+
+                        writtenWithoutReply.Clear();
+                    }
+
+                    if (flush.IsCompleted)
+                    {
+                        throw new RedisConnectionException($"The {_name} connection's writer was closed.");
+                    }
+                }
+
+                Volatile.Write(ref _writerIdle, 1);
+                if (!_unsent.IsEmpty && Interlocked.Exchange(ref _writerIdle, 0) == 1)
+                {
+                    continue;
+                }
+
+                await _writeSignal.WaitAsync();
+                token.ThrowIfCancellationRequested();
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (writtenWithoutReply is { Count: > 0 })
+            {
+                foreach (var operation in writtenWithoutReply)
+                {
+                    operation.TrySetException(new RedisConnectionException($"The {_name} connection was lost while writing."));
+                }
+            }
+        }
+    }
+
+    /// <summary>Enforces deadlines (one timer for all operations instead of one per call) and the keep-alive.</summary>
+    private async Task TimerLoopAsync()
+    {
+        long periodMs = Math.Clamp((long)(_options.CommandTimeout.TotalMilliseconds / 10), 10, 100);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(periodMs));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_disposed.Token))
+            {
+                long now = Environment.TickCount64;
+                var current = _current;
+                foreach (var operation in _unsent)
+                {
+                    if (now >= operation.Deadline && !operation.IsCompleted)
+                    {
+                        operation.TrySetException(current is null
+                            ? new RedisConnectionException($"Not connected to {_options} (the {_name} connection is reconnecting) and the command's deadline passed.", _lastError)
+                            : new RedisTimeoutException($"The command was not sent to {_options} within its timeout."));
+                    }
+                }
+
+                if (current is null)
+                {
+                    continue;
+                }
+
+                foreach (var operation in current.Pending)
+                {
+                    if (now >= operation.Deadline && !operation.IsCompleted)
+                    {
+                        operation.TrySetException(new RedisTimeoutException($"No reply from {_options} within the command timeout."));
+                    }
+                }
+
+                KeepAlive(current, now);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void KeepAlive(PhysicalConnection current, long now)
+    {
+        long interval = (long)_options.KeepAlive.TotalMilliseconds;
+        var heartbeat = _heartbeat;
+        if (heartbeat is not null)
+        {
+            if (heartbeat.IsCompleted)
+            {
+                _heartbeat = null;
+            }
+            else if (now - Volatile.Read(ref current.LastReceived) > 2 * interval)
+            {
+                // Nothing at all for two intervals although a PING is outstanding: a half-open connection. Closing it
+                // flushes near-caches, which could otherwise miss invalidations forever.
+                current.Abort();
+            }
+
+            return;
+        }
+
+        if (now - Volatile.Read(ref current.LastReceived) > interval)
+        {
+            var ping = new RedisOperation();
+            ping.Command(1).Arg("PING"u8);
+            _heartbeat = ping;
+            _ = SendAsync(ping, CancellationToken.None, Timeout.InfiniteTimeSpan).AsTask().ContinueWith(
+                static t => _ = t.Exception, TaskScheduler.Default);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _disposed.Cancel();
+        _current?.Abort();
+        if (_supervisor is not null)
+        {
+            await _supervisor;
+        }
+
+        if (_timer is not null)
+        {
+            await _timer;
+        }
+
+        FailUnsent();
+    }
+
+    private void FailUnsent()
+    {
+        while (_unsent.TryDequeue(out var operation))
+        {
+            operation.TrySetException(new ObjectDisposedException(nameof(RedisClient)));
+            operation.ReleaseBuffer();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text;
+using Stoa.Foundation.Engine;
+using Stoa.Foundation.Engine.Redis;
+using Stoa.Testing;
+
+namespace Stoa.Foundation.Tests.Engine;
+
+/// <summary>What the engine does when Redis goes away and comes back: the near-cache must never outlive the truth.</summary>
+public sealed class RedisEngineFailureTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task After_a_redis_restart_no_node_serves_a_value_cached_before_it()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var a = await RedisEngine.ConnectAsync(redis.Url, null, TimeSpan.FromSeconds(10), Ct);
+        await using var b = await RedisEngine.ConnectAsync(redis.Url, null, TimeSpan.FromSeconds(10), Ct);
+        var key = EngineKeys.For(Guid.NewGuid(), "quotes", "AAPL");
+        async ValueTask<string?> Load(CancellationToken ct) => await b.GetAsync(key, ct) is { } v ? Encoding.UTF8.GetString(v) : null;
+
+        await a.SetAsync(key, "100"u8.ToArray(), null, Ct);
+        (await b.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe("100");
+        b.NearCache.Count.ShouldBeGreaterThan(0);
+
+        // Redis restarts empty (no persistence): the price it held is gone, and B's copy must go with it.
+        await redis.RestartAsync();
+        await Eventually(async () => await b.PingAsync(Ct) && await a.PingAsync(Ct));
+        (await b.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBeNull();
+
+        await a.SetAsync(key, "101"u8.ToArray(), null, Ct);
+        await Eventually(async () => await b.NearCache.GetOrLoadAsync(key, "", Load, Ct) == "101");
+    }
+
+    [Fact]
+    public async Task During_an_outage_nothing_is_served_from_the_near_cache_and_subscriptions_come_back()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var engine = await RedisEngine.ConnectAsync(redis.Url, null, TimeSpan.FromSeconds(10), Ct);
+        var key = EngineKeys.For(Guid.NewGuid(), "quotes", "MSFT");
+        var channel = EngineKeys.For(Guid.NewGuid(), "quotes", "ticks");
+        var loads = 0;
+        ValueTask<int> Load(CancellationToken ct) => ValueTask.FromResult(Interlocked.Increment(ref loads));
+        var restored = new TaskCompletionSource();
+        engine.SubscriptionsRestored += () => restored.TrySetResult();
+        var received = new TaskCompletionSource<string>();
+        await using var subscription = await engine.SubscribeAsync(channel, (_, payload) =>
+        {
+            received.TrySetResult(Encoding.UTF8.GetString(payload.Span));
+            return ValueTask.CompletedTask;
+        }, Ct);
+
+        (await engine.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe(1);
+        (await engine.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe(1);
+
+        redis.Kill();
+        await Eventually(() => Task.FromResult(engine.NearCache.Count == 0));
+        (await engine.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe(2, "loaded, not served from memory");
+        (await engine.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe(3, "and not cached while invalidations cannot arrive");
+
+        await redis.RestartAsync();
+        await restored.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await Eventually(async () => await engine.PingAsync(Ct));
+        await engine.PublishAsync(channel, "after restart"u8.ToArray(), Ct);
+        (await received.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct)).ShouldBe("after restart");
+        await Eventually(async () =>
+        {
+            var first = await engine.NearCache.GetOrLoadAsync(key, "", Load, Ct);
+            return await engine.NearCache.GetOrLoadAsync(key, "", Load, Ct) == first;
+        });
+    }
+
+    [Fact]
+    public async Task A_node_that_cannot_reach_redis_at_start_fails_with_the_reason()
+    {
+        var port = TestPorts.GetFree();
+        var ex = await Should.ThrowAsync<Exception>(() => RedisEngine.ConnectAsync($"redis://127.0.0.1:{port}", null, TimeSpan.FromMilliseconds(500), Ct));
+        ex.Message.ShouldNotBeNullOrWhiteSpace();
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new ShouldAssertException("condition not met within 30 s");
+            }
+
+            await Task.Delay(50, Ct);
+        }
+    }
+}
