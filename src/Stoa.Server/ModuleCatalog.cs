@@ -2,6 +2,7 @@ using Stoa.Comments;
 using Stoa.Docs;
 using Stoa.Follows;
 using Stoa.Foundation.Hosting;
+using Stoa.Previews;
 using Stoa.Quotes;
 
 namespace Stoa.Server;
@@ -17,6 +18,7 @@ internal static class ModuleCatalog
 {
     private static readonly StoaModule[] s_all =
     [
+        new(PreviewsModule.Name, (s, c) => s.AddPreviews(c), e => e.MapPreviews()),
         new(DocsModule.Name, (s, c) => s.AddDocs(c), e => e.MapDocs()),
         new(CommentsModule.Name, (s, c) => s.AddComments(c), e => e.MapComments()),
         new(QuotesModule.Name, (s, c) => s.AddQuotes(c), e => e.MapQuotes()),

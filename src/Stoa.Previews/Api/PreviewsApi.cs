@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Stoa.Foundation.Auth;
+using Stoa.Foundation.Errors;
+using Stoa.Foundation.RateLimiting;
+using Stoa.Previews.Core;
+
+namespace Stoa.Previews.Api;
+
+/// <summary><c>GET /v1/previews?url=</c> (a card) and <c>POST /v1/previews/batch</c> (up to 20 URLs, errors per item).</summary>
+internal static class PreviewsApi
+{
+    public const string RefreshRequiresServer = "refresh_requires_server";
+
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        var previews = endpoints.MapGroup("/v1/previews").WithTags("previews").RequireApp().RateLimit("previews");
+        previews.MapGet("/", GetAsync);
+        previews.MapPost("/batch", BatchAsync);
+    }
+
+    private static async Task<Ok<LinkCard>> GetAsync(string? url, bool? refresh, Caller caller, LinkPreviewer previewer, CancellationToken ct)
+    {
+        new Validation().Require(!string.IsNullOrWhiteSpace(url), "url", "is required").ThrowIfInvalid();
+        if (refresh == true && !caller.IsServer)
+        {
+            throw ApiException.Forbidden(RefreshRequiresServer, "Only the app's backend (a server token) may bypass the cache.");
+        }
+
+        return TypedResults.Ok(await previewer.PreviewAsync(caller.AppId, url!, refresh == true, ct));
+    }
+
+    private static async Task<Ok<BatchResponse>> BatchAsync(BatchRequest request, Caller caller, LinkPreviewer previewer, CancellationToken ct)
+    {
+        var urls = request.Urls ?? [];
+        new Validation()
+            .Require(urls.Count is > 0 and <= PreviewPolicy.MaxBatch, "urls", $"must hold 1 to {PreviewPolicy.MaxBatch} URLs")
+            .Require(urls.All(u => !string.IsNullOrWhiteSpace(u)), "urls", "must not contain empty entries")
+            .ThrowIfInvalid();
+
+        var answers = await Task.WhenAll(urls.Select(u => previewer.AnswerAsync(caller.AppId, u, refresh: false, ct)));
+        return TypedResults.Ok(new BatchResponse([.. urls.Zip(answers, (url, answer) =>
+        {
+            if (answer.Card is not null)
+            {
+                return new BatchItem(url, answer.Card, null);
+            }
+
+            var error = LinkPreviewer.ToApiException(answer);
+            return new BatchItem(url, null, new BatchError(error.Status, error.Code, error.Message));
+        })]));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Stoa.Foundation.Hosting;
+using Stoa.Foundation.RateLimiting;
+using Stoa.Previews.Api;
+using Stoa.Previews.Core;
+using Stoa.Previews.Storage;
+
+namespace Stoa.Previews;
+
+/// <summary>URL → link card, fetched safely, cached in the engine, shared with other modules through <see cref="LinkPreviewer"/>.</summary>
+public static class PreviewsModule
+{
+    public const string Name = "previews";
+    public const string Section = "Stoa:Previews";
+
+    public static IServiceCollection AddPreviews(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = ReadOptions(configuration.GetSection(Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new PreviewService(options, meterFactory: sp.GetRequiredService<IMeterFactory>(), timeProvider: sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IPreviewCache, EnginePreviewCache>();
+        services.TryAddSingleton<LinkPreviewer>();
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PreviewsJsonContext.Default));
+        // Each preview may cost an upstream fetch: a tighter default than plain reads.
+        services.PostConfigure<RateLimitOptions>(o => o.Policies.TryAdd("previews", new RateLimitPolicyOptions { Capacity = 60, TokensPerSecond = 2 }));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapPreviews(this IEndpointRouteBuilder endpoints)
+    {
+        PreviewsApi.Map(endpoints);
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Binds <c>Stoa:Previews</c>. Lists replace the defaults instead of being appended to them (the configuration
+    /// binder would otherwise add configured ports to 80 and 443); bad values name the setting.
+    /// </summary>
+    internal static PreviewOptions ReadOptions(IConfigurationSection section)
+    {
+        var options = new PreviewOptions();
+        try
+        {
+            section.Bind(options, o => o.ErrorOnUnknownConfiguration = false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidConfigurationException([ex.Message]);
+        }
+
+        var ports = section.GetSection(nameof(PreviewOptions.AllowedPorts)).Get<int[]>();
+        if (ports is { Length: > 0 })
+        {
+            options.AllowedPorts = ports;
+        }
+
+        var networks = section.GetSection(nameof(PreviewOptions.AllowedNetworks)).Get<string[]>();
+        options.AllowedNetworks = networks ?? [];
+        return options;
+    }
+}
