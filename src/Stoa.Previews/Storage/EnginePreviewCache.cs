@@ -92,7 +92,14 @@ internal sealed class EnginePreviewCache(IEngine engine, IMeterFactory meters) :
         }
     }
 
-    private async Task<CachedPreview?> ReadAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Popular URLs are answered from this node's memory: the near-cache keeps the decoded answer until the engine
+    /// reports the key changed (a refresh on any node, expiry), so a hit costs no engine round trip and no parsing.
+    /// </summary>
+    private ValueTask<CachedPreview?> ReadAsync(string key, CancellationToken cancellationToken) =>
+        engine.NearCache.GetOrLoadAsync(key, "", ct => ReadFromEngineAsync(key, ct), cancellationToken);
+
+    private async ValueTask<CachedPreview?> ReadFromEngineAsync(string key, CancellationToken cancellationToken)
     {
         var bytes = await engine.GetAsync(key, cancellationToken);
         if (bytes is null)
