@@ -25,7 +25,9 @@ public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
             Settings[key] = value;
         }
 
-        UseKestrel(0);
+        // Port 0 comes from Stoa:Urls above, which the app binds itself: UseKestrel(port) would rewrite the
+        // server's addresses after the app started binding them, a race in WebApplicationFactory (aspnetcore#67714).
+        UseKestrel();
     }
 
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);

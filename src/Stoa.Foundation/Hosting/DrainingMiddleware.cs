@@ -12,7 +12,8 @@ internal sealed class DrainingMiddleware(RequestDelegate next, DrainState drain)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        if (!drain.IsStopping || HealthEndpoints.IsHealthPath(context.Request.Path))
+        // Probes and scrapes keep working to the end: they are how operators watch the node go.
+        if (!drain.IsStopping || HealthEndpoints.IsHealthPath(context.Request.Path) || context.Request.Path.StartsWithSegments("/metrics"))
         {
             return next(context);
         }

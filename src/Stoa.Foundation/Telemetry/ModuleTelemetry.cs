@@ -87,8 +87,21 @@ public class ModuleTelemetry : IDisposable
         where T : struct => Meter.CreateHistogram(InstrumentName(thing), unit, description, tags: null,
             advice: buckets is null ? null : new InstrumentAdvice<T> { HistogramBucketBoundaries = buckets });
 
+    /// <summary>A gauge read when scraped or exported: <c>CreateObservableGauge("stream.clients", () => hub.Count, "{client}")</c>.</summary>
+    public ObservableGauge<T> CreateObservableGauge<T>(string thing, Func<T> observe, string? unit = null, string? description = null)
+        where T : struct => Meter.CreateObservableGauge(InstrumentName(thing), observe, unit, description);
+
+    /// <summary>A gauge with one measurement per tag set (one per breaker host, per state…), read when scraped or exported.</summary>
     public ObservableGauge<T> CreateObservableGauge<T>(string thing, Func<IEnumerable<Measurement<T>>> observe, string? unit = null, string? description = null)
         where T : struct => Meter.CreateObservableGauge(InstrumentName(thing), observe, unit, description);
+
+    /// <summary>A monotonic total kept elsewhere (a cache's hit count), read when scraped or exported.</summary>
+    public ObservableCounter<T> CreateObservableCounter<T>(string thing, Func<T> observe, string? unit = null, string? description = null)
+        where T : struct => Meter.CreateObservableCounter(InstrumentName(thing), observe, unit, description);
+
+    /// <summary>A level kept elsewhere that goes up and down (entries in a cache), read when scraped or exported.</summary>
+    public ObservableUpDownCounter<T> CreateObservableUpDownCounter<T>(string thing, Func<T> observe, string? unit = null, string? description = null)
+        where T : struct => Meter.CreateObservableUpDownCounter(InstrumentName(thing), observe, unit, description);
 
     public void Dispose()
     {
