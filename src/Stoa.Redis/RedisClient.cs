@@ -30,7 +30,8 @@ public sealed partial class RedisClient : IAsyncDisposable
     /// <summary>Raised (on a background thread) after the connection was re-established.</summary>
     public event Action? Reconnected;
 
-    public RedisOptions Options => _connection.Options;
+    /// <summary>A copy of the options this client was connected with.</summary>
+    public RedisOptions Options => _connection.Options.Clone();
 
     /// <summary>True while a connection is established (it may still break at any moment).</summary>
     public bool IsConnected => _connection.IsConnected;

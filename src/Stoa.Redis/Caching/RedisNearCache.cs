@@ -66,8 +66,12 @@ public sealed class RedisNearCache : IAsyncDisposable
 
     public long Misses => Interlocked.Read(ref _misses);
 
+    /// <inheritdoc cref="ConnectAsync(RedisOptions, RedisNearCacheOptions?, CancellationToken)"/>
+    public static Task<RedisNearCache> ConnectAsync(string url, RedisNearCacheOptions? cacheOptions = null, CancellationToken cancellationToken = default)
+        => ConnectAsync(RedisOptions.Parse(url), cacheOptions, cancellationToken);
+
     /// <summary>Connects a tracking connection (<c>CLIENT TRACKING ON</c> per <paramref name="cacheOptions"/>) and
-    /// returns an empty cache.</summary>
+    /// returns an empty cache. Throws <see cref="RedisConnectionException"/> if that first connection fails.</summary>
     public static async Task<RedisNearCache> ConnectAsync(RedisOptions options, RedisNearCacheOptions? cacheOptions = null, CancellationToken cancellationToken = default)
     {
         cacheOptions ??= new RedisNearCacheOptions();

@@ -222,20 +222,27 @@ internal sealed class PhysicalConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Never throws: a broken socket makes completing the writer (which flushes) fail, and the connection is
+    /// being thrown away anyway.</summary>
     public async ValueTask DisposeAsync()
     {
         Abort();
-        await Reader.CompleteAsync();
-        await Writer.CompleteAsync();
+        await IgnoreFailureAsync(Reader.CompleteAsync());
+        await IgnoreFailureAsync(Writer.CompleteAsync());
+        await IgnoreFailureAsync(_stream.DisposeAsync());
+        _socket.Dispose();
+
+        // _closed is not disposed: late Abort() calls (keep-alive timer, disposal) must stay harmless.
+    }
+
+    private static async ValueTask IgnoreFailureAsync(ValueTask pending)
+    {
         try
         {
-            await _stream.DisposeAsync();
+            await pending;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
         }
-
-        _socket.Dispose();
-        _closed.Dispose();
     }
 }

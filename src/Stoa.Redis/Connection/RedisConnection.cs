@@ -91,7 +91,17 @@ internal sealed class RedisConnection : IAsyncDisposable
         var random = new Random();
         while (true)
         {
-            var error = await RunAsync(connection);
+            Exception? error;
+            try
+            {
+                error = await RunAsync(connection);
+            }
+            catch (Exception ex)
+            {
+                // Never let the supervisor die: without it the client would stay disconnected for good.
+                error = ex;
+            }
+
             _lastError = error;
             if (_disposed.IsCancellationRequested)
             {
@@ -101,6 +111,7 @@ internal sealed class RedisConnection : IAsyncDisposable
             int attempt = 0;
             while (true)
             {
+                PurgeExpiredUnsent();
                 if (attempt > 0)
                 {
                     double min = _options.ReconnectMinDelay.TotalMilliseconds;
@@ -148,6 +159,17 @@ internal sealed class RedisConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>While disconnected, callers whose deadline passed have already been failed by the timer, but their
+    /// operations still sit in the queue with their buffers. Only the supervisor calls this, between connections,
+    /// when no writer loop can be dequeuing: a long outage under load then holds at most one backoff's worth.</summary>
+    private void PurgeExpiredUnsent()
+    {
+        while (_unsent.TryPeek(out var head) && head.IsCompleted && _unsent.TryDequeue(out var expired))
+        {
+            expired.ReleaseBuffer();
+        }
+    }
+
     /// <summary>Runs the reader and writer loops of one connection until either fails; then tears it down and fails
     /// its unanswered operations. Returns what ended it.</summary>
     private async Task<Exception?> RunAsync(PhysicalConnection connection)
@@ -172,7 +194,17 @@ internal sealed class RedisConnection : IAsyncDisposable
 
         _current = null;
         var error = first.Exception?.GetBaseException() ?? (reader.IsFaulted ? reader.Exception.GetBaseException() : writer.Exception?.GetBaseException());
-        await connection.DisposeAsync();
+
+        // Each step is isolated: the near-cache flush (Disconnected) and failing the unanswered callers must happen
+        // whatever went wrong before them.
+        try
+        {
+            await connection.DisposeAsync();
+        }
+        catch (Exception)
+        {
+        }
+
         try
         {
             Disconnected?.Invoke(error);

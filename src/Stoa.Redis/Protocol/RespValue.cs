@@ -94,7 +94,8 @@ public readonly struct RespValue : IEquatable<RespValue>
         _ => Encoding.UTF8.GetString((byte[])_payload!),
     };
 
-    /// <summary>A copy of the bytes of a string type, or null for the RESP3 null.</summary>
+    /// <summary>The bytes of a string type (the array parsed for this value, not copied: each reply owns its own),
+    /// or null for the RESP3 null.</summary>
     public byte[]? AsBytes() => Type switch
     {
         RespType.Null => null,

@@ -41,6 +41,10 @@ public sealed class RedisSubscriber : IAsyncDisposable
     /// <summary>Raised when a handler throws; the exception is otherwise swallowed so other handlers keep running.</summary>
     public event Action<Exception>? HandlerFailed;
 
+    /// <inheritdoc cref="ConnectAsync(RedisOptions, CancellationToken)"/>
+    public static Task<RedisSubscriber> ConnectAsync(string url, CancellationToken cancellationToken = default)
+        => ConnectAsync(RedisOptions.Parse(url), cancellationToken);
+
     /// <summary>Connects the pub/sub connection; throws <see cref="RedisConnectionException"/> if it cannot.</summary>
     public static async Task<RedisSubscriber> ConnectAsync(RedisOptions options, CancellationToken cancellationToken = default)
     {

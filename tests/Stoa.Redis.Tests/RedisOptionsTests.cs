@@ -1,0 +1,48 @@
+namespace Stoa.Redis.Tests;
+
+public sealed class RedisOptionsTests
+{
+    [Fact]
+    public void Parses_a_full_url()
+    {
+        var options = RedisOptions.Parse("rediss://alice:p%40ss%3Aword@cache.example:6380/4?name=stoa-node1&timeout=250&connect_timeout=1500");
+        options.UseTls.ShouldBeTrue();
+        options.User.ShouldBe("alice");
+        options.Password.ShouldBe("p@ss:word");
+        options.Host.ShouldBe("cache.example");
+        options.Port.ShouldBe(6380);
+        options.Database.ShouldBe(4);
+        options.ClientName.ShouldBe("stoa-node1");
+        options.CommandTimeout.ShouldBe(TimeSpan.FromMilliseconds(250));
+        options.ConnectTimeout.ShouldBe(TimeSpan.FromMilliseconds(1500));
+        options.ToString().ShouldNotContain("p@ss");
+    }
+
+    [Theory]
+    [InlineData("redis://localhost", "localhost", 6379, null, null, 0)]
+    [InlineData("redis://:secret@10.0.0.1:7000", "10.0.0.1", 7000, null, "secret", 0)]
+    [InlineData("redis://secret@host/2", "host", 6379, null, "secret", 2)]
+    [InlineData("redis://bob:@host?db=9", "host", 6379, "bob", null, 9)]
+    [InlineData("redis://[::1]:6390", "::1", 6390, null, null, 0)]
+    public void Parses_common_forms(string url, string host, int port, string? user, string? password, int db)
+    {
+        var options = RedisOptions.Parse(url);
+        options.UseTls.ShouldBeFalse();
+        options.Host.ShouldBe(host);
+        options.Port.ShouldBe(port);
+        options.User.ShouldBe(user);
+        options.Password.ShouldBe(password);
+        options.Database.ShouldBe(db);
+    }
+
+    [Theory]
+    [InlineData("http://host")]
+    [InlineData("host:6379")]
+    [InlineData("redis://host/x")]
+    [InlineData("redis://host?bogus=1")]
+    [InlineData("redis://host?timeout=-5")]
+    public void Rejects_malformed_urls(string url)
+    {
+        Should.Throw<FormatException>(() => RedisOptions.Parse(url));
+    }
+}
