@@ -18,10 +18,13 @@ public static class StoaApp
 
         var app = builder.Build();
         app.UseStoaFoundation();
+        app.UseWebPage();
         foreach (var module in modules)
         {
             module.MapEndpoints(app);
         }
+
+        app.MapDevEndpoints(options);
 
         // Extra endpoints registered in DI (tests, plugins) are mapped last.
         foreach (var contributor in app.Services.GetServices<IEndpointContributor>())

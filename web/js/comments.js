@@ -1,0 +1,221 @@
+// Comments panel: one thread (GET /v1/threads/{id}/comments) with a sort selector, replies, votes and likes, kept
+// live by the thread's Server-Sent Events (comment.created, comment.updated, comment.counts).
+import { api, guarded, streamUrl } from './api.js';
+import { el, formatTime } from './dom.js';
+
+const pageSize = 20;
+
+export function initComments(root, session) {
+  const threadForm = root.querySelector('#comments-thread-form');
+  const threadInput = root.querySelector('#comments-thread');
+  const sortSelect = root.querySelector('#comments-sort');
+  const postForm = root.querySelector('#comments-post-form');
+  const bodyInput = root.querySelector('#comments-body');
+  const counter = root.querySelector('#comments-body-count');
+  const list = root.querySelector('#comments-list');
+  const more = root.querySelector('#comments-more');
+  const errors = root.querySelector('#comments-errors');
+  const summary = root.querySelector('#comments-summary');
+  let threadId = threadInput.value.trim();
+  let cursor = null;
+  let events = null;
+
+  // Listings are reloaded on sign-in, sort changes and reconnects: only the latest request may paint.
+  let loads = 0;
+  const load = async (append = false) => {
+    const mine = ++loads;
+    const query = new URLSearchParams({ sort: sortSelect.value, limit: String(pageSize), replies: '5', depth: '3' });
+    if (append && cursor) query.set('cursor', cursor);
+    const page = await guarded(errors, () => api(`/v1/threads/${encodeURIComponent(threadId)}/comments?${query}`));
+    if (!page || mine !== loads) return;
+    if (!append) list.replaceChildren();
+    for (const comment of page.items) list.append(renderComment(comment));
+    cursor = page.nextCursor ?? null;
+    more.hidden = !cursor;
+    refreshSummary();
+  };
+
+  const refreshSummary = async () => {
+    const thread = await guarded(errors, () => api(`/v1/threads/${encodeURIComponent(threadId)}`));
+    if (thread) summary.textContent = `${thread.commentCount} comment${thread.commentCount === 1 ? '' : 's'}${thread.locked ? ' · locked' : ''}`;
+  };
+
+  const listen = () => {
+    events?.close();
+    list.dataset.live = 'false';
+    events = new EventSource(streamUrl(`/v1/threads/${encodeURIComponent(threadId)}/events`));
+    // Marks the list as live (and tests wait for it): events sent before the stream opened are not replayed.
+    let reconnecting = false;
+    events.addEventListener('open', () => {
+      list.dataset.live = 'true';
+      // After a dropped stream, what was posted meanwhile is only in the listing.
+      if (reconnecting) load();
+      reconnecting = true;
+    });
+    events.addEventListener('error', () => {
+      list.dataset.live = 'false';
+    });
+    events.addEventListener('comment.created', (event) => onCreated(JSON.parse(event.data).comment));
+    events.addEventListener('comment.updated', (event) => onUpdated(JSON.parse(event.data).comment));
+    events.addEventListener('comment.counts', (event) => setCounts(JSON.parse(event.data).counts));
+  };
+
+  const open = () => {
+    threadId = threadInput.value.trim();
+    cursor = null;
+    load();
+    listen();
+  };
+
+  const onCreated = (comment) => {
+    if (findComment(comment.id)) return;
+    if (comment.parentId) {
+      const parent = findComment(comment.parentId);
+      // A reply to a comment not on screen shows up in its parent's count (comment.counts), not as a stray item.
+      if (parent) parent.querySelector(':scope > .replies').append(renderComment(comment));
+    } else if (sortSelect.value === 'old') {
+      if (!cursor) list.append(renderComment(comment));
+    } else {
+      list.prepend(renderComment(comment));
+    }
+    refreshSummary();
+  };
+
+  const onUpdated = (comment) => {
+    const node = findComment(comment.id);
+    if (node) node.querySelector(':scope > .comment-body').replaceWith(renderBody(comment));
+  };
+
+  const findComment = (id) => list.querySelector(`[data-comment-id="${CSS.escape(id)}"]`);
+
+  const setCounts = (counts) => {
+    const node = findComment(counts.id);
+    if (!node) return;
+    const bar = node.querySelector(':scope > .comment-actions');
+    bar.querySelector('.score').textContent = String(counts.score);
+    bar.querySelector('.likes').textContent = String(counts.likes);
+    bar.querySelector('.reply-count').textContent = String(counts.replyCount);
+    // Events carry no viewer state; only our own responses say how we voted.
+    if (counts.myVote !== undefined && counts.myVote !== null) {
+      bar.querySelector('.upvote').setAttribute('aria-pressed', String(counts.myVote === 1));
+      bar.querySelector('.downvote').setAttribute('aria-pressed', String(counts.myVote === -1));
+    }
+    if (counts.liked !== undefined && counts.liked !== null) bar.querySelector('.like').setAttribute('aria-pressed', String(counts.liked));
+  };
+
+  const vote = async (comment, value, button) => {
+    const pressed = button.getAttribute('aria-pressed') === 'true';
+    const counts = await guarded(errors, () => api(`/v1/comments/${comment.id}/vote`, { method: 'PUT', body: { value: pressed ? 0 : value } }));
+    if (counts) setCounts(counts);
+  };
+
+  const like = async (comment, button) => {
+    const pressed = button.getAttribute('aria-pressed') === 'true';
+    const counts = await guarded(errors, () => api(`/v1/comments/${comment.id}/like`, { method: pressed ? 'DELETE' : 'PUT' }));
+    if (counts) setCounts(counts);
+  };
+
+  const post = async (body, parentId) => {
+    const created = await guarded(errors, () => api(`/v1/threads/${encodeURIComponent(threadId)}/comments`, {
+      method: 'POST', body: { body, parentId: parentId ?? null },
+    }));
+    if (created) onCreated(created);
+    return created;
+  };
+
+  const renderBody = (comment) => {
+    const body = el('div', { class: 'comment-body' });
+    if (comment.deleted) {
+      body.append(el('p', { class: 'muted', text: '[deleted]' }));
+    } else if (comment.html) {
+      // The server renders Markdown with raw HTML escaped and only http(s)/mailto links kept (CommentBodyRenderer),
+      // which is made to be inserted as is; the page's CSP forbids scripts besides.
+      body.innerHTML = comment.html;
+    } else {
+      body.textContent = comment.body ?? '';
+    }
+    return body;
+  };
+
+  const renderComment = (comment) => {
+    const replies = el('ol', { class: 'replies' });
+    const replyForm = el('form', { class: 'reply-form', hidden: true });
+    const replyId = `reply-${comment.id}`;
+    const replyBody = el('textarea', { id: replyId, rows: 2, required: true });
+    replyForm.append(
+      el('label', { for: replyId, text: 'Your reply' }), replyBody,
+      el('div', { class: 'row' },
+        el('button', { type: 'submit', text: 'Post reply' }),
+        el('button', { type: 'button', class: 'secondary', text: 'Cancel', onclick: () => { replyForm.hidden = true; } })));
+    replyForm.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (await post(replyBody.value, comment.id)) {
+        replyBody.value = '';
+        replyForm.hidden = true;
+      }
+    });
+
+    const up = el('button', { type: 'button', class: 'upvote icon', 'aria-label': 'Upvote', 'aria-pressed': String(comment.myVote === 1), text: '▲' });
+    const down = el('button', { type: 'button', class: 'downvote icon', 'aria-label': 'Downvote', 'aria-pressed': String(comment.myVote === -1), text: '▼' });
+    const likeButton = el('button', { type: 'button', class: 'like icon', 'aria-pressed': String(comment.liked === true) },
+      el('span', { 'aria-hidden': 'true', text: '♥ ' }), el('span', { class: 'visually-hidden', text: 'Like, ' }), el('span', { class: 'likes', text: String(comment.likes) }));
+    up.addEventListener('click', () => vote(comment, 1, up));
+    down.addEventListener('click', () => vote(comment, -1, down));
+    likeButton.addEventListener('click', () => like(comment, likeButton));
+    const replyButton = el('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' },
+      'Reply (', el('span', { class: 'reply-count', text: String(comment.replyCount) }), ')');
+    replyButton.addEventListener('click', () => {
+      replyForm.hidden = !replyForm.hidden;
+      replyButton.setAttribute('aria-expanded', String(!replyForm.hidden));
+      if (!replyForm.hidden) replyBody.focus();
+    });
+
+    const item = el('li', { class: 'comment', dataset: { commentId: comment.id } },
+      el('p', { class: 'comment-meta' },
+        el('strong', { text: comment.authorId ?? 'someone' }), ' · ',
+        el('time', { datetime: comment.createdAt, text: formatTime(comment.createdAt) }),
+        comment.editedAt ? ' · edited' : null),
+      renderBody(comment),
+      el('div', { class: 'comment-actions' }, up, el('span', { class: 'score', 'aria-label': 'score', text: String(comment.score) }), down, likeButton, replyButton),
+      replyForm,
+      replies);
+    for (const reply of comment.replies ?? []) replies.append(renderComment(reply));
+    return item;
+  };
+
+  threadForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    open();
+  });
+  sortSelect.addEventListener('change', () => {
+    cursor = null;
+    load();
+  });
+  more.addEventListener('click', () => load(true));
+  bodyInput.addEventListener('input', () => {
+    counter.textContent = `${bodyInput.value.length} / 10000`;
+  });
+  postForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (await post(bodyInput.value)) {
+      bodyInput.value = '';
+      counter.textContent = '0 / 10000';
+    }
+  });
+
+  // Reload as the new user so that "my vote" and "liked" are theirs.
+  let opened = false;
+  session.addEventListener('change', () => {
+    if (!session.apiKey) return;
+    if (!opened) {
+      opened = true;
+      open();
+    } else {
+      load();
+    }
+  });
+  if (session.apiKey) {
+    opened = true;
+    open();
+  }
+}
