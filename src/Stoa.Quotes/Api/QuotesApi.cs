@@ -1,0 +1,100 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Stoa.Foundation.Auth;
+using Stoa.Foundation.Errors;
+using Stoa.Foundation.RateLimiting;
+using Stoa.Quotes.Core;
+
+namespace Stoa.Quotes.Api;
+
+/// <summary>The REST side of <c>/v1/quotes</c>; the streams are in <see cref="QuoteStreamEndpoints"/>.</summary>
+internal static class QuotesApi
+{
+    public const string WritePolicy = "quote-pushes";
+    private const long MaxSeq = (1L << 53) - 1;
+
+    public static RouteGroupBuilder MapQuotesApi(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("/v1/quotes").WithTags("quotes");
+        group.MapGet("/{symbol}", GetAsync).RequireApp().RateLimit("reads").WithName("GetQuote");
+        group.MapGet("/", ListAsync).RequireApp().RateLimit("reads").WithName("ListQuotes");
+        group.MapPut("/{symbol}", PutAsync).RequireServer().RateLimit(WritePolicy).WithName("PutQuote");
+        group.MapDelete("/{symbol}", DeleteAsync).RequireServer().RateLimit(WritePolicy).WithName("DeleteQuote");
+        return group;
+    }
+
+    private static async Task<Ok<QuoteView>> GetAsync(string symbol, Caller caller, QuoteService quotes, TimeProvider time,
+        HttpContext context, CancellationToken cancellationToken)
+    {
+        var quote = await Guard(quotes.GetAsync(caller.AppId, Symbols.Parse(symbol), cancellationToken));
+        var view = QuoteView.Of(quote, time.GetUtcNow());
+        // Age is the standard header (seconds); the body carries milliseconds.
+        context.Response.Headers.Age = (view.AgeMs / 1000).ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<QuoteListView>> ListAsync(string? symbols, Caller caller, QuoteService quotes, QuotesOptions options,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var wanted = Symbols.ParseList(symbols, options.MaxSymbolsPerRequest);
+        var found = new List<QuoteView>(wanted.Count);
+        var missing = new List<string>();
+        var now = time.GetUtcNow();
+        foreach (var symbol in wanted)
+        {
+            if (await Guard(quotes.FindAsync(caller.AppId, symbol, cancellationToken)) is { } quote)
+            {
+                found.Add(QuoteView.Of(quote, now));
+            }
+            else
+            {
+                missing.Add(symbol);
+            }
+        }
+
+        return TypedResults.Ok(new QuoteListView(found, missing));
+    }
+
+    private static async Task<Ok<QuoteView>> PutAsync(string symbol, PutQuoteRequest request, Caller caller, QuoteService quotes,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var normalized = Symbols.Parse(symbol);
+        var validation = new Validation()
+            .Require(request.Price is > 0 and < 1_000_000_000m, "price", "is required: a positive number below 1e9")
+            .Require(request.Currency is null || (request.Currency.Length == 3 && request.Currency.All(char.IsAsciiLetterUpper)),
+                "currency", "must be an upper-case ISO 4217 code such as USD")
+            // Seqs are compared as Lua numbers (doubles) in the Redis engine: integers beyond 2^53 would lose precision.
+            .Require(request.Seq is null or (> 0 and <= MaxSeq), "seq", "must be between 1 and 2^53 - 1")
+            .Require(request.Change is null or > -1_000_000_000m and < 1_000_000_000m, "change", "is out of range")
+            .Require(request.ChangePercent is null or > -1_000_000m and < 1_000_000m, "changePercent", "is out of range");
+        validation.ThrowIfInvalid();
+        var input = new QuoteInput(normalized, request.Price!.Value, request.Currency, request.Change, request.ChangePercent, request.At, request.Seq);
+        var quote = await Guard(quotes.PutAsync(caller.AppId, input, cancellationToken));
+        return TypedResults.Ok(QuoteView.Of(quote, time.GetUtcNow()));
+    }
+
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string symbol, Caller caller, QuoteService quotes, CancellationToken cancellationToken) =>
+        await Guard(quotes.DeleteAsync(caller.AppId, Symbols.Parse(symbol), cancellationToken))
+            ? TypedResults.NoContent()
+            : TypedResults.NotFound();
+
+    /// <summary>An engine that does not answer is a 503 the client can retry, not a 500.</summary>
+    private static async ValueTask<T> Guard<T>(ValueTask<T> operation)
+    {
+        try
+        {
+            return await operation;
+        }
+        catch (Exception ex) when (EngineFailures.IsUnavailable(ex))
+        {
+            throw new ApiException(503, QuoteErrors.QuotesUnavailable, "The quotes engine is not reachable; retry shortly.", null)
+            {
+                RetryAfterSeconds = 1,
+            };
+        }
+    }
+}

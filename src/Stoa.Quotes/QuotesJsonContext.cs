@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Stoa.Quotes.Api;
+using Stoa.Quotes.Core;
+
+namespace Stoa.Quotes;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(Quote))]
+[JsonSerializable(typeof(QuoteView))]
+[JsonSerializable(typeof(QuoteListView))]
+[JsonSerializable(typeof(PutQuoteRequest))]
+internal sealed partial class QuotesJsonContext : JsonSerializerContext;

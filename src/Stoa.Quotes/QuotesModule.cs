@@ -1,0 +1,106 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Stoa.Foundation.Auth;
+using Stoa.Foundation.Engine;
+using Stoa.Foundation.Hosting;
+using Stoa.Foundation.RateLimiting;
+using Stoa.Foundation.Telemetry;
+using Stoa.Quotes.Api;
+using Stoa.Quotes.Core;
+using Stoa.Quotes.Feeds;
+using Stoa.Quotes.Realtime;
+using Stoa.Quotes.Storage;
+
+namespace Stoa.Quotes;
+
+/// <summary>The module's only public entry: its services and its endpoints.</summary>
+public static class QuotesModule
+{
+    public const string Name = "quotes";
+
+    public static IServiceCollection AddQuotes(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new QuotesOptions();
+        try
+        {
+            configuration.GetSection(QuotesOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidConfigurationException([ex.Message]);
+        }
+
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new InvalidConfigurationException(errors);
+        }
+
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddModuleTelemetry(Name);
+        services.AddSingleton(sp => new QuotesMetrics(sp.GetRequiredKeyedService<ModuleTelemetry>(Name), sp));
+        services.AddSingleton<IQuoteStore>(sp =>
+            new EngineQuoteStore(sp.GetRequiredService<IEngine>(), options.NearCache, sp.GetRequiredService<QuotesMetrics>()));
+        services.AddSingleton<QuoteService>();
+        services.AddSingleton<QuoteHub>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotesJsonContext.Default));
+        // An app's backend pushing prices writes far more often than the platform's "writes" policy allows; this
+        // policy can still be tuned under Stoa:RateLimits:Policies:quote-pushes.
+        services.PostConfigure<RateLimitOptions>(limits =>
+            limits.Policies.TryAdd(QuotesApi.WritePolicy, new RateLimitPolicyOptions { Capacity = 1000, TokensPerSecond = 500 }));
+
+        switch (options.Feed)
+        {
+            case SimulatedExchange.FeedName:
+                services.AddSingleton<IQuoteFeed, SimulatedExchange>();
+                break;
+            case HttpPollingFeed.FeedName:
+                services.AddSingleton(sp => new HttpQuoteProvider(options.Http, sp.GetRequiredService<TimeProvider>()));
+                services.AddSingleton<IQuoteFeed, HttpPollingFeed>();
+                break;
+        }
+
+        if (options.Feed != "none")
+        {
+            services.AddSingleton<FeedLeader>();
+            services.AddHostedService(sp => sp.GetRequiredService<FeedLeader>());
+        }
+
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapQuotes(this IEndpointRouteBuilder endpoints)
+    {
+        // Created now so that its gauges exist before the first scrape.
+        _ = endpoints.ServiceProvider.GetRequiredService<QuotesMetrics>();
+        var group = endpoints.MapQuotesApi();
+        group.MapQuoteStreams();
+        if (endpoints.ServiceProvider.GetRequiredService<QuotesOptions>().BenchEndpoints)
+        {
+            MapBenchEndpoints(group, endpoints.ServiceProvider.GetRequiredService<IEngine>());
+        }
+
+        return endpoints;
+    }
+
+    /// <summary>
+    /// The baselines of bench/quotes, behind the same auth and rate limiting as the real read: a constant answer of the
+    /// same size (the cost of the pipeline alone), and the read without the near-cache (one engine round trip).
+    /// </summary>
+    private static void MapBenchEndpoints(RouteGroupBuilder group, IEngine engine)
+    {
+        var direct = new QuoteService(new EngineQuoteStore(engine, nearCache: false), TimeProvider.System);
+        var constant = new Quote("AAPL", 228.52m, "USD", 1.23m, 0.54m, DateTimeOffset.UnixEpoch, 1, "static");
+        group.MapGet("/_bench/static", (TimeProvider time) => TypedResults.Ok(QuoteView.Of(constant, time.GetUtcNow())))
+            .RequireApp().RateLimit("reads").ExcludeFromDescription();
+        group.MapGet("/_bench/engine/{symbol}", async Task<Ok<QuoteView>> (string symbol, Caller caller, TimeProvider time, CancellationToken ct) =>
+                TypedResults.Ok(QuoteView.Of(await direct.GetAsync(caller.AppId, Symbols.Parse(symbol), ct), time.GetUtcNow())))
+            .RequireApp().RateLimit("reads").ExcludeFromDescription();
+    }
+}

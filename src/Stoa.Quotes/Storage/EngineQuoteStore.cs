@@ -1,0 +1,64 @@
+using Stoa.Foundation.Engine;
+using Stoa.Quotes.Core;
+
+namespace Stoa.Quotes.Storage;
+
+/// <summary>
+/// Quotes in the engine. Writes are one compare-and-set on seq (<see cref="IKeyValueStore.SetIfNewerAsync"/>, a Lua
+/// script on Redis) followed by a publish; reads go through the near-cache, so on Redis a hot symbol is answered
+/// from this process's memory and only re-read after an invalidation (CLIENT TRACKING), one load per miss however
+/// many requests wait for it.
+/// </summary>
+internal sealed class EngineQuoteStore(IEngine engine, bool nearCache = true, QuotesMetrics? metrics = null) : IQuoteStore
+{
+    // The near-cache cannot hold null, and "no quote" is worth caching too (an app without overrides asks for its
+    // own quote on every read before falling back to the market).
+    private static readonly Entry s_absent = new(null);
+
+    public event Action? SubscriptionsRestored
+    {
+        add => engine.SubscriptionsRestored += value;
+        remove => engine.SubscriptionsRestored -= value;
+    }
+
+    public async ValueTask<Quote?> GetAsync(Guid scope, string symbol, CancellationToken cancellationToken)
+    {
+        var key = QuoteKeys.Quote(scope, symbol);
+        if (!nearCache)
+        {
+            return (await LoadAsync(key, cancellationToken)).Quote;
+        }
+
+        var entry = await engine.NearCache.GetOrLoadAsync(key, "", ct => LoadAsync(key, ct), cancellationToken);
+        return entry.Quote;
+    }
+
+    private async ValueTask<Entry> LoadAsync(string key, CancellationToken cancellationToken)
+    {
+        var stored = await engine.GetVersionedAsync(key, cancellationToken);
+        return stored is null ? s_absent : new Entry(QuoteCodec.Decode(stored.Value));
+    }
+
+    public async ValueTask<bool> TryWriteAsync(Guid scope, Quote quote, CancellationToken cancellationToken)
+    {
+        var bytes = QuoteCodec.Encode(quote);
+        var applied = await engine.SetIfNewerAsync(QuoteKeys.Quote(scope, quote.Symbol), quote.Seq, bytes, ttl: null, cancellationToken);
+        metrics?.Written(QuoteScope.IsMarket(scope), applied);
+        if (!applied)
+        {
+            return false;
+        }
+
+        await engine.PublishAsync(QuoteKeys.Ticks(scope), bytes, cancellationToken);
+        return true;
+    }
+
+    public ValueTask<bool> DeleteAsync(Guid scope, string symbol, CancellationToken cancellationToken) =>
+        engine.DeleteAsync(QuoteKeys.Quote(scope, symbol), cancellationToken);
+
+    public ValueTask<IAsyncDisposable> SubscribeAsync(Guid scope, Func<Quote, ValueTask> onQuote, CancellationToken cancellationToken) =>
+        engine.SubscribeAsync(QuoteKeys.Ticks(scope), (_, payload) =>
+            QuoteCodec.Decode(payload.Span) is { } quote ? onQuote(quote) : ValueTask.CompletedTask, cancellationToken);
+
+    private sealed record Entry(Quote? Quote);
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Stoa.Foundation.Engine;
+using Stoa.Foundation.Hosting;
+using Stoa.Quotes.Core;
+using Stoa.Quotes.Feeds;
+using Stoa.Testing;
+
+namespace Stoa.Quotes.Tests;
+
+/// <summary>
+/// One Stoa node running the real app in-process. Quotes tests turn the feed off unless they test it, so that prices
+/// only change when the test changes them.
+/// </summary>
+public sealed class QuotesNode : StoaAppFactory<Program>
+{
+    public QuotesNode(string store, IReadOnlyDictionary<string, string?>? settings = null)
+        : base(store, WithDefaults(settings))
+    {
+    }
+
+    internal IQuoteStore Store => Services.GetRequiredService<IQuoteStore>();
+
+    internal INearCache NearCache => Services.GetRequiredService<IEngine>().NearCache;
+
+    internal FeedLeader? Feed => Services.GetService<FeedLeader>();
+
+    internal DrainState Drain => Services.GetRequiredService<DrainState>();
+
+    public static async Task<QuotesNode> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, string? store = null)
+    {
+        var node = new QuotesNode(store ?? TestStores.CreateSqlite(), settings);
+        node.StartServer();
+        await Task.CompletedTask;
+        return node;
+    }
+
+    private static Dictionary<string, string?> WithDefaults(IReadOnlyDictionary<string, string?>? settings)
+    {
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Stoa:Quotes:Feed"] = "none",
+            // Tests hammer single endpoints far beyond a real client's rate.
+            ["Stoa:RateLimits:Enabled"] = "false",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return all;
+    }
+}
