@@ -1,6 +1,15 @@
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Stoa.Comments.Api;
+using Stoa.Comments.Core;
+using Stoa.Comments.Storage;
+using Stoa.Foundation.Engine;
+using Stoa.Foundation.Hosting;
+using Stoa.Foundation.Sql;
 
 namespace Stoa.Comments;
 
@@ -11,11 +20,28 @@ public static class CommentsModule
 
     public static IServiceCollection AddComments(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<CommentsOptions>().Bind(configuration.GetSection(CommentsOptions.Section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ILinkPreviewer, NoLinkPreviewer>();
+        services.TryAddSingleton<ICommentEvents, EngineCommentEvents>();
+        services.TryAddSingleton<CommentCommandCounter>();
+        services.TryAddSingleton(sp => new SqlCommentStore(sp.GetRequiredService<StoaDatabase>(), sp.GetRequiredService<CommentCommandCounter>()));
+        services.TryAddSingleton<ICommentStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CommentsOptions>>().Value;
+            ICommentStore store = sp.GetRequiredService<SqlCommentStore>();
+            return options.CacheFirstPages ? new CachingCommentStore(store, sp.GetRequiredService<IEngine>(), options.PageTtl) : store;
+        });
+        services.TryAddSingleton<CommentService>();
+        services.AddMigrations(new MigrationSet(Name, typeof(CommentsModule).Assembly));
+        services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, CommentsJsonContext.Default));
         return services;
     }
 
     public static IEndpointRouteBuilder MapComments(this IEndpointRouteBuilder endpoints)
     {
+        ThreadsApi.Map(endpoints);
+        CommentsApi.Map(endpoints);
         return endpoints;
     }
 }

@@ -16,6 +16,7 @@ public static class StoaApp
             module.AddServices(builder.Services, builder.Configuration);
         }
 
+        Ports.ModulePorts.Connect(builder.Services, modules);
         var app = builder.Build();
         app.UseStoaFoundation();
         app.UseWebPage();

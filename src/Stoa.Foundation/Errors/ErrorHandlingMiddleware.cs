@@ -42,6 +42,12 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
 
                 await ProblemResponses.WriteAsync(context, api.Status, api.Code, api.Message, api.Errors, api.RetryAfterSeconds);
                 break;
+            case Npgsql.PostgresException { SqlState: "22021" or "22P05" }:
+                // PostgreSQL text cannot hold U+0000 (and rejects invalid byte sequences): the client's input, not
+                // a server fault. Nothing was written: the statement failed inside its transaction.
+                await ProblemResponses.WriteAsync(context, 400, FoundationErrors.InvalidCharacter,
+                    "Text may not contain the NUL character (U+0000).");
+                break;
             case BadHttpRequestException bad:
                 var (code, detail) = Describe(bad);
                 await ProblemResponses.WriteAsync(context, bad.StatusCode, code, detail);

@@ -13,6 +13,7 @@ public static class FoundationErrors
     public const string InvalidJson = "invalid_json";
     public const string BadRequest = "bad_request";
     public const string ValidationFailed = "validation_failed";
+    public const string InvalidCharacter = "invalid_character";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
     public const string Conflict = "conflict";

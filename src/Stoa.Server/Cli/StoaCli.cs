@@ -7,7 +7,7 @@ internal static class StoaCli
 {
     private static readonly HashSet<string> s_commands = new(StringComparer.Ordinal)
     {
-        "serve", "migrate", "apps", "token", "follows", "mentions", "--help", "-h", "-?", "--version",
+        "serve", "migrate", "apps", "token", "follows", "mentions", "seed", "--help", "-h", "-?", "--version",
     };
 
     public static bool IsCommand(string firstArgument) => s_commands.Contains(firstArgument);
@@ -21,6 +21,7 @@ internal static class StoaCli
         root.Add(TokenCommand.Create());
         root.Add(FollowsCommand.Create());
         root.Add(MentionsCommand.Create());
+        root.Add(SeedCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -1,0 +1,133 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Stoa.Comments.Core;
+
+/// <summary>
+/// The use cases: render and unfurl bodies, call the store (which applies <see cref="CommentRules"/> inside its
+/// transactions), and announce changes once they are committed.
+/// </summary>
+public sealed partial class CommentService(
+    ICommentStore store,
+    ILinkPreviewer previewer,
+    ICommentEvents events,
+    TimeProvider time,
+    IOptions<CommentsOptions> options,
+    ILogger<CommentService> logger)
+{
+    private readonly CommentsOptions _options = options.Value;
+
+    public CommentsOptions Options => _options;
+
+    public Task<ThreadInfo> GetThreadAsync(Guid appId, string threadId, CancellationToken cancellationToken) =>
+        store.GetThreadAsync(appId, threadId, cancellationToken);
+
+    public Task<ThreadInfo> SetLockedAsync(Guid appId, string threadId, bool locked, CancellationToken cancellationToken) =>
+        store.SetLockedAsync(appId, threadId, locked, Now(), cancellationToken);
+
+    public async Task<(Comment Comment, ViewerState Viewer)> GetAsync(Guid appId, Guid id, string? userId, CancellationToken cancellationToken)
+    {
+        var comment = await store.GetAsync(appId, id, cancellationToken) ?? throw CommentErrors.NotFound();
+        var viewer = userId is null ? default : (await store.GetViewerStateAsync(appId, userId, [id], cancellationToken)).GetValueOrDefault(id);
+        return (comment, viewer);
+    }
+
+    /// <summary>A page, plus the caller's votes and likes on everything in it (one more statement when signed in).</summary>
+    public async Task<(CommentPage Page, IReadOnlyDictionary<Guid, ViewerState> Viewer)> ListAsync(Guid appId, ListQuery query, string? userId,
+        CancellationToken cancellationToken)
+    {
+        var page = await store.ListAsync(appId, query, cancellationToken);
+        IReadOnlyDictionary<Guid, ViewerState> viewer = new Dictionary<Guid, ViewerState>();
+        if (userId is not null && page.Items.Count > 0)
+        {
+            var ids = new List<Guid>();
+            Collect(page.Items, ids);
+            viewer = await store.GetViewerStateAsync(appId, userId, ids, cancellationToken);
+        }
+
+        return (page, viewer);
+    }
+
+    public async Task<Comment> CreateAsync(Guid appId, string userId, string threadId, string body, Guid? parentId, CancellationToken cancellationToken)
+    {
+        var rendered = await RenderAsync(appId, body, cancellationToken);
+        var comment = new NewComment(Guid.NewGuid(), threadId, parentId, userId, rendered.Markdown, rendered.Html, rendered.Links, Now());
+        var created = await store.CreateAsync(appId, comment, cancellationToken);
+        await events.CommentCreatedAsync(appId, created, CancellationToken.None);
+        return created;
+    }
+
+    public async Task<Comment> EditAsync(Guid appId, Guid id, string userId, string body, CancellationToken cancellationToken)
+    {
+        var rendered = await RenderAsync(appId, body, cancellationToken);
+        var edited = await store.EditAsync(appId, id, userId, rendered, Now(), _options.EditWindow, cancellationToken);
+        await events.CommentChangedAsync(appId, edited, CancellationToken.None);
+        return edited;
+    }
+
+    public async Task DeleteAsync(Guid appId, Guid id, string? userId, CancellationToken cancellationToken)
+    {
+        var deleted = await store.DeleteAsync(appId, id, userId, Now(), cancellationToken);
+        await events.CommentChangedAsync(appId, deleted, CancellationToken.None);
+    }
+
+    public async Task<CommentCounts> VoteAsync(Guid appId, Guid id, string userId, int value, CancellationToken cancellationToken)
+    {
+        var counts = await store.VoteAsync(appId, id, userId, value, Now(), cancellationToken);
+        await events.CountsChangedAsync(appId, counts, CancellationToken.None);
+        return counts;
+    }
+
+    public async Task<CommentCounts> SetLikeAsync(Guid appId, Guid id, string userId, bool liked, CancellationToken cancellationToken)
+    {
+        var counts = await store.SetLikeAsync(appId, id, userId, liked, Now(), cancellationToken);
+        await events.CountsChangedAsync(appId, counts, CancellationToken.None);
+        return counts;
+    }
+
+    private async Task<RenderedBody> RenderAsync(Guid appId, string markdown, CancellationToken cancellationToken)
+    {
+        if (markdown.Length > CommentRules.MaxBodyLength)
+        {
+            throw CommentErrors.TooLong(CommentRules.MaxBodyLength);
+        }
+
+        var (html, urls) = CommentBodyRenderer.Render(markdown);
+        IReadOnlyList<LinkCardSummary> links = [];
+        if (urls.Count > 0)
+        {
+            // Best effort: a slow or failing previewer costs the cards, never the comment.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_options.PreviewTimeout);
+            try
+            {
+                links = await previewer.PreviewAsync(urls, appId, deadline.Token);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                LogPreviewFailed(logger, ex);
+            }
+        }
+
+        return new RenderedBody(markdown, html, links);
+    }
+
+    private DateTimeOffset Now()
+    {
+        // Microseconds: PostgreSQL's timestamp precision, so that the time read back equals the one in a cursor.
+        var now = time.GetUtcNow();
+        return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
+    }
+
+    private static void Collect(IReadOnlyList<CommentNode> nodes, List<Guid> ids)
+    {
+        foreach (var node in nodes)
+        {
+            ids.Add(node.Comment.Id);
+            Collect(node.Replies, ids);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Link previews failed; the comment is saved without cards")]
+    private static partial void LogPreviewFailed(ILogger logger, Exception ex);
+}

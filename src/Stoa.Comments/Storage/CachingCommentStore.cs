@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Stoa.Comments.Core;
+using Stoa.Foundation.Engine;
+
+namespace Stoa.Comments.Storage;
+
+/// <summary>
+/// Caches first pages in the engine, shared by every node. Each thread has a version counter in the engine; page keys
+/// embed it and every write bumps it after committing, so invalidation is one INCR and old pages simply age out.
+/// Stampede-safe: on a miss one caller per node loads (single flight) and, across nodes, only the holder of a short
+/// lease loads while the others wait briefly for its result. Deeper pages (with a cursor) go straight to the store:
+/// keyset pages cost the same at any depth, and their keys would rarely repeat.
+/// </summary>
+internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, TimeSpan pageTtl) : ICommentStore
+{
+    private static readonly TimeSpan s_fillLease = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan s_waitStep = TimeSpan.FromMilliseconds(20);
+    private const int WaitSteps = 15;
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<CommentPage>>> _inFlight = new(StringComparer.Ordinal);
+
+    public async Task<CommentPage> ListAsync(Guid appId, ListQuery query, CancellationToken cancellationToken)
+    {
+        if (query.Cursor is not null)
+        {
+            return await inner.ListAsync(appId, query, cancellationToken);
+        }
+
+        var version = await engine.IncrementAsync(VersionKey(appId, query.ThreadId), 0, null, cancellationToken);
+        var key = EngineKeys.For(appId, "comments", "page", query.ThreadId, version.ToString(CultureInfo.InvariantCulture),
+            query.Sort.Name(), query.ParentId?.ToString("N") ?? "-", Number(query.Limit), Number(query.Replies), Number(query.Depth));
+        if (await ReadAsync(key, cancellationToken) is { } cached)
+        {
+            return cached;
+        }
+
+        var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<CommentPage>>(() => FillAsync(appId, k, query)));
+        try
+        {
+            return await flight.Value.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<CommentPage>>>(key, flight));
+        }
+    }
+
+    public Task<ThreadInfo> GetThreadAsync(Guid appId, string threadId, CancellationToken cancellationToken) =>
+        inner.GetThreadAsync(appId, threadId, cancellationToken);
+
+    public Task<ThreadInfo> SetLockedAsync(Guid appId, string threadId, bool locked, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.SetLockedAsync(appId, threadId, locked, now, cancellationToken);
+
+    public Task<Comment?> GetAsync(Guid appId, Guid id, CancellationToken cancellationToken) => inner.GetAsync(appId, id, cancellationToken);
+
+    public Task<IReadOnlyDictionary<Guid, ViewerState>> GetViewerStateAsync(Guid appId, string userId, IReadOnlyCollection<Guid> ids,
+        CancellationToken cancellationToken) => inner.GetViewerStateAsync(appId, userId, ids, cancellationToken);
+
+    public async Task<Comment> CreateAsync(Guid appId, NewComment comment, CancellationToken cancellationToken)
+    {
+        var created = await inner.CreateAsync(appId, comment, cancellationToken);
+        await InvalidateAsync(appId, created.ThreadId);
+        return created;
+    }
+
+    public async Task<Comment> EditAsync(Guid appId, Guid id, string userId, RenderedBody body, DateTimeOffset now, TimeSpan window,
+        CancellationToken cancellationToken)
+    {
+        var edited = await inner.EditAsync(appId, id, userId, body, now, window, cancellationToken);
+        await InvalidateAsync(appId, edited.ThreadId);
+        return edited;
+    }
+
+    public async Task<Comment> DeleteAsync(Guid appId, Guid id, string? userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var deleted = await inner.DeleteAsync(appId, id, userId, now, cancellationToken);
+        await InvalidateAsync(appId, deleted.ThreadId);
+        return deleted;
+    }
+
+    public async Task<CommentCounts> VoteAsync(Guid appId, Guid id, string userId, int value, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var counts = await inner.VoteAsync(appId, id, userId, value, now, cancellationToken);
+        await InvalidateAsync(appId, counts.ThreadId);
+        return counts;
+    }
+
+    public async Task<CommentCounts> SetLikeAsync(Guid appId, Guid id, string userId, bool liked, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var counts = await inner.SetLikeAsync(appId, id, userId, liked, now, cancellationToken);
+        await InvalidateAsync(appId, counts.ThreadId);
+        return counts;
+    }
+
+    internal static string VersionKey(Guid appId, string threadId) => EngineKeys.For(appId, "comments", "version", threadId);
+
+    /// <summary>
+    /// Loads the page once for everyone waiting on this node. The request that started the load may be cancelled
+    /// without cancelling the others, so the load runs on its own deadline.
+    /// </summary>
+    private async Task<CommentPage> FillAsync(Guid appId, string key, ListQuery query)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var lease = await engine.TryAcquireAsync(key + ":fill", s_fillLease, deadline.Token);
+        if (lease is null)
+        {
+            // Another node is loading this page: give it a moment, then load anyway rather than wait without bound.
+            for (var i = 0; i < WaitSteps; i++)
+            {
+                await Task.Delay(s_waitStep, deadline.Token);
+                if (await ReadAsync(key, deadline.Token) is { } filled)
+                {
+                    return filled;
+                }
+            }
+        }
+
+        try
+        {
+            var page = await inner.ListAsync(appId, query, deadline.Token);
+            await engine.SetAsync(key, JsonSerializer.SerializeToUtf8Bytes(page, CommentsStorageJsonContext.Default.CommentPage), pageTtl, deadline.Token);
+            return page;
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await engine.ReleaseAsync(lease, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<CommentPage?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var bytes = await engine.GetAsync(key, cancellationToken);
+        return bytes is null ? null : JsonSerializer.Deserialize(bytes, CommentsStorageJsonContext.Default.CommentPage);
+    }
+
+    /// <summary>After the commit: the write is durable whatever happens here, and the page TTL bounds staleness.</summary>
+    private async Task InvalidateAsync(Guid appId, string threadId) =>
+        await engine.IncrementAsync(VersionKey(appId, threadId), 1, null, CancellationToken.None);
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

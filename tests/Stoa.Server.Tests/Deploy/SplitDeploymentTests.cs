@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Stoa.Testing;
+
+namespace Stoa.Server.Tests.Deploy;
+
+/// <summary>
+/// Runs the real app once per Deployment of deploy/k8s, with that Deployment's Stoa__Modules, and checks the manifests
+/// against what it actually serves: the probe paths answer, and the ingress sends each /v1 route to the group that
+/// maps it (and no prefix to a group that has nothing under it).
+/// </summary>
+public sealed class SplitDeploymentTests
+{
+    public static TheoryData<string> Deployments() => [.. KubernetesManifests.OfKind("Deployment").Select(d => d.Name)];
+
+    [Theory]
+    [MemberData(nameof(Deployments))]
+    public async Task The_group_answers_its_probes_and_the_ingress_routes_exactly_its_endpoints(string name)
+    {
+        var deployment = KubernetesManifests.Get("Deployment", name);
+        var modules = string.Join(',', ManifestTests.ModulesOf(deployment));
+        await using var app = new StoaAppFactory<Program>(TestStores.CreateSqlite(), new Dictionary<string, string?> { ["Stoa:Modules"] = modules });
+        app.StartServer();
+        using var client = app.CreateClient();
+        var ct = TestContext.Current.CancellationToken;
+
+        var container = deployment["spec"]["template"]["spec"]["containers"].Items.Single();
+        foreach (var probe in new[] { "startupProbe", "livenessProbe", "readinessProbe" })
+        {
+            var path = container[probe]["httpGet"]["path"].String;
+            (await client.GetAsync(path, ct)).StatusCode.ShouldBe(HttpStatusCode.OK, $"{deployment} {probe} {path}");
+        }
+
+        var service = KubernetesManifests.OfKind("Service").Single(s => s["spec"]["selector"].Entries
+            .All(e => deployment["spec"]["template"]["metadata"]["labels"][e.Key].Value as string == e.Value.String)).Name;
+        var paths = KubernetesManifests.OfKind("Ingress").SelectMany(ManifestTests.IngressPaths).ToList();
+        var mine = paths.Where(p => p.Service == service).Select(p => p.Prefix).ToList();
+        var others = paths.Where(p => p.Service != service).Select(p => p.Prefix).ToList();
+
+        var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .Where(r => r.StartsWith("/v1/", StringComparison.Ordinal))
+            .Distinct()
+            .ToList();
+        routes.ShouldNotBeEmpty();
+        foreach (var route in routes)
+        {
+            // Ingress Prefix matching is per path segment, as StartsWithSegments is.
+            mine.ShouldContain(prefix => Under(route, prefix), $"{route} of {name} reaches it through no ingress path of service {service}");
+            others.ShouldNotContain(prefix => Under(route, prefix), $"{route} of {name} is also routed to another service");
+        }
+
+        foreach (var prefix in mine)
+        {
+            routes.ShouldContain(route => Under(route, prefix), $"ingress path {prefix} goes to {service}, which serves nothing under it");
+        }
+    }
+
+    private static bool Under(string route, string prefix) =>
+        route.Equals(prefix, StringComparison.Ordinal) || route.StartsWith(prefix.TrimEnd('/') + "/", StringComparison.Ordinal);
+}

@@ -1,0 +1,18 @@
+using System.Text.Json.Nodes;
+
+namespace Stoa.HostileSweep;
+
+/// <summary>One operation of the OpenAPI document: a method on a path template, its parameters and its JSON body.</summary>
+public sealed record ApiOperation(string Method, string PathTemplate, IReadOnlyList<ApiParameter> Parameters, JsonObject? BodySchema, bool BodyRequired)
+{
+    public IEnumerable<ApiParameter> PathParameters => Parameters.Where(p => p.In == "path");
+
+    public IEnumerable<ApiParameter> QueryParameters => Parameters.Where(p => p.In == "query");
+
+    public bool HasBody => BodySchema is not null;
+
+    public override string ToString() => $"{Method} {PathTemplate}";
+}
+
+/// <summary>A path or query parameter; <see cref="Format"/> is the schema's (uuid, int32…).</summary>
+public sealed record ApiParameter(string Name, string In, string? Type, string? Format);

@@ -1,0 +1,52 @@
+namespace Stoa.HostileSweep;
+
+/// <summary>What a case expects beyond the rules every response obeys (no 5xx, every error a problem+json with a code).</summary>
+public enum Expectation
+{
+    /// <summary>Any status, as long as the general rules hold.</summary>
+    Any,
+
+    /// <summary>Forged or foreign credentials: the request must be refused (4xx).</summary>
+    Refused,
+
+    /// <summary>Another app's resource id: anything but success (tenant isolation).</summary>
+    NotFound,
+
+    /// <summary>A body past the size limit: 413.</summary>
+    TooLarge,
+
+    /// <summary>
+    /// Malformed HTTP (a NUL in the path) that Kestrel refuses before any middleware runs, with an empty 400 and no
+    /// problem body: the one place where the app cannot add its code.
+    /// </summary>
+    TransportRejected,
+}
+
+/// <summary>One hostile request: which operation, what was changed, and the request itself.</summary>
+public sealed record HostileCase(
+    ApiOperation Operation,
+    string Name,
+    string Method,
+    string PathAndQuery,
+    IReadOnlyList<KeyValuePair<string, string>> Headers,
+    byte[]? Body = null,
+    string? ContentType = null,
+    bool ChunkedBody = false,
+    Expectation Expectation = Expectation.Any)
+{
+    public string Summary
+    {
+        get
+        {
+            var target = PathAndQuery.Length > 160 ? PathAndQuery[..160] + $"…({PathAndQuery.Length} chars)" : PathAndQuery;
+            var body = Body is null ? "" : $" body={BodySummary()} type={ContentType ?? "(none)"}";
+            return $"{Method} {target}{body}";
+        }
+    }
+
+    private string BodySummary()
+    {
+        var text = System.Text.Encoding.UTF8.GetString(Body!, 0, Math.Min(Body!.Length, 80)).ReplaceLineEndings(" ");
+        return Body.Length > 80 ? $"{text}…({Body.Length} bytes)" : text;
+    }
+}
