@@ -1,6 +1,13 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Stoa.Docs.Api;
+using Stoa.Docs.Core;
+using Stoa.Docs.Relay;
+using Stoa.Docs.Storage;
+using Stoa.Foundation.Hosting;
+using Stoa.Foundation.Sql;
 
 namespace Stoa.Docs;
 
@@ -11,11 +18,20 @@ public static class DocsModule
 
     public static IServiceCollection AddDocs(this IServiceCollection services, IConfiguration configuration)
     {
+        services.Configure<DocOptions>(configuration.GetSection(DocOptions.Section));
+        services.AddMigrations(new MigrationSet(Name, typeof(DocsModule).Assembly));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IDocStore, SqlDocStore>();
+        services.AddSingleton<DocCommitFeed>();
+        services.AddSingleton<DocService>();
+        services.AddSingleton<DocRelay>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DocsJsonContext.Default));
         return services;
     }
 
     public static IEndpointRouteBuilder MapDocs(this IEndpointRouteBuilder endpoints)
     {
+        DocsApi.Map(endpoints);
         return endpoints;
     }
 }

@@ -137,6 +137,8 @@ public static class StoaServiceDefaults
                 Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status));
         });
         app.UseMiddleware<DrainingMiddleware>();
+        // Docs and quotes stream over WebSockets; the keep-alive pings notice dead peers behind idle proxies.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseRouting();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();

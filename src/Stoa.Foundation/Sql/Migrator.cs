@@ -82,7 +82,7 @@ public sealed partial class Migrator(StoaDatabase database, IEnumerable<Migratio
                 return;
             }
             catch (PostgresException ex) when (attempt < 5 && ex.SqlState is PostgresErrorCodes.UniqueViolation
-                or PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.SerializationFailure)
+                or PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject or PostgresErrorCodes.SerializationFailure)
             {
                 // Two nodes racing CREATE TABLE IF NOT EXISTS on PostgreSQL: one wins, the other sees its catalog row.
                 await Task.Delay(TransactionRetryPolicy.Default.Delay(attempt), cancellationToken);

@@ -1,0 +1,34 @@
+namespace Stoa.Docs.Core;
+
+/// <summary><c>Stoa:Docs</c>: the module's limits and tuning.</summary>
+public sealed class DocOptions
+{
+    public const string Section = "Stoa:Docs";
+
+    /// <summary>Largest document, in code points (<c>doc_too_large</c>, 422, past it).</summary>
+    public int MaxDocumentLength { get; set; } = 1_000_000;
+
+    /// <summary>Most code points one op may insert or delete-with-text (<c>op_too_large</c>, 413, past it).</summary>
+    public int MaxOpLength { get; set; } = 65_536;
+
+    /// <summary>Most components in one op (<c>op_too_large</c>, 413, past it).</summary>
+    public int MaxOpComponents { get; set; } = 1_000;
+
+    /// <summary>A snapshot is written every this many versions, so a cold read replays at most this many ops.</summary>
+    public int SnapshotEvery { get; set; } = 100;
+
+    /// <summary>How far behind the head an op may be; older clients must fetch the document again.</summary>
+    public int MaxVersionLag { get; set; } = 10_000;
+
+    /// <summary>Sustained ops per second per user (token bucket, shared by every node).</summary>
+    public double OpsPerSecond { get; set; } = 50;
+
+    /// <summary>Burst of ops per user.</summary>
+    public int OpsBurst { get; set; } = 200;
+
+    /// <summary>Documents whose text this node keeps in memory for fast submits; least recently used go first.</summary>
+    public int MaxCachedDocs { get; set; } = 10_000;
+
+    /// <summary>Messages queued for one WebSocket before it is closed as too slow (it reconnects and catches up).</summary>
+    public int SocketQueueLength { get; set; } = 4_096;
+}

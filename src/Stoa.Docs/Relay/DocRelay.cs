@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using Stoa.Docs.Core;
+using Stoa.Foundation.Engine;
+
+namespace Stoa.Docs.Relay;
+
+/// <summary>
+/// The node's open documents: one <see cref="DocChannel"/> (one pub/sub subscription) per document with at least
+/// one local listener, shared by all of them and closed with the last.
+/// </summary>
+internal sealed class DocRelay : IAsyncDisposable
+{
+    private readonly DocService _docs;
+    private readonly IEngine _engine;
+    private readonly ILogger<DocRelay> _logger;
+    private readonly Dictionary<(Guid, Guid), DocChannel> _channels = [];
+    private readonly string _nodeId = Guid.NewGuid().ToString("N")[..12];
+
+    public DocRelay(DocService docs, IEngine engine, DocCommitFeed feed, ILogger<DocRelay> logger)
+    {
+        _docs = docs;
+        _engine = engine;
+        _logger = logger;
+        feed.Committed += OnLocalCommit;
+        engine.SubscriptionsRestored += OnSubscriptionsRestored;
+    }
+
+    public int OpenDocuments
+    {
+        get
+        {
+            lock (_channels)
+            {
+                return _channels.Count;
+            }
+        }
+    }
+
+    /// <summary>Bytes held by the open documents' channels (text and recent ops), for the memory benchmark.</summary>
+    public long ApproximateBytes
+    {
+        get
+        {
+            lock (_channels)
+            {
+                return _channels.Values.Sum(c => c.ApproximateBytes);
+            }
+        }
+    }
+
+    /// <summary>Opens (or shares) the channel of a document; release it with <see cref="ReleaseAsync"/>.</summary>
+    public async Task<DocChannel> AcquireAsync(Guid appId, Guid docId)
+    {
+        DocChannel channel;
+        lock (_channels)
+        {
+            if (!_channels.TryGetValue((appId, docId), out channel!))
+            {
+                channel = new DocChannel(appId, docId, _docs, _engine, _nodeId, _logger);
+                _channels[(appId, docId)] = channel;
+                channel.Start();
+            }
+
+            channel.References++;
+        }
+
+        try
+        {
+            await channel.Ready;
+            return channel;
+        }
+        catch
+        {
+            await ReleaseAsync(appId, docId, channel);
+            throw;
+        }
+    }
+
+    public async Task ReleaseAsync(Guid appId, Guid docId, DocChannel channel)
+    {
+        lock (_channels)
+        {
+            if (--channel.References > 0)
+            {
+                return;
+            }
+
+            if (_channels.TryGetValue((appId, docId), out var current) && ReferenceEquals(current, channel))
+            {
+                _channels.Remove((appId, docId));
+            }
+        }
+
+        await channel.DisposeAsync();
+    }
+
+    private void OnLocalCommit(Guid appId, Guid docId, CommittedOp op)
+    {
+        DocChannel? channel;
+        lock (_channels)
+        {
+            _channels.TryGetValue((appId, docId), out channel);
+        }
+
+        channel?.OnLocalCommit(op);
+    }
+
+    private void OnSubscriptionsRestored()
+    {
+        lock (_channels)
+        {
+            foreach (var channel in _channels.Values)
+            {
+                channel.OnSubscriptionsRestored();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _engine.SubscriptionsRestored -= OnSubscriptionsRestored;
+        List<DocChannel> channels;
+        lock (_channels)
+        {
+            channels = [.. _channels.Values];
+            _channels.Clear();
+        }
+
+        foreach (var channel in channels)
+        {
+            await channel.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Stoa.Testing;
+
+namespace Stoa.Docs.Tests;
+
+/// <summary>A bare WebSocket speaking the docs protocol, to test the wire format without the client SDK.</summary>
+internal sealed class RawSocket : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+
+    public WebSocket Socket => _socket;
+
+    public static async Task<RawSocket> ConnectAsync(DocsApp app, TestTenant tenant, string user, Guid docId, string clientId, long? from = null)
+    {
+        var raw = new RawSocket();
+        var query = $"clientId={clientId}&api_key={Uri.EscapeDataString(tenant.ApiKey)}&access_token={TestTokens.User(tenant.Secret, user)}"
+            + (from is { } f ? $"&from={f}" : "");
+        var uri = new Uri($"ws://{app.BaseAddress.Authority}/v1/docs/{docId}/live?{query}");
+        await raw._socket.ConnectAsync(uri, TestContext.Current.CancellationToken);
+        return raw;
+    }
+
+    public Task SendAsync(string json) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, TestContext.Current.CancellationToken);
+
+    /// <summary>The next message, or null when the server closed the socket.</summary>
+    public async Task<JsonElement?> ReceiveAsync()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var buffer = new byte[64 * 1024];
+        var length = 0;
+        WebSocketReceiveResult result;
+        do
+        {
+            result = await _socket.ReceiveAsync(new ArraySegment<byte>(buffer, length, buffer.Length - length), timeout.Token);
+            length += result.Count;
+        }
+        while (!result.EndOfMessage);
+        return result.MessageType == WebSocketMessageType.Close ? null : JsonDocument.Parse(buffer.AsMemory(0, length)).RootElement.Clone();
+    }
+
+    /// <summary>The next message of the given type, skipping others (presence, mostly).</summary>
+    public async Task<JsonElement> ReceiveAsync(string type)
+    {
+        while (true)
+        {
+            var message = await ReceiveAsync() ?? throw new ShouldAssertException($"the socket closed while waiting for '{type}'");
+            if (message.GetProperty("type").GetString() == type)
+            {
+                return message;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_socket.State == WebSocketState.Open)
+        {
+            try
+            {
+                await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+            }
+            catch (WebSocketException)
+            {
+            }
+        }
+
+        _socket.Dispose();
+    }
+}
