@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace Stoa.Foundation.Engine.Memory;
 
 /// <summary>
@@ -9,15 +7,14 @@ namespace Stoa.Foundation.Engine.Memory;
 /// </summary>
 internal sealed class MemoryPubSub : IDisposable
 {
-    private const int QueueCapacity = 10_000;
     private readonly object _gate = new();
-    private readonly Dictionary<string, List<Subscription>> _byChannel = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<LocalSubscription>> _byChannel = new(StringComparer.Ordinal);
 
     public event Action? GapDetected;
 
     public void Publish(string channel, ReadOnlyMemory<byte> payload)
     {
-        Subscription[] targets;
+        LocalSubscription[] targets;
         lock (_gate)
         {
             if (!_byChannel.TryGetValue(channel, out var list))
@@ -37,7 +34,11 @@ internal sealed class MemoryPubSub : IDisposable
 
     public IAsyncDisposable Subscribe(string channel, MessageHandler handler)
     {
-        var subscription = new Subscription(this, channel, handler);
+        var subscription = new LocalSubscription(channel, handler, s =>
+        {
+            Remove(s);
+            return ValueTask.CompletedTask;
+        }, () => GapDetected?.Invoke());
         lock (_gate)
         {
             if (!_byChannel.TryGetValue(channel, out var list))
@@ -49,10 +50,10 @@ internal sealed class MemoryPubSub : IDisposable
             list.Add(subscription);
         }
 
-        return subscription;
+        return subscription.Start();
     }
 
-    private void Remove(Subscription subscription)
+    private void Remove(LocalSubscription subscription)
     {
         lock (_gate)
         {
@@ -77,63 +78,6 @@ internal sealed class MemoryPubSub : IDisposable
             }
 
             _byChannel.Clear();
-        }
-    }
-
-    private sealed class Subscription : IAsyncDisposable
-    {
-        private readonly MemoryPubSub _owner;
-        private readonly MessageHandler _handler;
-        private readonly Channel<(string Channel, byte[] Payload)> _queue =
-            Channel.CreateBounded<(string, byte[])>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        private readonly Task _reader;
-        private int _dropped;
-
-        public Subscription(MemoryPubSub owner, string channel, MessageHandler handler)
-        {
-            _owner = owner;
-            ChannelName = channel;
-            _handler = handler;
-            _reader = Task.Run(ReadAsync);
-        }
-
-        public string ChannelName { get; }
-
-        public void Offer(string channel, byte[] payload)
-        {
-            if (!_queue.Writer.TryWrite((channel, payload)))
-            {
-                Interlocked.Exchange(ref _dropped, 1);
-            }
-        }
-
-        public void Complete() => _queue.Writer.TryComplete();
-
-        private async Task ReadAsync()
-        {
-            await foreach (var (channel, payload) in _queue.Reader.ReadAllAsync())
-            {
-                try
-                {
-                    await _handler(channel, payload);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // A failing handler must not stop delivery to itself or anyone else.
-                }
-
-                if (_queue.Reader.Count == 0 && Interlocked.Exchange(ref _dropped, 0) == 1)
-                {
-                    _owner.GapDetected?.Invoke();
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _owner.Remove(this);
-            Complete();
-            await _reader;
         }
     }
 }

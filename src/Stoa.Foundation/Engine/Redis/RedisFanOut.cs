@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Stoa.Redis;
 
 namespace Stoa.Foundation.Engine.Redis;
@@ -10,15 +9,14 @@ namespace Stoa.Foundation.Engine.Redis;
 /// </summary>
 internal sealed class RedisFanOut(RedisSubscriber subscriber) : IAsyncDisposable
 {
-    private const int QueueCapacity = 10_000;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, List<Local>> _byChannel = new(StringComparer.Ordinal);
+        private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, List<LocalSubscription>> _byChannel = new(StringComparer.Ordinal);
 
     public event Action? GapDetected;
 
     public async ValueTask<IAsyncDisposable> SubscribeAsync(string channel, MessageHandler handler, CancellationToken cancellationToken)
     {
-        var local = new Local(this, channel, handler);
+        var local = new LocalSubscription(channel, handler, RemoveAsync, () => GapDetected?.Invoke());
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -47,7 +45,7 @@ internal sealed class RedisFanOut(RedisSubscriber subscriber) : IAsyncDisposable
             _gate.Release();
         }
 
-        return local;
+        return local.Start();
     }
 
     /// <summary>Runs on the subscriber's reader: only enqueues.</summary>
@@ -58,7 +56,7 @@ internal sealed class RedisFanOut(RedisSubscriber subscriber) : IAsyncDisposable
             return;
         }
 
-        Local[] targets;
+        LocalSubscription[] targets;
         lock (list)
         {
             targets = [.. list];
@@ -71,7 +69,7 @@ internal sealed class RedisFanOut(RedisSubscriber subscriber) : IAsyncDisposable
         }
     }
 
-    private async Task RemoveAsync(Local local)
+    private async ValueTask RemoveAsync(LocalSubscription local)
     {
         await _gate.WaitAsync();
         try
@@ -115,62 +113,5 @@ internal sealed class RedisFanOut(RedisSubscriber subscriber) : IAsyncDisposable
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private sealed class Local : IAsyncDisposable
-    {
-        private readonly RedisFanOut _owner;
-        private readonly MessageHandler _handler;
-        private readonly Channel<(string Channel, byte[] Payload)> _queue =
-            Channel.CreateBounded<(string, byte[])>(new BoundedChannelOptions(QueueCapacity) { SingleReader = true });
-        private readonly Task _reader;
-        private int _dropped;
-
-        public Local(RedisFanOut owner, string channel, MessageHandler handler)
-        {
-            _owner = owner;
-            ChannelName = channel;
-            _handler = handler;
-            _reader = Task.Run(ReadAsync);
-        }
-
-        public string ChannelName { get; }
-
-        public void Offer(string channel, byte[] payload)
-        {
-            if (!_queue.Writer.TryWrite((channel, payload)))
-            {
-                Interlocked.Exchange(ref _dropped, 1);
-            }
-        }
-
-        public void Complete() => _queue.Writer.TryComplete();
-
-        private async Task ReadAsync()
-        {
-            await foreach (var (channel, payload) in _queue.Reader.ReadAllAsync())
-            {
-                try
-                {
-                    await _handler(channel, payload);
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // A failing handler must not stop delivery.
-                }
-
-                if (_queue.Reader.Count == 0 && Interlocked.Exchange(ref _dropped, 0) == 1)
-                {
-                    _owner.GapDetected?.Invoke();
-                }
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _owner.RemoveAsync(this);
-            Complete();
-            await _reader;
-        }
     }
 }
