@@ -112,6 +112,14 @@ public sealed class FixtureServer : IAsyncLifetime
             await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
         });
 
+        // Slow but successful: long enough for concurrent requests on other nodes to arrive meanwhile.
+        app.MapGet("/slow-ok", async (HttpContext context) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), context.RequestAborted);
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync("<html><head><title>Slow but fine</title></head><body></body></html>");
+        });
+
         app.MapGet("/slow-body", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/html";
