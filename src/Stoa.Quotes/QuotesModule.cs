@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.Sql;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Telemetry;
 using Stoa.Quotes.Api;
@@ -45,9 +46,12 @@ public static class QuotesModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddModuleTelemetry(Name);
         services.AddSingleton(sp => new QuotesMetrics(sp.GetRequiredKeyedService<ModuleTelemetry>(Name), sp));
-        services.AddSingleton<IQuoteStore>(sp =>
-            new EngineQuoteStore(sp.GetRequiredService<IEngine>(), options.NearCache, sp.GetRequiredService<QuotesMetrics>()));
-        services.AddSingleton<QuoteService>();
+        services.AddMigrations(new MigrationSet(Name, typeof(QuotesModule).Assembly));
+        services.AddSingleton<IQuoteArchive, SqlQuoteArchive>();
+        services.AddSingleton<IQuoteStore>(sp => new DurableQuoteStore(
+            new EngineQuoteStore(sp.GetRequiredService<IEngine>(), options.NearCache, sp.GetRequiredService<QuotesMetrics>()),
+            sp.GetRequiredService<IQuoteArchive>()));
+        services.AddSingleton(sp => new QuoteService(sp.GetRequiredService<IQuoteStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuoteArchive>()));
         services.AddSingleton<QuoteHub>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotesJsonContext.Default));
         // An app's backend pushing prices writes far more often than the platform's "writes" policy allows; this

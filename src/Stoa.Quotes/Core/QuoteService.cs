@@ -6,13 +6,30 @@ namespace Stoa.Quotes.Core;
 /// The rules an app sees: its own quote for a symbol (pushed by its backend) overrides the market quote (written by
 /// the feed); seq orders writes; unknown symbols are 404s.
 /// </summary>
-internal sealed class QuoteService(IQuoteStore store, TimeProvider time)
+internal sealed class QuoteService(IQuoteStore store, TimeProvider time, IQuoteArchive? archive = null)
 {
     public IQuoteStore Store => store;
 
-    /// <summary>The quote the app sees, or null.</summary>
-    public async ValueTask<Quote?> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken) =>
-        await store.GetAsync(appId, symbol, cancellationToken) ?? await store.GetAsync(QuoteScope.Market, symbol, cancellationToken);
+    /// <summary>
+    /// The quote the app sees, or null. When the engine has none (it lost its data, or the symbol is unknown) the
+    /// archive answers, and its quote is written back to the engine for the next readers.
+    /// </summary>
+    public async ValueTask<Quote?> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken)
+    {
+        var quote = await store.GetAsync(appId, symbol, cancellationToken) ?? await store.GetAsync(QuoteScope.Market, symbol, cancellationToken);
+        if (quote is not null || archive is null)
+        {
+            return quote;
+        }
+
+        if (await archive.FindAsync(appId, symbol, cancellationToken) is not { } archived)
+        {
+            return null;
+        }
+
+        await store.TryWriteAsync(archived.Scope, archived.Quote, cancellationToken);
+        return archived.Quote;
+    }
 
     public async ValueTask<Quote> GetAsync(Guid appId, string symbol, CancellationToken cancellationToken) =>
         await FindAsync(appId, symbol, cancellationToken)

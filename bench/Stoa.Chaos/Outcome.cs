@@ -1,0 +1,20 @@
+namespace Stoa.Chaos;
+
+/// <summary>How one request ended.</summary>
+internal enum OutcomeKind
+{
+    Ok,
+
+    /// <summary>A 5xx application/problem+json answer with a <c>code</c>: an allowed error during a fault.</summary>
+    ProblemServerError,
+
+    /// <summary>Anything else: a connection error, a timeout, a 4xx, a 5xx that is not problem+json with a code.</summary>
+    Bad,
+}
+
+internal readonly record struct Outcome(OutcomeKind Kind, int Status, string Detail)
+{
+    public static Outcome Success(int status) => new(OutcomeKind.Ok, status, "");
+
+    public bool IsOk => Kind == OutcomeKind.Ok;
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace Stoa.Chaos;
+
+/// <summary>The few /v1 calls the workload makes, each timed and classified into <see cref="Stats"/>.</summary>
+internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats stats)
+{
+    public Credentials Credentials => credentials;
+
+    /// <summary>Where requests are recorded; the chaos run swaps it per phase.</summary>
+    public Stats Stats { get; set; } = stats;
+
+    public Task<(Outcome Outcome, JsonElement Body)> GetAsync(string endpoint, string path, CancellationToken ct) =>
+        SendAsync(endpoint, HttpMethod.Get, path, null, user: true, ct);
+
+    public Task<(Outcome Outcome, JsonElement Body)> PostAsync(string endpoint, string path, string json, CancellationToken ct) =>
+        SendAsync(endpoint, HttpMethod.Post, path, json, user: true, ct);
+
+    public Task<(Outcome Outcome, JsonElement Body)> VoteAsync(Guid comment, int value, CancellationToken ct) =>
+        SendAsync("PUT /v1/comments/{id}/vote", HttpMethod.Put, $"/v1/comments/{comment}/vote", $"{{\"value\":{value}}}", user: true, ct, credentials.VoterToken);
+
+    /// <summary>Sends without recording: for the verification reads after the workload.</summary>
+    public async Task<JsonElement> ReadAsync(string path, CancellationToken ct, string? token = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (outcome, body) = await SendCoreAsync(HttpMethod.Get, path, null, user: true, ct, token);
+            if (outcome.IsOk)
+            {
+                return body;
+            }
+
+            if (attempt == 10)
+            {
+                throw new InvalidOperationException($"GET {path}: {outcome.Status} {outcome.Detail}");
+            }
+
+            await Task.Delay(500, ct);
+        }
+    }
+
+    public async Task<(Outcome Outcome, JsonElement Body)> SendAsync(
+        string endpoint, HttpMethod method, string path, string? json, bool user, CancellationToken ct, string? token = null)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await SendCoreAsync(method, path, json, user, ct, token);
+        Stats.Record(endpoint, Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Outcome);
+        return result;
+    }
+
+    private async Task<(Outcome Outcome, JsonElement Body)> SendCoreAsync(
+        HttpMethod method, string path, string? json, bool user, CancellationToken ct, string? token = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-Api-Key", credentials.ApiKey);
+        if (user)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? credentials.UserToken);
+        }
+
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            using var response = await http.SendAsync(request, timeout.Token);
+            var text = await response.Content.ReadAsStringAsync(timeout.Token);
+            var status = (int)response.StatusCode;
+            var body = Parse(text);
+            if (response.IsSuccessStatusCode)
+            {
+                return (Outcome.Success(status), body);
+            }
+
+            var isProblem = response.Content.Headers.ContentType?.MediaType == "application/problem+json";
+            var code = isProblem && body.ValueKind == JsonValueKind.Object && body.TryGetProperty("code", out var c) ? c.GetString() : null;
+            var kind = status >= 500 && code is not null ? OutcomeKind.ProblemServerError : OutcomeKind.Bad;
+            return (new Outcome(kind, status, code ?? Truncate(text)), body);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return (new Outcome(OutcomeKind.Bad, 0, e.GetType().Name + ": " + Truncate(e.Message)), default);
+        }
+    }
+
+    private static JsonElement Parse(string text)
+    {
+        try
+        {
+            return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement;
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 120 ? text.ReplaceLineEndings(" ") : text[..120].ReplaceLineEndings(" ");
+}
