@@ -48,6 +48,12 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 await ProblemResponses.WriteAsync(context, 400, FoundationErrors.InvalidCharacter,
                     "Text may not contain the NUL character (U+0000).");
                 break;
+            case Npgsql.NpgsqlException { IsTransient: true } transient:
+                // The database is restarting or unreachable: the client may retry; this is not a bug to page on.
+                LogServerProblem(logger, FoundationErrors.StoreUnavailable, transient.Message);
+                await ProblemResponses.WriteAsync(context, 503, FoundationErrors.StoreUnavailable,
+                    "The data store is unavailable; retry the request.", retryAfterSeconds: 1);
+                break;
             case BadHttpRequestException bad:
                 var (code, detail) = Describe(bad);
                 await ProblemResponses.WriteAsync(context, bad.StatusCode, code, detail);

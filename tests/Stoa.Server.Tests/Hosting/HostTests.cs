@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Stoa.Foundation.Hosting;
+using Stoa.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -105,6 +106,13 @@ public sealed class HostTests
         down.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
         (await down.Content.ReadAsStringAsync(ct)).ShouldContain("\"store\":\"failing\"");
         (await client.GetAsync("/healthz", ct)).StatusCode.ShouldBe(HttpStatusCode.OK, "liveness does not depend on the store");
+        // A request that needs the store while it is down: retryable 503 with a code, not a 500.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/v1/probe/app"))
+        {
+            request.Headers.Add("X-Api-Key", "pk_not_cached_anywhere");
+            await (await client.SendAsync(request, ct)).ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "store_unavailable");
+        }
+
 
         await postgres.RestartAsync();
         // Pooled connections to the dead server fail once each; readiness recovers without a restart of the node.
