@@ -12,36 +12,15 @@ namespace Stoa.Ot;
 public static class CodePoints
 {
     /// <summary>Returns the number of code points in <paramref name="text"/>.</summary>
-    public static int Count(ReadOnlySpan<char> text)
-    {
-        int pairs = 0;
-        int i = 0;
-        while (true)
-        {
-            int next = text.Slice(i).IndexOfAnyInRange('\uD800', '\uDFFF');
-            if (next < 0)
-            {
-                return text.Length - pairs;
-            }
-
-            i += next;
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                pairs++;
-                i += 2;
-            }
-            else
-            {
-                i++;
-            }
-        }
-    }
+    public static int Count(ReadOnlySpan<char> text) => Count(text, loneSurrogateIsError: false);
 
     /// <summary>
     /// Returns the number of code points in <paramref name="text"/>, or -1 when it holds a lone surrogate
     /// (which is not text and could not round-trip through UTF-8).
     /// </summary>
-    public static int CountIfValid(ReadOnlySpan<char> text)
+    public static int CountIfValid(ReadOnlySpan<char> text) => Count(text, loneSurrogateIsError: true);
+
+    private static int Count(ReadOnlySpan<char> text, bool loneSurrogateIsError)
     {
         int pairs = 0;
         int i = 0;
@@ -59,9 +38,13 @@ public static class CodePoints
                 pairs++;
                 i += 2;
             }
-            else
+            else if (loneSurrogateIsError)
             {
                 return -1;
+            }
+            else
+            {
+                i++;
             }
         }
     }
