@@ -22,7 +22,7 @@ using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, Pool
 using var http = new HttpClient(handler) { BaseAddress = options.Base, DefaultRequestVersion = HttpVersion.Version11 };
 var credentials = Credentials.Read(options.CredentialsFile);
 var stats = new Stats();
-var api = new StoaApi(http, credentials, stats);
+using var api = new StoaApi(http, credentials, stats);
 return args[0] == "load"
     ? await LoadRun.RunAsync(api, stats, options.Rate, options.Seconds, options.Output, cancel.Token)
     : await ChaosRun.RunAsync(api, options, cancel.Token);

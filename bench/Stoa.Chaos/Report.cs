@@ -8,13 +8,13 @@ internal static class Report
     {
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine("| fault | requests | errors (5xx problem+json / other) | recovery | back (all nodes ready) | lost writes | result |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        Console.WriteLine("| fault | requests | errors (5xx problem+json / other) | resent | recovery | back (all nodes ready) | lost writes | result |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var p in phases)
         {
             var back = p.Back is { } b ? string.Create(inv, $"{b.TotalSeconds:0.0} s") : "-";
             Console.WriteLine(string.Create(inv,
-                $"| {p.Fault} | {p.Stats.Requests} | {p.Stats.Errors.Count} ({p.Stats.Errors.Count - p.BadErrors} / {p.BadErrors}) | {p.Recovery.TotalSeconds:0.0} s | {back} | {v.LostByPhase.GetValueOrDefault(p.Fault)} | {(p.Passed ? "ok" : "FAIL")} |"));
+                $"| {p.Fault} | {p.Stats.Requests} | {p.Stats.Errors.Count} ({p.Stats.Errors.Count - p.BadErrors} / {p.BadErrors}) | {p.Stats.Resends} | {p.Recovery.TotalSeconds:0.0} s | {back} | {v.LostByPhase.GetValueOrDefault(p.Fault)} | {(p.Passed ? "ok" : "FAIL")} |"));
         }
 
         Console.WriteLine();
@@ -33,7 +33,10 @@ internal static class Report
         {
             foreach (var g in p.Stats.Errors.GroupBy(e => (e.Endpoint, e.Outcome.Kind, e.Outcome.Status, e.Outcome.Detail)).Take(8))
             {
-                Console.WriteLine(string.Create(inv, $"  {p.Fault}: {g.Count()} x {g.Key.Endpoint} -> {g.Key.Status} {g.Key.Kind} {g.Key.Detail}"));
+                // When they came, from the injection: tells a slow balancer from a slow recovery.
+                var when = p.Inject is null ? "" : string.Create(inv,
+                    $" (at +{(g.Min(e => e.At) - p.InjectedAt).TotalSeconds:0.0} to +{(g.Max(e => e.At) - p.InjectedAt).TotalSeconds:0.0} s)");
+                Console.WriteLine(string.Create(inv, $"  {p.Fault}: {g.Count()} x {g.Key.Endpoint} -> {g.Key.Status} {g.Key.Kind} {g.Key.Detail}{when}"));
             }
 
             if (p.InjectError is not null)

@@ -8,8 +8,14 @@ internal sealed class Stats
     private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _latencies = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(DateTime At, string Endpoint, Outcome Outcome)> _errors = new();
     private long _requests;
+    private long _resends;
 
     public long Requests => Interlocked.Read(ref _requests);
+
+    /// <summary>Requests sent a second time because the connection closed with no answer.</summary>
+    public long Resends => Interlocked.Read(ref _resends);
+
+    public void RecordResend() => Interlocked.Increment(ref _resends);
 
     public IReadOnlyCollection<(DateTime At, string Endpoint, Outcome Outcome)> Errors => _errors;
 
@@ -38,6 +44,7 @@ internal sealed class Stats
         _latencies.Clear();
         _errors.Clear();
         Interlocked.Exchange(ref _requests, 0);
+        Interlocked.Exchange(ref _resends, 0);
     }
 
     public int ErrorsFor(string endpoint) => _errors.Count(e => e.Endpoint == endpoint);

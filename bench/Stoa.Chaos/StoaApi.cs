@@ -5,9 +5,22 @@ using System.Text.Json;
 
 namespace Stoa.Chaos;
 
-/// <summary>The few /v1 calls the workload makes, each timed and classified into <see cref="Stats"/>.</summary>
-internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats stats)
+/// <summary>
+/// The few /v1 calls the workload makes, each timed and classified into <see cref="Stats"/>. Like any HTTP client on a
+/// kept-alive connection, it sends a request again once when the connection closed with no answer: a proxy does that
+/// on purpose when the node died under a request (RFC 9112 §9.3.1; haproxy answers 502 only on a fresh connection).
+/// Only requests safe to repeat are resent: GET and PUT, and POSTs that are idempotent by their own key.
+/// </summary>
+internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats stats) : IDisposable
 {
+    // Resends go on a connection of their own: a fresh client connection is never closed silently (haproxy answers
+    // 502 node_failed there), and it does not wait behind the pool's other, possibly dead, connections.
+    private readonly HttpClient _fresh = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero })
+    {
+        BaseAddress = http.BaseAddress,
+        DefaultRequestVersion = http.DefaultRequestVersion,
+    };
+
     public Credentials Credentials => credentials;
 
     /// <summary>Where requests are recorded; the chaos run swaps it per phase.</summary>
@@ -16,8 +29,11 @@ internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats st
     public Task<(Outcome Outcome, JsonElement Body)> GetAsync(string endpoint, string path, CancellationToken ct) =>
         SendAsync(endpoint, HttpMethod.Get, path, null, user: true, ct);
 
-    public Task<(Outcome Outcome, JsonElement Body)> PostAsync(string endpoint, string path, string json, CancellationToken ct) =>
-        SendAsync(endpoint, HttpMethod.Post, path, json, user: true, ct);
+    /// <param name="idempotencyKey">Sent as <c>Idempotency-Key</c>; makes the POST safe to resend.</param>
+    /// <param name="idempotent">The body makes the POST safe to resend by itself (a doc op's clientId and seq).</param>
+    public Task<(Outcome Outcome, JsonElement Body)> PostAsync(string endpoint, string path, string json, CancellationToken ct,
+        string? idempotencyKey = null, bool idempotent = false) =>
+        SendAsync(endpoint, HttpMethod.Post, path, json, user: true, ct, idempotencyKey: idempotencyKey, idempotent: idempotent || idempotencyKey is not null);
 
     public Task<(Outcome Outcome, JsonElement Body)> VoteAsync(Guid comment, int value, CancellationToken ct) =>
         SendAsync("PUT /v1/comments/{id}/vote", HttpMethod.Put, $"/v1/comments/{comment}/vote", $"{{\"value\":{value}}}", user: true, ct, credentials.VoterToken);
@@ -43,19 +59,36 @@ internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats st
     }
 
     public async Task<(Outcome Outcome, JsonElement Body)> SendAsync(
-        string endpoint, HttpMethod method, string path, string? json, bool user, CancellationToken ct, string? token = null)
+        string endpoint, HttpMethod method, string path, string? json, bool user, CancellationToken ct, string? token = null,
+        string? idempotencyKey = null, bool idempotent = false)
     {
         var started = Stopwatch.GetTimestamp();
-        var result = await SendCoreAsync(method, path, json, user, ct, token);
+        var result = await SendCoreAsync(method, path, json, user, ct, token, idempotencyKey);
+        var safeToResend = idempotent || method == HttpMethod.Get || method == HttpMethod.Put || method == HttpMethod.Delete;
+        if (result.Outcome.Kind == OutcomeKind.Bad && result.Outcome.Status == 0 && result.Outcome.Detail.StartsWith(ClosedPrefix, StringComparison.Ordinal)
+            && safeToResend)
+        {
+            Stats.RecordResend();
+            result = await SendCoreAsync(method, path, json, user, ct, token, idempotencyKey, _fresh);
+        }
+
         Stats.Record(endpoint, Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Outcome);
         return result;
     }
 
+    private const string ClosedPrefix = "closed: ";
+
     private async Task<(Outcome Outcome, JsonElement Body)> SendCoreAsync(
-        HttpMethod method, string path, string? json, bool user, CancellationToken ct, string? token = null)
+        HttpMethod method, string path, string? json, bool user, CancellationToken ct, string? token = null, string? idempotencyKey = null,
+        HttpClient? client = null)
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("X-Api-Key", credentials.ApiKey);
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         if (user)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? credentials.UserToken);
@@ -70,7 +103,7 @@ internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats st
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            using var response = await http.SendAsync(request, timeout.Token);
+            using var response = await (client ?? http).SendAsync(request, timeout.Token);
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
             var status = (int)response.StatusCode;
             var body = Parse(text);
@@ -84,11 +117,18 @@ internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats st
             var kind = status >= 500 && code is not null ? OutcomeKind.ProblemServerError : OutcomeKind.Bad;
             return (new Outcome(kind, status, code ?? Truncate(text)), body);
         }
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ResponseEnded && !ct.IsCancellationRequested)
+        {
+            // The connection closed before any answer: the one case a client may resend (see the class comment).
+            return (new Outcome(OutcomeKind.Bad, 0, ClosedPrefix + Truncate(e.Message)), default);
+        }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             return (new Outcome(OutcomeKind.Bad, 0, e.GetType().Name + ": " + Truncate(e.Message)), default);
         }
     }
+
+    public void Dispose() => _fresh.Dispose();
 
     private static JsonElement Parse(string text)
     {

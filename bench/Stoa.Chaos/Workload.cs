@@ -16,6 +16,7 @@ internal sealed class Workload(StoaApi api, WriteLog log, Guid restDoc, bool res
     private readonly string _clientId = "load-" + Guid.NewGuid().ToString("N")[..8];
     private long _docSeq;
     private long _docVersion;
+    private readonly string _runId = Guid.NewGuid().ToString("N")[..8];
     private long _counter;
 
     public async Task RunOneAsync(CancellationToken ct)
@@ -53,7 +54,7 @@ internal sealed class Workload(StoaApi api, WriteLog log, Guid restDoc, bool res
     {
         var n = Interlocked.Increment(ref _counter);
         var (outcome, body) = await api.PostAsync("POST /v1/threads/{id}/comments", $"/v1/threads/{thread}/comments",
-            JsonSerializer.Serialize(new { body = $"chaos comment {n}" }), ct);
+            JsonSerializer.Serialize(new { body = $"chaos comment {n}" }), ct, idempotencyKey: $"chaos-{_runId}-{n}");
         if (outcome.IsOk)
         {
             var id = body.GetProperty("id").GetGuid();
@@ -103,7 +104,7 @@ internal sealed class Workload(StoaApi api, WriteLog log, Guid restDoc, bool res
         // Inserting at 0 fits the document at any version, so a stale baseVersion is only transformed, never refused.
         var seq = Interlocked.Increment(ref _docSeq);
         var json = JsonSerializer.Serialize(new { baseVersion = Interlocked.Read(ref _docVersion), op = new[] { "x" }, clientId = _clientId, seq });
-        var (outcome, body) = await api.PostAsync("POST /v1/docs/{id}/ops", $"/v1/docs/{restDoc}/ops", json, ct);
+        var (outcome, body) = await api.PostAsync("POST /v1/docs/{id}/ops", $"/v1/docs/{restDoc}/ops", json, ct, idempotent: true);
         if (outcome.IsOk)
         {
             var version = body.GetProperty("version").GetInt64();

@@ -9,18 +9,37 @@ here=$(cd "$(dirname "$0")" && pwd)
 thread=seed-big
 app=$(psql "$url" -Atc "SELECT id FROM apps WHERE api_key = '$key'")
 
-echo "| sort | page | p50 | p99 | req/s |"
-echo "| --- | --- | --- | --- | --- |"
-for sort in new old top replies best hot controversial; do
-  cursor=$("$here/cursor.sh" "$url" "$app" "$thread" "$sort" 10000)
+sorts=(new old top replies best hot controversial)
+declare -A cursors
+for sort in "${sorts[@]}"; do cursors[$sort]=$("$here/cursor.sh" "$url" "$app" "$thread" "$sort" 10000); done
+path_of() { # SORT first|deep
+  local path="/v1/threads/$thread/comments?sort=$1&limit=25"
+  [[ $2 == deep ]] && path="$path&cursor=${cursors[$1]}"
+  echo "$path"
+}
+
+# Warm-up: every page once for a while (JIT, PostgreSQL's buffer cache, connection pools). Without it the first
+# sort measured pays for all of this (it was `new`, which looked 3x slower than the others).
+for sort in "${sorts[@]}"; do
+  for page in first deep; do wrk -t 1 -c 4 -d 2s -H "X-Api-Key: $key" "$base$(path_of "$sort" "$page")" >/dev/null; done
+done
+
+# Closed loop (max throughput), then a fixed rate of half that max: connections each waiting 2 ms between
+# requests (wrk-rate.lua), the latency a page has when the node is not saturated.
+export STOA_API_KEY=$key
+echo "| sort | page | max req/s | p50 at max | p99 at max | fixed rate req/s | p50 | p99 | p99.9 |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for sort in "${sorts[@]}"; do
   for page in first deep; do
-    path="/v1/threads/$thread/comments?sort=$sort&limit=25"
-    [[ $page == deep ]] && path="$path&cursor=$cursor"
+    path=$(path_of "$sort" "$page")
     out=$(wrk -t 2 -c 8 -d "$duration" --latency -H "X-Api-Key: $key" "$base$path")
     p50=$(awk '/^ +50%/ {print $2}' <<<"$out"); p99=$(awk '/^ +99%/ {print $2}' <<<"$out")
-    rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+    rps=$(awk '/^Requests\/sec/ {printf "%d", $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-    echo "| $sort | $page | $p50 | $p99 | $rps${non2xx:+ (non-2xx: $non2xx)} |"
+    connections=$(( (rps * 2 + 1000) / 2000 )); [ "$connections" -ge 1 ] || connections=1
+    fixed=$(wrk -t 1 -c "$connections" -d "$duration" -s "$here/../quotes/wrk-rate.lua" "$base$path" -- 2 | tail -1)
+    f() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$fixed"; }
+    echo "| $sort | $page | $rps${non2xx:+ (non-2xx: $non2xx)} | $p50 | $p99 | $(f rps) | $(f p50)ms | $(f p99)ms | $(f p99.9)ms |"
   done
 done
 

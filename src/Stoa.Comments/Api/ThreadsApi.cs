@@ -43,14 +43,32 @@ internal static class ThreadsApi
             page.Next is null ? null : CursorCodec.Encode(page.Next)));
     }
 
+    /// <summary>
+    /// With an <c>Idempotency-Key</c> header, sending the same create again (after a lost answer) returns the comment the
+    /// first made, marked <c>Idempotent-Replayed: true</c>, instead of posting it twice.
+    /// </summary>
     private static async Task<Created<CommentResponse>> CreateAsync(string threadId, CreateCommentRequest request, Caller caller,
-        CommentService service, CancellationToken ct)
+        CommentService service, HttpContext context, CancellationToken ct)
     {
         RequestValidation.ThrowIfInvalidThreadId(threadId);
         var body = RequestValidation.Body(request.Body);
-        var comment = await service.CreateAsync(caller.AppId, caller.UserId!, threadId, body, request.ParentId, ct);
+        var key = context.Request.Headers[IdempotencyKeyHeader];
+        if (key.Count > 1)
+        {
+            throw CommentErrors.BadIdempotencyKey();
+        }
+
+        var (comment, replayed) = await service.CreateAsync(caller.AppId, caller.UserId!, threadId, body, request.ParentId, key.Count == 1 ? key[0] : null, ct);
+        if (replayed)
+        {
+            context.Response.Headers[IdempotentReplayedHeader] = "true";
+        }
+
         return TypedResults.Created($"/v1/comments/{comment.Id}", comment.ToResponse(new ViewerState(0, false)));
     }
+
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotentReplayedHeader = "Idempotent-Replayed";
 
     private static async Task<Ok<ThreadResponse>> SetLockedAsync(string threadId, bool locked, Caller caller, CommentService service, CancellationToken ct)
     {

@@ -83,6 +83,12 @@ public readonly record struct ViewerState(int Vote, bool Liked);
 /// <summary>A thread's summary. Threads exist implicitly: one never written to has zero counts.</summary>
 public sealed record ThreadInfo(string ThreadId, long CommentCount, bool Locked);
 
-/// <summary>A comment to insert, already validated and rendered.</summary>
+/// <summary>
+/// A comment to insert, already validated and rendered. <see cref="Keyed"/>: its id comes from the client's
+/// Idempotency-Key (<see cref="CommentIds.Keyed"/>), so an existing comment with that id is this one, sent again.
+/// </summary>
 public sealed record NewComment(Guid Id, string ThreadId, Guid? ParentId, string AuthorId, string Body, string BodyHtml,
-    IReadOnlyList<LinkCardSummary> Links, DateTimeOffset CreatedAt);
+    IReadOnlyList<LinkCardSummary> Links, DateTimeOffset CreatedAt, bool Keyed = false);
+
+/// <summary>The comment a create returned; <see cref="Replayed"/> when it existed already (same Idempotency-Key).</summary>
+public sealed record CreatedComment(Comment Comment, bool Replayed);

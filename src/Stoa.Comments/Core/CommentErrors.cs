@@ -13,6 +13,8 @@ public static class CommentErrors
     public const string NotCommentAuthor = "not_comment_author";
     public const string CommentDeleted = "comment_deleted";
     public const string BodyTooLong = "body_too_long";
+    public const string InvalidIdempotencyKey = "invalid_idempotency_key";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
 
     public static ApiException NotFound() => ApiException.NotFound(CommentNotFound, "No comment has that id.");
 
@@ -29,6 +31,12 @@ public static class CommentErrors
     public static ApiException NotAuthor() => ApiException.Forbidden(NotCommentAuthor, "Only the comment's author may do this.");
 
     public static ApiException Deleted() => ApiException.Conflict(CommentDeleted, "The comment was deleted.");
+
+    public static ApiException BadIdempotencyKey() =>
+        new(400, InvalidIdempotencyKey, $"Idempotency-Key must be 1 to {CommentIds.MaxKeyLength} visible ASCII characters.");
+
+    public static ApiException KeyReused() =>
+        ApiException.Conflict(IdempotencyKeyReused, "This Idempotency-Key already created a comment in another thread or under another parent.");
 
     public static ApiException TooLong(int max) => new(422, BodyTooLong, $"The body is longer than {max} characters.");
 }

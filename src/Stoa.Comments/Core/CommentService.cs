@@ -48,12 +48,26 @@ public sealed partial class CommentService(
         return (page, viewer);
     }
 
-    public async Task<Comment> CreateAsync(Guid appId, string userId, string threadId, string body, Guid? parentId, CancellationToken cancellationToken)
+    /// <param name="idempotencyKey">The client's Idempotency-Key, if any: sending the same create again returns the
+    /// comment the first one made (<see cref="CreatedComment.Replayed"/>) instead of a second comment.</param>
+    public async Task<CreatedComment> CreateAsync(Guid appId, string userId, string threadId, string body, Guid? parentId,
+        string? idempotencyKey, CancellationToken cancellationToken)
     {
+        if (idempotencyKey is not null && !CommentIds.IsValidKey(idempotencyKey))
+        {
+            throw CommentErrors.BadIdempotencyKey();
+        }
+
         var rendered = await RenderAsync(appId, body, cancellationToken);
-        var comment = new NewComment(Guid.NewGuid(), threadId, parentId, userId, rendered.Markdown, rendered.Html, rendered.Links, Now());
+        var id = idempotencyKey is null ? Guid.NewGuid() : CommentIds.Keyed(appId, userId, idempotencyKey);
+        var comment = new NewComment(id, threadId, parentId, userId, rendered.Markdown, rendered.Html, rendered.Links, Now(),
+            Keyed: idempotencyKey is not null);
         var created = await store.CreateAsync(appId, comment, cancellationToken);
-        await events.CommentCreatedAsync(appId, created, CancellationToken.None);
+        if (!created.Replayed)
+        {
+            await events.CommentCreatedAsync(appId, created.Comment, CancellationToken.None);
+        }
+
         return created;
     }
 

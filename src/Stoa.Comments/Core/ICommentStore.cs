@@ -20,7 +20,7 @@ public interface ICommentStore
     Task<IReadOnlyDictionary<Guid, ViewerState>> GetViewerStateAsync(Guid appId, string userId, IReadOnlyCollection<Guid> ids,
         CancellationToken cancellationToken);
 
-    Task<Comment> CreateAsync(Guid appId, NewComment comment, CancellationToken cancellationToken);
+    Task<CreatedComment> CreateAsync(Guid appId, NewComment comment, CancellationToken cancellationToken);
 
     Task<Comment> EditAsync(Guid appId, Guid id, string userId, RenderedBody body, DateTimeOffset now, TimeSpan window,
         CancellationToken cancellationToken);

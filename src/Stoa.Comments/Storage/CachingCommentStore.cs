@@ -58,10 +58,14 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
     public Task<IReadOnlyDictionary<Guid, ViewerState>> GetViewerStateAsync(Guid appId, string userId, IReadOnlyCollection<Guid> ids,
         CancellationToken cancellationToken) => inner.GetViewerStateAsync(appId, userId, ids, cancellationToken);
 
-    public async Task<Comment> CreateAsync(Guid appId, NewComment comment, CancellationToken cancellationToken)
+    public async Task<CreatedComment> CreateAsync(Guid appId, NewComment comment, CancellationToken cancellationToken)
     {
         var created = await inner.CreateAsync(appId, comment, cancellationToken);
-        await InvalidateAsync(appId, created.ThreadId);
+        if (!created.Replayed)
+        {
+            await InvalidateAsync(appId, created.Comment.ThreadId);
+        }
+
         return created;
     }
 

@@ -121,9 +121,18 @@ internal sealed class SqlCommentStore(StoaDatabase database, CommentCommandCount
         return states;
     }
 
-    public Task<Comment> CreateAsync(Guid appId, NewComment comment, CancellationToken cancellationToken) =>
+    public Task<CreatedComment> CreateAsync(Guid appId, NewComment comment, CancellationToken cancellationToken) =>
         database.InTransactionAsync(async (connection, transaction) =>
         {
+            // A keyed create sent again finds its comment. Two attempts racing both see none; the loser's insert
+            // conflicts (SQLite serializes writers; PostgreSQL reports 40001) and its retry finds the winner's row.
+            if (comment.Keyed && await ReadAsync(connection, transaction, appId, comment.Id, forUpdate: false, cancellationToken) is { } existing)
+            {
+                return existing.ThreadId == comment.ThreadId && existing.ParentId == comment.ParentId
+                    ? new CreatedComment(existing, Replayed: true)
+                    : throw CommentErrors.KeyReused();
+            }
+
             var locked = await _commands.QuerySingleOrDefaultAsync<long>(connection, CommentsSql.CountCommentInThread,
                 new { AppId = appId, comment.ThreadId, Now = comment.CreatedAt }, transaction, cancellationToken);
             if (locked != 0)
@@ -172,7 +181,7 @@ internal sealed class SqlCommentStore(StoaDatabase database, CommentCommandCount
                 await _commands.ExecuteAsync(connection, CommentsSql.CountReply, new { AppId = appId, ParentId = parent.Id }, transaction, cancellationToken);
             }
 
-            return created;
+            return new CreatedComment(created, Replayed: false);
         }, cancellationToken);
 
     public Task<Comment> EditAsync(Guid appId, Guid id, string userId, RenderedBody body, DateTimeOffset now, TimeSpan window,

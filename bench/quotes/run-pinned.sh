@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The latency goal of the quotes read path (p99 ≤ 1 ms at half the node's max throughput), measured so that the load
+# generator does not take the node's CPU: every server process of the cluster (the three nodes, Redis, PostgreSQL,
+# haproxy) is pinned to CPU 0 and wrk to CPU 1, for the length of the run; then the staleness probe, also on CPU 1.
+# Against a cluster started for benchmarking (see run.sh); needs 2 or more CPUs, taskset (util-linux) and wrk.
+#
+#   bench/quotes/run-pinned.sh /tmp/stoa-bench.env [NODE]      # NODE 1-3, default 1
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[ -f "${1:-}" ] || { echo "usage: bench/quotes/run-pinned.sh CREDENTIALS_FILE [NODE]" >&2; exit 2; }
+# shellcheck disable=SC1090
+source "$1"
+export STOA_API_KEY
+node=${2:-1}
+port=${STOA_CLUSTER_PORT:-8080}
+seconds=${BENCH_SECONDS:-20}
+delay=${BENCH_DELAY_MS:-2}
+url="http://127.0.0.1:$((port + node))/v1/quotes/AAPL"
+
+servers() {
+  for p in $(pgrep -f 'stoa.dll|redis-server|postgres|haproxy'); do
+    grep -qz "Stoa__Urls=http://127.0.0.1:$((port + 1))\|Stoa__Urls=http://127.0.0.1:$((port + 2))\|Stoa__Urls=http://127.0.0.1:$((port + 3))" \
+      "/proc/$p/environ" 2>/dev/null && { echo "$p"; continue; }
+    case "$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" in
+      *redis-server*|*postgres*|*haproxy*) echo "$p" ;;
+    esac
+  done
+}
+pin() { for p in $(servers); do taskset -a -p "$1" "$p" >/dev/null 2>&1 || true; done; }
+trap 'pin 0xffffffff' EXIT
+pin 0x1
+run() { taskset -c 1 wrk -t1 "$@" | tail -1; }
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores; servers on CPU 0, wrk on CPU 1; node $node; load $(cut -d' ' -f1-3 /proc/loadavg)"
+run -c8 -d3s -s bench/quotes/wrk-quotes.lua "$url" >/dev/null   # warm-up
+max=$(run -c32 -d"${seconds}s" -s bench/quotes/wrk-quotes.lua "$url")
+echo "max (closed loop, 32 connections)  $max"
+rps=$(sed -n 's/^rps=\([0-9]*\).*/\1/p' <<< "$max")
+# Half the max: each connection waits $delay ms between requests; enough connections to send rps / 2 per second.
+connections=$(( (rps * delay + 1000) / 2000 ))
+[ "$connections" -ge 1 ] || connections=1
+echo "half max: target $((rps / 2)) req/s = $connections connections x 1 request / ${delay} ms"
+echo "half max (fixed rate)              $(run -c"$connections" -d"${seconds}s" -s bench/quotes/wrk-rate.lua "$url" -- "$delay")"
+
+# Staleness with the same split: the probe's back-to-back polling runs on CPU 1 and does not delay the nodes' handling
+# of the invalidation it is timing.
+dotnet build -c Release bench/quotes/QuoteProbe -nologo -clp:ErrorsOnly -v quiet >/dev/null
+taskset -c 1 dotnet bench/quotes/QuoteProbe/bin/Release/net10.0/QuoteProbe.dll staleness \
+  --nodes "http://127.0.0.1:$((port + 1)),http://127.0.0.1:$((port + 2)),http://127.0.0.1:$((port + 3))" \
+  --key "$STOA_API_KEY" --token "$STOA_SERVER_TOKEN" --writes "${BENCH_WRITES:-1000}"
