@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The latency goal of the quotes read path (p99 ≤ 1 ms at half the node's max throughput), measured so that the load
-# generator does not take the node's CPU: every server process of the cluster (the three nodes, Redis, PostgreSQL,
-# haproxy) is pinned to CPU 0 and wrk to CPU 1, for the length of the run; then the staleness probe, also on CPU 1.
-# Against a cluster started for benchmarking (see run.sh); needs 2 or more CPUs, taskset (util-linux) and wrk.
+# generator does not take the node's CPU: the nodes run on CPU 0 (started so, which the runtime sees: one core, one
+# GC heap), and wrk, Redis, PostgreSQL and haproxy on CPU 1 for the length of the run. Then the staleness probe,
+# also on CPU 1. Needs 2 or more CPUs, taskset (util-linux) and wrk:
 #
+#   STOA_CLUSTER_NODE_CPUS=0 STOA_CLUSTER_BENCH=1 STOA_CLUSTER_CREDENTIALS=/tmp/stoa-bench.env scripts/cluster &
 #   bench/quotes/run-pinned.sh /tmp/stoa-bench.env [NODE]      # NODE 1-3, default 1
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,21 +18,21 @@ seconds=${BENCH_SECONDS:-20}
 delay=${BENCH_DELAY_MS:-2}
 url="http://127.0.0.1:$((port + node))/v1/quotes/AAPL"
 
-servers() {
-  for p in $(pgrep -f 'stoa.dll|redis-server|postgres|haproxy'); do
-    grep -qz "Stoa__Urls=http://127.0.0.1:$((port + 1))\|Stoa__Urls=http://127.0.0.1:$((port + 2))\|Stoa__Urls=http://127.0.0.1:$((port + 3))" \
-      "/proc/$p/environ" 2>/dev/null && { echo "$p"; continue; }
-    case "$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null)" in
-      *redis-server*|*postgres*|*haproxy*) echo "$p" ;;
-    esac
-  done
+# Redis, PostgreSQL and haproxy: everything but the nodes.
+others() {
+  pgrep -f 'redis-server|postgres|haproxy' || true
 }
-pin() { for p in $(servers); do taskset -a -p "$1" "$p" >/dev/null 2>&1 || true; done; }
+node_pid=$(for p in $(pgrep -f stoa.dll); do
+  if grep -qz "Stoa__Urls=http://127.0.0.1:$((port + node))" "/proc/$p/environ" 2>/dev/null; then echo "$p"; fi; done | head -1)
+[ -n "$node_pid" ] || { echo "node $node is not running" >&2; exit 1; }
+taskset -p "$node_pid" | grep -q 'mask: 1$' ||
+  { echo "node $node is not on CPU 0 alone: start the cluster with STOA_CLUSTER_NODE_CPUS=0 (see the header)" >&2; exit 1; }
+pin() { for p in $(others); do taskset -a -p "$1" "$p" >/dev/null 2>&1 || true; done; }
 trap 'pin 0xffffffff' EXIT
-pin 0x1
+pin 0x2
 run() { taskset -c 1 wrk -t1 "$@" | tail -1; }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores; servers on CPU 0, wrk on CPU 1; node $node; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $(date -u +%FT%TZ) $(nproc) cores; nodes on CPU 0, wrk, Redis, PostgreSQL, haproxy on CPU 1; node $node; load $(cut -d' ' -f1-3 /proc/loadavg)"
 run -c8 -d3s -s bench/quotes/wrk-quotes.lua "$url" >/dev/null   # warm-up
 max=$(run -c32 -d"${seconds}s" -s bench/quotes/wrk-quotes.lua "$url")
 echo "max (closed loop, 32 connections)  $max"
