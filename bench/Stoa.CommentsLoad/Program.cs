@@ -3,16 +3,19 @@ using System.Globalization;
 using Dapper;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Engine.Memory;
+using Stoa.Foundation.Engine.Redis;
 using Stoa.Foundation.Sql;
 
 // Sorted set per (thread, sort) in the engine vs the indexed SQL keyset query, for the "top" listing of one thread:
 // both return the same 25 comments (full rows). The sorted set yields ids only, so its path also fetches the rows by
 // primary key, which any real use of it must do too.
-// usage: dotnet run -c Release --project bench/Stoa.CommentsLoad -- POSTGRES_URL API_KEY [THREAD] [ITERATIONS]
+// With REDIS_URL the set lives in Redis (ZADD/ZREVRANGEBYSCORE through Stoa.Redis); without, in the memory engine.
+// usage: dotnet run -c Release --project bench/Stoa.CommentsLoad -- POSTGRES_URL API_KEY [THREAD] [ITERATIONS] [REDIS_URL]
 var store = StoreSettings.Parse(args[0]);
 var apiKey = args[1];
 var thread = args.Length > 2 ? args[2] : "seed-big";
 var iterations = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2000;
+var redisUrl = args.Length > 4 ? args[4] : null;
 
 await using var database = new StoaDatabase(store);
 await using var connection = await database.OpenAsync(CancellationToken.None);
@@ -21,14 +24,16 @@ const string Columns = "id, thread_id, parent_id, root_id, depth, author_id, bod
 var top = Guid.Empty;
 
 // Load the set: member = id, score = upvotes (ties broken by member, like the SQL's id tie-break).
-var engine = new MemoryEngine();
+IEngine engine = redisUrl is null
+    ? new MemoryEngine()
+    : await RedisEngine.ConnectAsync(redisUrl, null, TimeSpan.FromSeconds(10), CancellationToken.None);
 var key = EngineKeys.For(appId, "comments", "zset", thread, "top");
 var load = Stopwatch.StartNew();
 var entries = (await connection.QueryAsync<(Guid Id, long Upvotes)>(
     "SELECT id, upvotes FROM comments WHERE app_id = @appId AND thread_id = @thread AND parent_id = @top", new { appId, thread, top }))
     .Select(r => new SortedSetEntry(r.Id.ToString("D"), r.Upvotes)).ToList();
 await engine.AddManyAsync(key, entries, CancellationToken.None);
-Console.WriteLine($"loaded {entries.Count:N0} members in {load.ElapsedMilliseconds} ms");
+Console.WriteLine($"loaded {entries.Count:N0} members into the {engine.Name} engine in {load.ElapsedMilliseconds} ms");
 
 foreach (var depth in (int[])[0, 10_000])
 {
