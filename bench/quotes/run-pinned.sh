@@ -33,15 +33,19 @@ pin 0x2
 run() { taskset -c 1 wrk -t1 "$@" | tail -1; }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores; nodes on CPU 0, wrk, Redis, PostgreSQL, haproxy on CPU 1; node $node; load $(cut -d' ' -f1-3 /proc/loadavg)"
-run -c8 -d3s -s bench/quotes/wrk-quotes.lua "$url" >/dev/null   # warm-up
+# Warm-up at full load: on one core the JIT's tier-1 compilation competes with the requests and takes about two
+# minutes to finish; a 3 s warm-up left the first measurement at a fifth of the node's real max.
+run -c32 -d"${BENCH_WARMUP_SECONDS:-120}s" -s bench/quotes/wrk-quotes.lua "$url" >/dev/null
 max=$(run -c32 -d"${seconds}s" -s bench/quotes/wrk-quotes.lua "$url")
 echo "max (closed loop, 32 connections)  $max"
 rps=$(sed -n 's/^rps=\([0-9]*\).*/\1/p' <<< "$max")
-# Half the max: each connection waits $delay ms between requests; enough connections to send rps / 2 per second.
-connections=$(( (rps * delay + 1000) / 2000 ))
-[ "$connections" -ge 1 ] || connections=1
-echo "half max: target $((rps / 2)) req/s = $connections connections x 1 request / ${delay} ms"
-echo "half max (fixed rate)              $(run -c"$connections" -d"${seconds}s" -s bench/quotes/wrk-rate.lua "$url" -- "$delay")"
+# Half the max: each connection waits $delay ms after an answer before its next request, so it sends one request per
+# delay + ~0.5 ms; enough connections for rps / 2, over 4 wrk threads (their timers tick at different moments, which
+# spreads the sends: one thread sends its due connections in a burst every millisecond).
+connections=$(( rps * (2 * delay + 1) / 4000 ))
+[ "$connections" -ge 4 ] || connections=4
+echo "half max: target $((rps / 2)) req/s = $connections connections x 1 request / (${delay} ms + the answer)"
+echo "half max (fixed rate)              $(taskset -c 1 wrk -t4 -c"$connections" -d"${seconds}s" -s bench/quotes/wrk-rate.lua "$url" -- "$delay" | tail -1)"
 
 # Staleness with the same split: the probe's back-to-back polling runs on CPU 1 and does not delay the nodes' handling
 # of the invalidation it is timing.
