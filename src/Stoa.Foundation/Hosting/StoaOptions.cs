@@ -30,6 +30,16 @@ public sealed class StoaOptions
     /// </summary>
     public int ShutdownDelaySeconds { get; set; }
 
+    /// <summary>
+    /// Networks (CIDR, separated by ';' or ',') of the proxies whose X-Forwarded-For and X-Forwarded-Proto are
+    /// believed, besides loopback: e.g. the pod network behind an ingress. Only the last X-Forwarded-For entry (the
+    /// one the nearest proxy appended) is used, so a client cannot choose its own address.
+    /// </summary>
+    public string TrustedProxies { get; set; } = "";
+
+    public IReadOnlyList<string> TrustedProxyList =>
+        TrustedProxies.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>How long in-flight requests get to finish once the node stops listening.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 

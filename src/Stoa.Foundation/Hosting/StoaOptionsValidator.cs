@@ -52,6 +52,14 @@ public static class StoaOptionsValidator
             errors.Add("Stoa:ShutdownDelaySeconds: must be between 0 and 300.");
         }
 
+        foreach (var network in options.TrustedProxyList)
+        {
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+            {
+                errors.Add($"Stoa:TrustedProxies: '{network}' is not a network in CIDR notation, e.g. 10.0.0.0/8 or fd00::/8.");
+            }
+        }
+
         if (options.ShutdownTimeoutSeconds is < 1 or > 600)
         {
             errors.Add("Stoa:ShutdownTimeoutSeconds: must be between 1 and 600.");

@@ -75,8 +75,13 @@ public static class StoaServiceDefaults
         services.AddOpenApi();
         services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
-            // Only loopback proxies (haproxy on the node) are trusted by default; see docs/operations.md.
+            // Loopback proxies (haproxy on the node) are trusted by default, and the networks of Stoa:TrustedProxies;
+            // the default ForwardLimit of 1 takes only the entry the nearest proxy appended. See docs/operations.md.
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var network in options.TrustedProxyList)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
         });
 
         services.AddStoaStore(StoreSettings.Parse(options.Store));

@@ -1,6 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Stoa.Foundation.Errors;
-
 using Stoa.Testing;
 
 namespace Stoa.Server.Tests.Auth;
@@ -54,6 +54,50 @@ public sealed class RateLimitTests
         statuses.Count(s => s == HttpStatusCode.OK).ShouldBe(3);
         statuses.Count(s => s == HttpStatusCode.TooManyRequests).ShouldBe(2);
         (await otherClient.GetAsync("/v1/probe/limited", ct)).StatusCode.ShouldBe(HttpStatusCode.OK, "another app has its own buckets");
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_the_bucket_is_the_address_the_proxy_appended_not_one_the_client_wrote()
+    {
+        // The test client is on loopback, a trusted proxy, so X-Forwarded-For is read; only its last entry counts.
+        var settings = new Dictionary<string, string?>(s_tight) { ["Stoa:TrustedProxies"] = "10.0.0.0/8" };
+        await using var app = await TestApp.StartAsync(settings: settings);
+        using var client = (await app.CreateTenantAsync()).App();
+        var ct = TestContext.Current.CancellationToken;
+        async Task<HttpStatusCode> SendAsync(string forwardedFor)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/probe/limited");
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            using var response = await client.SendAsync(request, ct);
+            return response.StatusCode;
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await SendAsync($"198.51.100.{i}, 203.0.113.7")).ShouldBe(HttpStatusCode.OK);
+        }
+
+        (await SendAsync("192.0.2.99, 203.0.113.7")).ShouldBe(HttpStatusCode.TooManyRequests, "a new first entry is the client's own word");
+        (await SendAsync("203.0.113.8")).ShouldBe(HttpStatusCode.OK, "another client address has its own bucket");
+    }
+
+    [Fact]
+    public void Trusted_proxy_networks_come_from_configuration_and_loopback_stays_trusted()
+    {
+        using var app = StoaApp.Build(["--Stoa:TrustedProxies=10.0.0.0/8; fd00::/8"]);
+        var forwarded = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>>().Value;
+
+        forwarded.KnownIPNetworks.ShouldContain(System.Net.IPNetwork.Parse("10.0.0.0/8"));
+        forwarded.KnownIPNetworks.ShouldContain(System.Net.IPNetwork.Parse("fd00::/8"));
+        forwarded.KnownIPNetworks.ShouldContain(System.Net.IPNetwork.Parse("127.0.0.0/8"));
+        forwarded.ForwardLimit.ShouldBe(1);
+    }
+
+    [Fact]
+    public void A_trusted_proxy_that_is_not_a_network_stops_start_up()
+    {
+        Should.Throw<Stoa.Foundation.Hosting.InvalidConfigurationException>(() => StoaApp.Build(["--Stoa:TrustedProxies=10.0.0.0/8,everyone"]))
+            .Message.ShouldContain("Stoa:TrustedProxies: 'everyone'");
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class ManifestTests
     /// <summary>Variables read by the runtime or libraries rather than bound into a Stoa options class.</summary>
     private static readonly HashSet<string> s_otherVariables = new(StringComparer.Ordinal)
     {
-        "ASPNETCORE_FORWARDEDHEADERS_ENABLED", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_EXPORTER_OTLP_ENDPOINT",
         "OTEL_EXPORTER_OTLP_PROTOCOL",
     };
 
@@ -141,6 +141,7 @@ public sealed class ManifestTests
             options.IsDevMode.ShouldBeFalse($"{owner}: never the development app in a cluster");
             options.Redis.ShouldNotBeNullOrWhiteSpace($"{owner}: a cluster shares one Redis engine");
             options.Store.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase).ShouldBeTrue($"{owner}: a cluster needs PostgreSQL or CockroachDB");
+            options.TrustedProxyList.ShouldNotBeEmpty($"{owner}: behind the ingress, its network must be trusted for client IPs");
             foreach (var module in ModuleCatalog.Select(options.Modules))
             {
                 Should.NotThrow(() => module.AddServices(new ServiceCollection(), configuration), $"{owner}: module {module.Name}");
