@@ -122,6 +122,50 @@ public sealed class PrometheusCollectorTests
     }
 
     [Fact]
+    public void Repeated_tag_sets_in_any_order_or_value_instance_reach_the_same_series()
+    {
+        // Measurements with a tag set seen before skip building its labels (MetricFamily's recent series); that
+        // shortcut must give the series the slow path gives.
+        var name = MeterName();
+        using var meter = new Meter(name);
+        using var collector = new PrometheusCollector(null, [name]);
+        var histogram = meter.CreateHistogram<double>("stoa.test.duration", "s");
+        KeyValuePair<string, object?> Route(string route) => new("http.route", route);
+        KeyValuePair<string, object?> Status(int status) => new("http.response.status_code", status);
+
+        for (var i = 0; i < 5; i++)
+        {
+            histogram.Record(0.001, Route("/v1/a"), Status(200));
+            histogram.Record(0.001, Status(200), Route(string.Concat("/v1/", "a")));
+            histogram.Record(0.001, Route("/v1/a"), Status(404));
+            histogram.Record(0.001, Route("/v1/a"), new KeyValuePair<string, object?>("http.response.status_code", 200L));
+        }
+
+        var family = Family(collector, "stoa_test_duration_seconds");
+        family.Points.Count.ShouldBe(2);
+        family.Points.Single(p => p.Labels.Contains(new("http_response_status_code", "200"))).Histogram!.Count.ShouldBe(15);
+        family.Points.Single(p => p.Labels.Contains(new("http_response_status_code", "404"))).Histogram!.Count.ShouldBe(5);
+    }
+
+    [Fact]
+    public void A_tag_set_sent_to_overflow_is_counted_as_dropped_every_time()
+    {
+        var name = MeterName();
+        using var meter = new Meter(name);
+        using var collector = new PrometheusCollector(null, [name], maxSeriesPerMetric: 1);
+        var counter = meter.CreateCounter<int>("stoa.test.hits");
+        counter.Add(1, new KeyValuePair<string, object?>("user", "kept"));
+        for (var i = 0; i < 4; i++)
+        {
+            counter.Add(1, new KeyValuePair<string, object?>("user", "over"));
+        }
+
+        var families = collector.Collect();
+        Point(Family(collector, "stoa_test_hits_total"), "otel_metric_overflow", "true").Value.ShouldBe(4);
+        Point(families.Single(f => f.Name == PrometheusCollector.DroppedSeriesMetric), "metric", "stoa_test_hits_total").Value.ShouldBe(4);
+    }
+
+    [Fact]
     public void Series_beyond_the_cap_go_to_one_overflow_series_and_are_counted()
     {
         var name = MeterName();
