@@ -122,8 +122,9 @@ internal sealed class MetricFamily
     private MetricSeries GetSeriesAndRemember(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var series = GetSeries(LabelSet.From(tags));
-        // The overflow series is not remembered: each measurement sent there must be counted as dropped.
-        if (series != _overflow)
+        // The overflow series is not remembered: each measurement sent there must be counted as dropped. Once the
+        // list is full, tag sets beyond it go this way without the lock.
+        if (series != _overflow && Volatile.Read(ref _recent).Length < MaxRecent)
         {
             lock (_addLock)
             {
