@@ -14,6 +14,9 @@ internal enum OutcomeKind
 
 internal readonly record struct Outcome(OutcomeKind Kind, int Status, string Detail)
 {
+    /// <summary>The connection closed before any answer: the one failure a client may resend (see <see cref="StoaApi"/>).</summary>
+    public bool ClosedWithoutAnswer { get; init; }
+
     public static Outcome Success(int status) => new(OutcomeKind.Ok, status, "");
 
     public bool IsOk => Kind == OutcomeKind.Ok;

@@ -65,8 +65,7 @@ internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats st
         var started = Stopwatch.GetTimestamp();
         var result = await SendCoreAsync(method, path, json, user, ct, token, idempotencyKey);
         var safeToResend = idempotent || method == HttpMethod.Get || method == HttpMethod.Put || method == HttpMethod.Delete;
-        if (result.Outcome.Kind == OutcomeKind.Bad && result.Outcome.Status == 0 && result.Outcome.Detail.StartsWith(ClosedPrefix, StringComparison.Ordinal)
-            && safeToResend)
+        if (result.Outcome.ClosedWithoutAnswer && safeToResend)
         {
             Stats.RecordResend();
             result = await SendCoreAsync(method, path, json, user, ct, token, idempotencyKey, _fresh);
@@ -75,8 +74,6 @@ internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats st
         Stats.Record(endpoint, Stopwatch.GetElapsedTime(started).TotalMilliseconds, result.Outcome);
         return result;
     }
-
-    private const string ClosedPrefix = "closed: ";
 
     private async Task<(Outcome Outcome, JsonElement Body)> SendCoreAsync(
         HttpMethod method, string path, string? json, bool user, CancellationToken ct, string? token = null, string? idempotencyKey = null,
@@ -119,8 +116,7 @@ internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats st
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ResponseEnded && !ct.IsCancellationRequested)
         {
-            // The connection closed before any answer: the one case a client may resend (see the class comment).
-            return (new Outcome(OutcomeKind.Bad, 0, ClosedPrefix + Truncate(e.Message)), default);
+            return (new Outcome(OutcomeKind.Bad, 0, "closed: " + Truncate(e.Message)) { ClosedWithoutAnswer = true }, default);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
