@@ -1,11 +1,22 @@
 #!/usr/bin/env bash
 # The latency goal of the quotes read path (p99 ≤ 1 ms at half the node's max throughput), measured so that the load
-# generator does not take the node's CPU: the nodes run on CPU 0 (started so, which the runtime sees: one core, one
-# GC heap), and wrk, Redis, PostgreSQL and haproxy on CPU 1 for the length of the run. Then the staleness probe,
-# also on CPU 1. Needs 2 or more CPUs, taskset (util-linux) and wrk:
+# generator does not take the node's CPU: the measured node runs alone on CPU 0 (started there, so the runtime sees one
+# core and makes one GC heap); the load generators, Redis, PostgreSQL, haproxy and the two other nodes run on CPU 1 for
+# the length of the run. Then the staleness probe, also on CPU 1.
 #
 #   STOA_CLUSTER_NODE_CPUS=0 STOA_CLUSTER_BENCH=1 STOA_CLUSTER_CREDENTIALS=/tmp/stoa-bench.env scripts/cluster &
 #   bench/quotes/run-pinned.sh /tmp/stoa-bench.env [NODE]      # NODE 1-3, default 1
+#
+# 1. Two minutes at full load first: on one core the JIT's tier-1 compilation competes with the requests; a short
+#    warm-up left the first measurement at a fifth of the node's real max.
+# 2. The max: wrk, closed loop, 32 connections.
+# 3. The latency at 10, 20, 30, 40 and 50 % of that max, at a fixed rate with ratedload.c (requests evenly spaced,
+#    latency counted from when each was due; wrk cannot send at a fixed rate). After each, the same rate against a
+#    haproxy that answers the same bytes as a constant, on the same CPU 0: the floor this machine's scheduler and
+#    loopback put under any server, measured under the same conditions a few seconds apart.
+# Before 2, stalls.c counts the stalls of each CPU (a ready thread not run for over a millisecond) for 10 s.
+#
+# Needs 2 or more CPUs, taskset (util-linux), wrk, gcc and haproxy. Prints markdown table rows.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f "${1:-}" ] || { echo "usage: bench/quotes/run-pinned.sh CREDENTIALS_FILE [NODE]" >&2; exit 2; }
@@ -14,38 +25,83 @@ source "$1"
 export STOA_API_KEY
 node=${2:-1}
 port=${STOA_CLUSTER_PORT:-8080}
-seconds=${BENCH_SECONDS:-20}
-delay=${BENCH_DELAY_MS:-2}
+seconds=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-64}
+floor_port=${BENCH_FLOOR_PORT:-$((port + 19))}
 url="http://127.0.0.1:$((port + node))/v1/quotes/AAPL"
+for tool in taskset wrk gcc haproxy; do
+  command -v "$tool" >/dev/null || { echo "run-pinned.sh needs $tool (apt-get install -y util-linux wrk gcc haproxy)" >&2; exit 1; }
+done
 
-# Redis, PostgreSQL and haproxy: everything but the nodes.
-others() {
-  pgrep -f 'redis-server|postgres|haproxy' || true
+node_pid_of() {
+  for p in $(pgrep -f stoa.dll); do
+    if grep -qz "Stoa__Urls=http://127.0.0.1:$1" "/proc/$p/environ" 2>/dev/null; then echo "$p"; fi
+  done | head -1
 }
-node_pid=$(for p in $(pgrep -f stoa.dll); do
-  if grep -qz "Stoa__Urls=http://127.0.0.1:$((port + node))" "/proc/$p/environ" 2>/dev/null; then echo "$p"; fi; done | head -1)
+node_pid=$(node_pid_of $((port + node)))
 [ -n "$node_pid" ] || { echo "node $node is not running" >&2; exit 1; }
 taskset -p "$node_pid" | grep -q 'mask: 1$' ||
   { echo "node $node is not on CPU 0 alone: start the cluster with STOA_CLUSTER_NODE_CPUS=0 (see the header)" >&2; exit 1; }
-pin() { for p in $(others); do taskset -a -p "$1" "$p" >/dev/null 2>&1 || true; done; }
-trap 'pin 0xffffffff' EXIT
-pin 0x2
-run() { taskset -c 1 wrk -t1 "$@" | tail -1; }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores; nodes on CPU 0, wrk, Redis, PostgreSQL, haproxy on CPU 1; node $node; load $(cut -d' ' -f1-3 /proc/loadavg)"
-# Warm-up at full load: on one core the JIT's tier-1 compilation competes with the requests and takes about two
-# minutes to finish; a 3 s warm-up left the first measurement at a fifth of the node's real max.
-run -c32 -d"${BENCH_WARMUP_SECONDS:-120}s" -s bench/quotes/wrk-quotes.lua "$url" >/dev/null
-max=$(run -c32 -d"${seconds}s" -s bench/quotes/wrk-quotes.lua "$url")
-echo "max (closed loop, 32 connections)  $max"
+work=$(mktemp -d)
+declare -A masks=()
+restore() {
+  [ -f "$work/floor.pid" ] && kill "$(cat "$work/floor.pid")" 2>/dev/null
+  for p in "${!masks[@]}"; do taskset -a -p "${masks[$p]}" "$p" >/dev/null 2>&1 || true; done
+  rm -rf "$work"
+}
+trap restore EXIT
+
+# Everything but the measured node goes to CPU 1; each process gets its own mask back on exit.
+for p in $(pgrep -f 'redis-server|postgres|haproxy|stoa.dll'); do
+  [ "$p" = "$node_pid" ] && continue
+  masks[$p]=$(taskset -p "$p" 2>/dev/null | sed 's/.*: //') || continue
+  taskset -a -p 0x2 "$p" >/dev/null 2>&1 || true
+done
+
+gcc -O2 -o "$work/ratedload" bench/quotes/ratedload.c -lm
+gcc -O2 -o "$work/stalls" bench/quotes/stalls.c
+curl -sf -H "X-Api-Key: $STOA_API_KEY" "$url" > "$work/quote.json"
+cat > "$work/floor.cfg" <<EOF
+global
+  nbthread 1
+  pidfile $work/floor.pid
+defaults
+  mode http
+  timeout client 30s
+  timeout server 30s
+  timeout connect 5s
+frontend constant
+  bind 127.0.0.1:$floor_port
+  http-request return status 200 content-type "application/json; charset=utf-8" file $work/quote.json
+EOF
+taskset -c 0 haproxy -f "$work/floor.cfg" -D
+
+wrk_run() { taskset -c 1 wrk -t1 "$@" | tail -1; }
+fixed() { taskset -c 1 "$work/ratedload" -R "$1" -c "$connections" -d "$seconds" -H "X-Api-Key: $STOA_API_KEY" "$2"; }
+field() { sed -n "s/.* $1=\\([0-9.]*\\).*/\\1/p" <<< "$2"; }
+
+echo "# $(date -u +%FT%TZ) $(nproc) cores; node $node alone on CPU 0; load $(cut -d' ' -f1-3 /proc/loadavg)"
+wrk_run -c32 -d"${BENCH_WARMUP_SECONDS:-120}s" -s bench/quotes/wrk-quotes.lua "$url" >/dev/null
+# The machine's own stalls, on both CPUs at once while the node idles: the floor under every percentile below.
+taskset -c 0 "$work/stalls" 10 | sed 's/^/CPU 0: /' > "$work/stalls0" &
+taskset -c 1 "$work/stalls" 10 | sed 's/^/CPU 1: /'
+wait; cat "$work/stalls0"
+max=$(wrk_run -c32 -d"${BENCH_MAX_SECONDS:-20}s" -s bench/quotes/wrk-quotes.lua "$url")
+echo "max (wrk, closed loop, 32 connections): $max"
 rps=$(sed -n 's/^rps=\([0-9]*\).*/\1/p' <<< "$max")
-# Half the max: each connection waits $delay ms after an answer before its next request, so it sends one request per
-# delay + ~0.5 ms; enough connections for rps / 2, over 4 wrk threads (their timers tick at different moments, which
-# spreads the sends: one thread sends its due connections in a burst every millisecond).
-connections=$(( rps * (2 * delay + 1) / 4000 ))
-[ "$connections" -ge 4 ] || connections=4
-echo "half max: target $((rps / 2)) req/s = $connections connections x 1 request / (${delay} ms + the answer)"
-echo "half max (fixed rate)              $(taskset -c 1 wrk -t4 -c"$connections" -d"${seconds}s" -s bench/quotes/wrk-rate.lua "$url" -- "$delay" | tail -1)"
+echo
+echo "| load | rate (req/s) | node p50 | node p99 | node p99.9 | node max | constant p50 | constant p99 | constant p99.9 | generator late p99 |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for percent in ${BENCH_LOADS:-10 20 30 40 50}; do
+  rate=$((rps * percent / 100))
+  at_node=$(fixed "$rate" "$url")
+  at_floor=$(fixed "$rate" "http://127.0.0.1:$floor_port/")
+  [ "$(field non2xx "$at_node")" = 0 ] || echo "node answered non-2xx at $rate req/s: $at_node" >&2
+  echo "| $percent % | $rate | $(field p50 "$at_node") | $(field p99 "$at_node") | $(field p99.9 "$at_node") | $(field max "$at_node")" \
+    "| $(field p50 "$at_floor") | $(field p99 "$at_floor") | $(field p99.9 "$at_floor") | $(field late_p99 "$at_node") |"
+done
+echo
 
 # Staleness with the same split: the probe's back-to-back polling runs on CPU 1 and does not delay the nodes' handling
 # of the invalidation it is timing.

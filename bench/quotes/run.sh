@@ -16,7 +16,12 @@ port=${STOA_CLUSTER_PORT:-8080}
 duration=${BENCH_SECONDS:-10}
 threads=${BENCH_THREADS:-1}
 connections=${BENCH_CONNECTIONS:-32}
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+for tool in wrk gcc; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y $tool" >&2; exit 1; }
+done
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+gcc -O2 -o "$work/ratedload" bench/quotes/ratedload.c -lm
 dotnet build -c Release bench/quotes/QuoteProbe -nologo -clp:ErrorsOnly -v quiet >/dev/null
 probe() { dotnet bench/quotes/QuoteProbe/bin/Release/net10.0/QuoteProbe.dll "$@"; }
 bench() { wrk -t"$threads" -c"$connections" -d"${duration}s" -s bench/quotes/wrk-quotes.lua "$1" | tail -1; }
@@ -33,7 +38,8 @@ for n in 1 2 3; do
   echo "node$n static       $static"
   echo "node$n engine-read  $engine"
   max=$(sed -n 's/^rps=\([0-9]*\).*/\1/p' <<< "$quote")
-  probe latency --url "$base/v1/quotes/AAPL" --key "$STOA_API_KEY" --rate $((max / 2)) --seconds "$duration" --connections 32 | sed "s/^/node$n half-max     /"
+  # Half the max at a fixed rate, latency counted from when each request was due (see ratedload.c).
+  echo "node$n half-max     $("$work/ratedload" -R $((max / 2)) -c 64 -d "$duration" -H "X-Api-Key: $STOA_API_KEY" "$base/v1/quotes/AAPL")"
 done
 probe staleness --nodes "http://127.0.0.1:$((port + 1)),http://127.0.0.1:$((port + 2)),http://127.0.0.1:$((port + 3))" \
   --key "$STOA_API_KEY" --token "$STOA_SERVER_TOKEN" --writes "${BENCH_WRITES:-1000}"

@@ -1,14 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
-// quote-probe latency   --url URL --key API_KEY --rate N --seconds S [--connections C]
 // quote-probe staleness --nodes URL1,URL2,URL3 --key API_KEY --token SERVER_TOKEN [--writes N] [--symbol SYM]
 return args.FirstOrDefault() switch
 {
-    "latency" => await Probe.LatencyAsync(Probe.Options(args)),
     "staleness" => await Probe.StalenessAsync(Probe.Options(args)),
     _ => Probe.Usage(),
 };
@@ -18,9 +15,6 @@ internal static partial class Probe
     public static int Usage()
     {
         Console.Error.WriteLine("""
-            quote-probe latency   --url URL --key API_KEY --rate N --seconds S [--connections C]
-                open-loop load at a fixed rate; latency counted from each request's scheduled start
-                (no coordinated omission); prints p50/p90/p99/p99.9/max.
             quote-probe staleness --nodes URL1,URL2,URL3 --key API_KEY --token SERVER_TOKEN [--writes N] [--symbol SYM]
                 writes on the first node; the others are polled back to back; prints, over N writes, the time
                 from the write's acknowledgement to each other node serving it: p50/p99/max.
@@ -57,68 +51,6 @@ internal static partial class Probe
         }
 
         return client;
-    }
-
-    public static async Task<int> LatencyAsync(Dictionary<string, string> o)
-    {
-        var url = o["url"];
-        var rate = double.Parse(o["rate"], CultureInfo.InvariantCulture);
-        var seconds = double.Parse(o.GetValueOrDefault("seconds", "10"), CultureInfo.InvariantCulture);
-        var connections = int.Parse(o.GetValueOrDefault("connections", "32"), CultureInfo.InvariantCulture);
-        using var client = Client(o["key"], connections);
-
-        // Warm up: connections, JIT, the node's near-cache.
-        for (var i = 0; i < 2000; i++)
-        {
-            (await client.GetAsync(url)).Dispose();
-        }
-
-        var total = (int)(rate * seconds);
-        var latencies = new double[total];
-        var errors = 0;
-        var interval = Stopwatch.Frequency / rate;
-        var start = Stopwatch.GetTimestamp();
-
-        // One worker per connection, each taking every C-th slot of one fixed schedule. A worker that is idle
-        // waits for its slot and times the request from when it sent it (so timer overshoot is not counted); a
-        // worker still busy when its slot came times the request from the slot (so a slow answer is charged for
-        // the requests it held up: no coordinated omission).
-        var tasks = Enumerable.Range(0, connections).Select(worker => Task.Run(async () =>
-        {
-            for (var i = worker; i < total; i += connections)
-            {
-                var scheduled = start + (long)(i * interval);
-                var wait = scheduled - Stopwatch.GetTimestamp();
-                if (wait > 0)
-                {
-                    await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
-                }
-
-                var sent = wait > 0 ? Stopwatch.GetTimestamp() : scheduled;
-                try
-                {
-                    using var response = await client.GetAsync(url, HttpCompletionOption.ResponseContentRead);
-                    if (response.StatusCode != HttpStatusCode.OK)
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    Interlocked.Increment(ref errors);
-                }
-
-                latencies[i] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-            }
-        })).ToList();
-
-        await Task.WhenAll(tasks);
-        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        Array.Sort(latencies);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"latency {url} rate={rate}/s achieved={total / elapsed:F0}/s n={total} errors={errors} " +
-            $"p50={P(latencies, 50):F3}ms p90={P(latencies, 90):F3}ms p99={P(latencies, 99):F3}ms p99.9={P(latencies, 99.9):F3}ms max={latencies[^1]:F3}ms"));
-        return errors == 0 ? 0 : 1;
     }
 
     public static async Task<int> StalenessAsync(Dictionary<string, string> o)
