@@ -54,6 +54,13 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 await ProblemResponses.WriteAsync(context, 503, FoundationErrors.StoreUnavailable,
                     "The data store is unavailable; retry the request.", retryAfterSeconds: 1);
                 break;
+            case Exception when FindEngineFailure(ex) is { } engine:
+                // Redis is restarting or unreachable and the module had no answer of its own for that: the client
+                // may retry (the engine reconnects by itself); modules that can degrade catch it before it gets here.
+                LogServerProblem(logger, FoundationErrors.EngineUnavailable, engine.Message);
+                await ProblemResponses.WriteAsync(context, 503, FoundationErrors.EngineUnavailable,
+                    "The realtime engine is unavailable; retry the request.", retryAfterSeconds: 1);
+                break;
             case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } busy:
                 // The embedded file stayed locked past the busy timeout (a read outside the retried transactions).
                 LogServerProblem(logger, "store_busy", busy.Message);
@@ -69,6 +76,19 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                     "An unexpected error occurred. Quote the traceId when reporting it.");
                 break;
         }
+    }
+
+    private static Stoa.Redis.RedisException? FindEngineFailure(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is Stoa.Redis.RedisConnectionException or Stoa.Redis.RedisTimeoutException)
+            {
+                return (Stoa.Redis.RedisException)e;
+            }
+        }
+
+        return null;
     }
 
     private static (string Code, string Detail) Describe(BadHttpRequestException bad)

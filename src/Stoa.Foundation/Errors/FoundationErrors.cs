@@ -20,6 +20,7 @@ public static class FoundationErrors
     public const string RateLimited = "rate_limited";
     public const string ShuttingDown = "shutting_down";
     public const string StoreUnavailable = "store_unavailable";
+    public const string EngineUnavailable = "engine_unavailable";
     public const string Unavailable = "service_unavailable";
     public const string InternalError = "internal_error";
 
