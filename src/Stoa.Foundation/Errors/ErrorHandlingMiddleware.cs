@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Stoa.Foundation.Engine;
 
 namespace Stoa.Foundation.Errors;
 
@@ -54,7 +55,7 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 await ProblemResponses.WriteAsync(context, 503, FoundationErrors.StoreUnavailable,
                     "The data store is unavailable; retry the request.", retryAfterSeconds: 1);
                 break;
-            case Exception when FindEngineFailure(ex) is { } engine:
+            case Exception when EngineFailure.FindUnreachable(ex) is { } engine:
                 // Redis is restarting or unreachable and the module had no answer of its own for that: the client
                 // may retry (the engine reconnects by itself); modules that can degrade catch it before it gets here.
                 LogServerProblem(logger, FoundationErrors.EngineUnavailable, engine.Message);
@@ -76,19 +77,6 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                     "An unexpected error occurred. Quote the traceId when reporting it.");
                 break;
         }
-    }
-
-    private static Stoa.Redis.RedisException? FindEngineFailure(Exception ex)
-    {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is Stoa.Redis.RedisConnectionException or Stoa.Redis.RedisTimeoutException)
-            {
-                return (Stoa.Redis.RedisException)e;
-            }
-        }
-
-        return null;
     }
 
     private static (string Code, string Detail) Describe(BadHttpRequestException bad)

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Stoa.Foundation.Engine;
 
 namespace Stoa.Quotes.Core;
 
@@ -9,14 +10,12 @@ internal static class EngineFailures
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
-            // The Redis client's exceptions are matched by name: modules do not reference the client library.
-            if (e is IOException or SocketException or TimeoutException
-                || e.GetType().FullName is "Stoa.Redis.RedisConnectionException" or "Stoa.Redis.RedisTimeoutException")
+            if (e is IOException or SocketException or TimeoutException)
             {
                 return true;
             }
         }
 
-        return false;
+        return EngineFailure.IsUnreachable(ex);
     }
 }

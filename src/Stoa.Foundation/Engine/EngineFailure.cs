@@ -1,0 +1,27 @@
+using Stoa.Redis;
+
+namespace Stoa.Foundation.Engine;
+
+/// <summary>
+/// Tells "the engine could not be reached or did not answer in time" (a 503 the client may retry: the engine
+/// reconnects by itself) from other failures, for modules and the error middleware, which do not name the Redis
+/// client's exception types themselves.
+/// </summary>
+public static class EngineFailure
+{
+    /// <summary>The Redis connection or timeout failure anywhere in <paramref name="ex"/>'s inner-exception chain.</summary>
+    public static RedisException? FindUnreachable(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is RedisConnectionException or RedisTimeoutException)
+            {
+                return (RedisException)e;
+            }
+        }
+
+        return null;
+    }
+
+    public static bool IsUnreachable(Exception ex) => FindUnreachable(ex) is not null;
+}
