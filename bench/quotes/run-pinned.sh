@@ -82,6 +82,11 @@ fixed() { taskset -c 1 "$work/ratedload" -R "$1" -c "$connections" -d "$seconds"
 field() { sed -n "s/.* $1=\\([0-9.]*\\).*/\\1/p" <<< "$2"; }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cores; node $node alone on CPU 0; load $(cut -d' ' -f1-3 /proc/loadavg)"
+# A kernel with DAMON memory reclaim runs kdamond, which samples memory every aggregation interval (500 ms where it
+# was found) for 1-2.5 ms on whichever CPU it is on, not preemptible: one source of the stalls counted below. It is
+# left where it is: on CPU 1 it would delay the generator's sends, which count against the node all the same.
+kdamond=$(pgrep -d, '^kdamond' || true)
+[ -z "$kdamond" ] || echo "# kdamond (DAMON) running: pid $kdamond"
 wrk_run -c32 -d"${BENCH_WARMUP_SECONDS:-120}s" -s bench/quotes/wrk-quotes.lua "$url" >/dev/null
 # The machine's own stalls, on both CPUs at once while the node idles: the floor under every percentile below.
 taskset -c 0 "$work/stalls" 10 | sed 's/^/CPU 0: /' > "$work/stalls0" &

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Stoa.Foundation.Engine;
 
 /// <summary>
@@ -17,6 +19,12 @@ public interface INearCache
     /// (pages of one list) can hang off one key; they are all dropped when the key changes.
     /// </summary>
     ValueTask<T> GetOrLoadAsync<T>(string key, string variant, Func<CancellationToken, ValueTask<T>> load, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The cached value for (<paramref name="key"/>, <paramref name="variant"/>) if there is one, without loading: a hit
+    /// on the hot read paths then costs no load delegate. Same guarantees as <see cref="GetOrLoadAsync"/>.
+    /// </summary>
+    bool TryGet<T>(string key, string variant, [MaybeNullWhen(false)] out T value);
 
     /// <summary>Raised for each invalidated key, or with null when everything was flushed.</summary>
     event Action<string?>? Invalidated;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Stoa.Foundation.Engine;
 
@@ -37,17 +38,27 @@ public sealed class NearCache : INearCache
 
     public ValueTask<T> GetOrLoadAsync<T>(string key, string variant, Func<CancellationToken, ValueTask<T>> load, CancellationToken cancellationToken)
     {
-        if (_entries.TryGetValue(key, out var variants) && variants.TryGetValue(variant, out var slot))
+        if (TryGet<T>(key, variant, out var value))
         {
-            if (slot.ExpiresAt > _time.GetTimestamp() && slot.Value is T value)
-            {
-                return ValueTask.FromResult(value);
-            }
-
-            RemoveSlot(key, variant);
+            return ValueTask.FromResult(value);
         }
 
+        // Expired, or cached as another type: drop it so that the load below can store a fresh one.
+        RemoveSlot(key, variant);
         return new ValueTask<T>(LoadSharedAsync(key, variant, load, cancellationToken));
+    }
+
+    public bool TryGet<T>(string key, string variant, [MaybeNullWhen(false)] out T value)
+    {
+        if (_entries.TryGetValue(key, out var variants) && variants.TryGetValue(variant, out var slot)
+            && slot.ExpiresAt > _time.GetTimestamp() && slot.Value is T cached)
+        {
+            value = cached;
+            return true;
+        }
+
+        value = default;
+        return false;
     }
 
     private Task<T> LoadSharedAsync<T>(string key, string variant, Func<CancellationToken, ValueTask<T>> load, CancellationToken cancellationToken)

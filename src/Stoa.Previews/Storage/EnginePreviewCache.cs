@@ -97,6 +97,12 @@ internal sealed class EnginePreviewCache(IEngine engine, IMeterFactory meters) :
     /// reports the key changed (a refresh on any node, expiry), so a hit costs no engine round trip and no parsing.
     /// </summary>
     private ValueTask<CachedPreview?> ReadAsync(string key, CancellationToken cancellationToken) =>
+        engine.NearCache.TryGet(key, "", out CachedPreview? cached)
+            ? ValueTask.FromResult<CachedPreview?>(cached)
+            : LoadThroughNearCacheAsync(key, cancellationToken);
+
+    // Apart from ReadAsync so that a hit allocates no closure (a captured parameter's closure is made on entry).
+    private ValueTask<CachedPreview?> LoadThroughNearCacheAsync(string key, CancellationToken cancellationToken) =>
         engine.NearCache.GetOrLoadAsync(key, "", ct => ReadFromEngineAsync(key, ct), cancellationToken);
 
     private async ValueTask<CachedPreview?> ReadFromEngineAsync(string key, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ internal static class QuotesApi
         return group;
     }
 
-    private static async Task<Ok<QuoteView>> GetAsync(string symbol, Caller caller, QuoteService quotes, TimeProvider time,
+    private static async ValueTask<Ok<QuoteView>> GetAsync(string symbol, Caller caller, QuoteService quotes, TimeProvider time,
         HttpContext context, CancellationToken cancellationToken)
     {
         var quote = await Guard(quotes.GetAsync(caller.AppId, Symbols.Parse(symbol), cancellationToken));

@@ -29,9 +29,15 @@ internal sealed class EngineQuoteStore(IEngine engine, bool nearCache = true, Qu
             return (await LoadAsync(key, cancellationToken)).Quote;
         }
 
-        var entry = await engine.NearCache.GetOrLoadAsync(key, "", ct => LoadAsync(key, ct), cancellationToken);
-        return entry.Quote;
+        // A hit (nearly every read) allocates no load delegate: the lambda that captures the key lives in a method
+        // of its own, since a captured variable's closure is allocated where its scope begins.
+        return engine.NearCache.TryGet<Entry>(key, "", out var cached)
+            ? cached.Quote
+            : (await LoadThroughNearCacheAsync(key, cancellationToken)).Quote;
     }
+
+    private ValueTask<Entry> LoadThroughNearCacheAsync(string key, CancellationToken cancellationToken) =>
+        engine.NearCache.GetOrLoadAsync(key, "", ct => LoadAsync(key, ct), cancellationToken);
 
     private async ValueTask<Entry> LoadAsync(string key, CancellationToken cancellationToken)
     {

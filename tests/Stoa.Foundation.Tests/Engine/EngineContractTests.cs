@@ -299,9 +299,14 @@ public abstract class EngineContractTests : IAsyncLifetime
             return Text(await B.GetAsync(key, ct));
         }
 
+        B.NearCache.TryGet(key, "", out string? _).ShouldBeFalse("nothing is cached before the first load");
         (await B.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe("100");
         (await B.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe("100");
         loads.ShouldBe(1);
+        B.NearCache.TryGet(key, "", out string? hit).ShouldBeTrue();
+        hit.ShouldBe("100");
+        B.NearCache.TryGet(key, "other", out string? _).ShouldBeFalse("another variant was never loaded");
+        B.NearCache.TryGet(key, "", out int _).ShouldBeFalse("cached as another type");
 
         var invalidated = new TaskCompletionSource();
         B.NearCache.Invalidated += k =>
@@ -314,6 +319,7 @@ public abstract class EngineContractTests : IAsyncLifetime
         await A.SetAsync(key, Bytes("101"), null, Ct);
         await invalidated.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
+        B.NearCache.TryGet(key, "", out string? _).ShouldBeFalse("the invalidation dropped the entry");
         (await B.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe("101");
         loads.ShouldBe(2);
     }

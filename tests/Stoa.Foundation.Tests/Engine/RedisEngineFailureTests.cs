@@ -57,6 +57,7 @@ public sealed class RedisEngineFailureTests
         await Eventually(() => Task.FromResult(engine.NearCache.Count == 0));
         (await engine.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe(2, "loaded, not served from memory");
         (await engine.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe(3, "and not cached while invalidations cannot arrive");
+        engine.NearCache.TryGet(key, "", out int _).ShouldBeFalse("the fast path sees the same empty cache");
 
         await redis.RestartAsync();
         await restored.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
