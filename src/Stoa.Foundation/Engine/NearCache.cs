@@ -38,20 +38,30 @@ public sealed class NearCache : INearCache
 
     public ValueTask<T> GetOrLoadAsync<T>(string key, string variant, Func<CancellationToken, ValueTask<T>> load, CancellationToken cancellationToken)
     {
-        if (TryGet<T>(key, variant, out var value))
+        var slot = FindSlot(key, variant);
+        if (IsUsable<T>(slot, out var value))
         {
             return ValueTask.FromResult(value);
         }
 
-        // Expired, or cached as another type: drop it so that the load below can store a fresh one.
-        RemoveSlot(key, variant);
+        if (slot is not null)
+        {
+            // Expired, or cached as another type: drop it so that the load below can store a fresh one.
+            RemoveSlot(key, variant);
+        }
+
         return new ValueTask<T>(LoadSharedAsync(key, variant, load, cancellationToken));
     }
 
-    public bool TryGet<T>(string key, string variant, [MaybeNullWhen(false)] out T value)
+    public bool TryGet<T>(string key, string variant, [MaybeNullWhen(false)] out T value) =>
+        IsUsable(FindSlot(key, variant), out value);
+
+    private Slot? FindSlot(string key, string variant) =>
+        _entries.TryGetValue(key, out var variants) && variants.TryGetValue(variant, out var slot) ? slot : null;
+
+    private bool IsUsable<T>(Slot? slot, [MaybeNullWhen(false)] out T value)
     {
-        if (_entries.TryGetValue(key, out var variants) && variants.TryGetValue(variant, out var slot)
-            && slot.ExpiresAt > _time.GetTimestamp() && slot.Value is T cached)
+        if (slot is not null && slot.ExpiresAt > _time.GetTimestamp() && slot.Value is T cached)
         {
             value = cached;
             return true;
