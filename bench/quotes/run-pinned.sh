@@ -33,31 +33,20 @@ for tool in taskset wrk gcc haproxy; do
   command -v "$tool" >/dev/null || { echo "run-pinned.sh needs $tool (apt-get install -y util-linux wrk gcc haproxy)" >&2; exit 1; }
 done
 
-node_pid_of() {
-  for p in $(pgrep -f stoa.dll); do
-    if grep -qz "Stoa__Urls=http://127.0.0.1:$1" "/proc/$p/environ" 2>/dev/null; then echo "$p"; fi
-  done | head -1
-}
+# shellcheck source=bench/quotes/pin.sh
+source bench/quotes/pin.sh
 node_pid=$(node_pid_of $((port + node)))
 [ -n "$node_pid" ] || { echo "node $node is not running" >&2; exit 1; }
 taskset -p "$node_pid" | grep -q 'mask: 1$' ||
   { echo "node $node is not on CPU 0 alone: start the cluster with STOA_CLUSTER_NODE_CPUS=0 (see the header)" >&2; exit 1; }
 
 work=$(mktemp -d)
-declare -A masks=()
-restore() {
+on_exit() {
   [ -f "$work/floor.pid" ] && kill "$(cat "$work/floor.pid")" 2>/dev/null
-  for p in "${!masks[@]}"; do taskset -a -p "${masks[$p]}" "$p" >/dev/null 2>&1 || true; done
   rm -rf "$work"
 }
-trap restore EXIT
-
 # Everything but the measured node goes to CPU 1; each process gets its own mask back on exit.
-for p in $(pgrep -f 'redis-server|postgres|haproxy|stoa.dll'); do
-  [ "$p" = "$node_pid" ] && continue
-  masks[$p]=$(taskset -p "$p" 2>/dev/null | sed 's/.*: //') || continue
-  taskset -a -p 0x2 "$p" >/dev/null 2>&1 || true
-done
+pin_others "$node_pid"
 
 gcc -O2 -o "$work/ratedload" bench/quotes/ratedload.c -lm
 gcc -O2 -o "$work/stalls" bench/quotes/stalls.c

@@ -26,8 +26,16 @@ internal static class OpenTelemetryProviders
             .ConfigureServices(s => s.AddSingleton(configuration))
             .ConfigureResource(r => ConfigureResource(r, configuration))
             // Parent-based: a caller's sampling decision (traceparent flags) is kept; root spans are all recorded.
-            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
-            .AddSource([.. TelemetryNames.Sources]);
+            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()));
+        if (!RecordsTraces(services))
+        {
+            // No listener at all: a recorded span that no exporter receives still costs every request its tags and
+            // name (about 350 B of a quote read's 2,970, docs/benchmarks.md). Hosting still starts a plain activity
+            // per request for the logs, so log lines and error bodies keep their trace ids.
+            return builder.Build();
+        }
+
+        builder.AddSource([.. TelemetryNames.Sources]);
         if (IsOtlpEnabled(configuration, TracesEndpointVariable))
         {
             builder.AddOtlpExporter();
@@ -40,6 +48,10 @@ internal static class OpenTelemetryProviders
 
         return builder.Build();
     }
+
+    /// <summary>Spans are recorded only when something receives them: the OTLP exporter, or a processor added with <c>ConfigureStoaTracing</c>.</summary>
+    public static bool RecordsTraces(IServiceProvider services) =>
+        IsOtlpEnabled(services.GetRequiredService<IConfiguration>(), TracesEndpointVariable) || services.GetServices<TracingHook>().Any();
 
     public static MeterProvider CreateMeterProvider(IServiceProvider services)
     {

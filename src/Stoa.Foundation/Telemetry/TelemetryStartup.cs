@@ -18,12 +18,15 @@ internal sealed class TelemetryStartup : IHostedLifecycleService, IDisposable
 
     private readonly RequestSpanEnricher? _enricher;
 
-    public TelemetryStartup(PrometheusCollector collector, TracerProvider tracerProvider, MeterProvider meterProvider, DiagnosticListener? aspNetCoreListener = null)
+    public TelemetryStartup(IServiceProvider services, PrometheusCollector collector, TracerProvider tracerProvider, MeterProvider meterProvider, DiagnosticListener? aspNetCoreListener = null)
     {
         Collector = collector;
         TracerProvider = tracerProvider;
         MeterProvider = meterProvider;
-        _enricher = aspNetCoreListener is null ? null : new RequestSpanEnricher(aspNetCoreListener);
+        // The enricher's subscription alone makes hosting raise two events per request; without spans it has nothing to do.
+        _enricher = aspNetCoreListener is not null && OpenTelemetryProviders.RecordsTraces(services)
+            ? new RequestSpanEnricher(aspNetCoreListener)
+            : null;
     }
 
     public PrometheusCollector Collector { get; }

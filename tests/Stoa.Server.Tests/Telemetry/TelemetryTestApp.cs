@@ -11,7 +11,7 @@ namespace Stoa.Server.Tests.Telemetry;
 /// <summary>The real app over Kestrel, with the telemetry test endpoints, a pretend module, an in-memory span exporter and a log capture.</summary>
 public sealed class TelemetryTestApp : StoaAppFactory<Program>
 {
-    private TelemetryTestApp(string store, IReadOnlyDictionary<string, string?>? settings)
+    private TelemetryTestApp(string store, IReadOnlyDictionary<string, string?>? settings, bool recordSpans)
         : base(store, settings)
     {
         TestServices = services =>
@@ -20,8 +20,11 @@ public sealed class TelemetryTestApp : StoaAppFactory<Program>
             services.AddSingleton<ILoggerProvider>(Logs);
             services.AddModuleTelemetry(ProbeModule.Name);
             services.AddSingleton<ProbeModule>();
-            // Simple (not batched) so that a span is exported as soon as it ends.
-            services.ConfigureStoaTracing(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(Spans)));
+            if (recordSpans)
+            {
+                // Simple (not batched) so that a span is exported as soon as it ends.
+                services.ConfigureStoaTracing(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(Spans)));
+            }
         };
     }
 
@@ -29,9 +32,10 @@ public sealed class TelemetryTestApp : StoaAppFactory<Program>
 
     public LogCapture Logs { get; } = new();
 
-    public static async Task<TelemetryTestApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="recordSpans">False: no exporter and no processor, as in a deployment without OTLP.</param>
+    public static async Task<TelemetryTestApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, bool recordSpans = true)
     {
-        var app = new TelemetryTestApp(await TestStores.CreateAsync("sqlite"), settings);
+        var app = new TelemetryTestApp(await TestStores.CreateAsync("sqlite"), settings, recordSpans);
         app.StartServer();
         return app;
     }

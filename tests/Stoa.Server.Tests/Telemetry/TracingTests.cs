@@ -105,4 +105,27 @@ public sealed class TracingTests
         entry.Scope["TraceId"]?.ToString().ShouldBe(traceId.ToHexString());
         entry.Scope["SpanId"]?.ToString().ShouldBe(span.SpanId.ToHexString());
     }
+
+    [Fact]
+    public async Task Without_an_exporter_log_lines_and_error_bodies_still_carry_the_callers_trace_id()
+    {
+        await using var app = await TelemetryTestApp.StartAsync(recordSpans: false);
+        using var client = app.CreateClient();
+        var marker = Guid.NewGuid().ToString("N");
+        using var request = TelemetryTestApp.TracedRequest($"/telemetry-test/log?marker={marker}", out var traceId, out var parentSpanId);
+        (await client.SendAsync(request, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var entry = app.Logs.Entries.Single(e => e.Level == LogLevel.Information && e.Message == $"telemetry probe {marker}");
+        entry.Scope["TraceId"]?.ToString().ShouldBe(traceId.ToHexString());
+        // The request's own span id: hosting's activity, a child of the caller's.
+        var spanId = entry.Scope["SpanId"]?.ToString();
+        spanId.ShouldNotBeNull();
+        spanId.ShouldMatch("^[0-9a-f]{16}$");
+        spanId.ShouldNotBe(parentSpanId.ToHexString());
+
+        using var failing = TelemetryTestApp.TracedRequest("/telemetry-test/boom", out var failingTrace, out _);
+        using var response = await client.SendAsync(failing, Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        (await response.Content.ReadAsStringAsync(Ct)).ShouldContain($"\"traceId\":\"{failingTrace.ToHexString()}\"");
+    }
 }
