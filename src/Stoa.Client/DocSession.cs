@@ -337,9 +337,11 @@ public sealed class DocSession : IAsyncDisposable
                 await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException
+            or InvalidOperationException)
         {
-            // The receive loop sees the same failure and reconnects.
+            // The receive loop sees the same failure and reconnects. InvalidOperationException is ClientWebSocket's
+            // "not connected", seen when a send races the connection's end (DisposeAsync closing, a server close).
             socket.Abort();
         }
     }

@@ -53,6 +53,13 @@ internal sealed class EnginePreviewCache(IEngine engine, IMeterFactory meters) :
         var ct = deadline.Token;
         try
         {
+            // A caller whose cache read missed just before another fetch stored its answer may get here after that
+            // fetch left _inFlight: read once more rather than fetch the page a second time.
+            if (!refresh && await ReadAsync(key, ct) is { } stored)
+            {
+                return stored;
+            }
+
             var lease = await engine.TryAcquireAsync(key + ":fetching", s_leaseTtl, ct);
             if (lease is null && !refresh)
             {
