@@ -8,8 +8,9 @@
 # It starts one more node on CPU 0 (port 8090 or BENCH_COST_PORT) from the Release build (or BENCH_COST_BIN), with node 1's
 # settings plus the VAR=VALUE given, so the cluster's Redis, PostgreSQL and feed serve it. Everything else goes to CPU 1
 # for the run (bench/quotes/pin.sh). Then: a warm-up (BENCH_WARMUP_SECONDS, 60), the max (wrk, closed loop,
-# 32 connections, 10 s), and for each rate in BENCH_RATES (20000 30000) 10 s of ratedload, with the node's CPU time
-# (/proc) and the runtime's counters (/metrics) read before and after. The extra node is stopped at the end.
+# 32 connections, 10 s), and for each rate in BENCH_RATES (20000 30000) 10 s of ratedload over BENCH_CONNECTIONS (64),
+# with the node's CPU time (/proc) and the runtime's counters (/metrics) read before and after. The extra node is
+# stopped at the end.
 #
 # Needs 2 or more CPUs, taskset, wrk, gcc, curl. Prints one line per measurement.
 set -euo pipefail
@@ -70,7 +71,7 @@ echo "max (wrk, closed loop, 32 connections): $(wrk_run -d10s)"
 hz=$(getconf CLK_TCK)
 for rate in ${BENCH_RATES:-20000 30000}; do
   c0=$(cpu_ticks); read -r a0 b0 p0 m0 <<< "$(gc_counters)"
-  latency=$(taskset -c 1 "$work/ratedload" -R "$rate" -c 64 -d 10 -H "X-Api-Key: $STOA_API_KEY" "$url")
+  latency=$(taskset -c 1 "$work/ratedload" -R "$rate" -c "${BENCH_CONNECTIONS:-64}" -d 10 -H "X-Api-Key: $STOA_API_KEY" "$url")
   c1=$(cpu_ticks); read -r a1 b1 p1 m1 <<< "$(gc_counters)"
   awk -v rate="$rate" -v n=$((rate * 10)) -v cpu=$((c1 - c0)) -v hz="$hz" -v g0=$((a1 - a0)) -v g1=$((b1 - b0)) \
       -v pause="$p0 $p1" -v bytes="$m0 $m1" -v latency="$latency" 'BEGIN {
