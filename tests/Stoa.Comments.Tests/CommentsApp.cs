@@ -151,9 +151,12 @@ internal static class CommentClient
         return (await response.Content.ReadFromJsonAsync<CountsResponse>(Ct))!;
     }
 
+    public static Task<HttpResponseMessage> PutLikeAsync(this HttpClient client, Guid id, bool like = true) =>
+        like ? client.PutAsync($"/v1/comments/{id}/like", null, Ct) : client.DeleteAsync($"/v1/comments/{id}/like", Ct);
+
     public static async Task<CountsResponse> LikeAsync(this HttpClient client, Guid id, bool like = true)
     {
-        var response = like ? await client.PutAsync($"/v1/comments/{id}/like", null, Ct) : await client.DeleteAsync($"/v1/comments/{id}/like", Ct);
+        var response = await client.PutLikeAsync(id, like);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
         return (await response.Content.ReadFromJsonAsync<CountsResponse>(Ct))!;
     }

@@ -43,13 +43,13 @@ public sealed class ConcurrencyTests(SharedApps apps)
             await SendUntilNotBusyAsync(() => client.PutVoteAsync(comment.Id, plan.First == 0 ? 1 : plan.First));
             if (plan.Like > 0)
             {
-                await SendUntilNotBusyAsync(() => client.PutAsync($"/v1/comments/{comment.Id}/like", null, Ct));
+                await SendUntilNotBusyAsync(() => client.PutLikeAsync(comment.Id));
             }
 
             await SendUntilNotBusyAsync(() => client.PutVoteAsync(comment.Id, plan.Then));
             if (plan.Like == 2)
             {
-                await SendUntilNotBusyAsync(() => client.DeleteAsync($"/v1/comments/{comment.Id}/like", Ct));
+                await SendUntilNotBusyAsync(() => client.PutLikeAsync(comment.Id, like: false));
             }
         }).ToList();
         start.SetResult();
