@@ -8,18 +8,11 @@ public sealed class CommentsPanelTests(StoaSite site) : BrowserTest(site)
     [Fact]
     public async Task A_comment_posted_in_one_window_appears_in_the_other_with_replies_votes_and_likes_live()
     {
-        var thread = "e2e-" + Guid.NewGuid().ToString("N")[..8];
-        var alice = await NewPersonAsync();
-        var bob = await NewPersonAsync();
-        await alice.OpenAsAsync("alice");
-        await bob.OpenAsAsync("bob");
-        await OpenThreadAsync(alice, thread);
-        await OpenThreadAsync(bob, thread);
+        var (alice, bob) = await AliceAndBobOnANewThreadAsync();
 
         // Bob posts; Alice's window shows it without a reload.
         var bobPanel = bob.Locator("#comments");
-        await bobPanel.GetByLabel("Your comment (Markdown)").FillAsync("Hello from **bob**");
-        await bobPanel.GetByRole(AriaRole.Button, new() { Name = "Post comment" }).ClickAsync();
+        await PostCommentAsync(bob, "Hello from **bob**");
         var inAlice = alice.Locator("#comments-list > .comment").Filter(new() { HasText = "Hello from bob" });
         await Expect(inAlice).ToHaveCountAsync(1);
         await Expect(inAlice.Locator(".comment-body strong")).ToHaveTextAsync("bob");
@@ -31,11 +24,13 @@ public sealed class CommentsPanelTests(StoaSite site) : BrowserTest(site)
         await Expect(replyBox).ToBeFocusedAsync();
         await replyBox.FillAsync("A reply from alice");
         await inAlice.GetByRole(AriaRole.Button, new() { Name = "Post reply" }).ClickAsync();
+        // As a person would, vote once the reply shows: the form closing moves the page under the pointer.
+        await Expect(inAlice.Locator(".replies .comment")).ToContainTextAsync("A reply from alice");
         var upvote = inAlice.Locator(":scope > .comment-actions").GetByRole(AriaRole.Button, new() { Name = "Upvote" });
-        await upvote.ClickAsync();
+        await ClickAndExpectOkAsync(alice, upvote, "/vote");
         await Expect(upvote).ToHaveAttributeAsync("aria-pressed", "true");
         var like = inAlice.Locator(":scope > .comment-actions .like");
-        await like.ClickAsync();
+        await ClickAndExpectOkAsync(alice, like, "/like");
         await Expect(like).ToHaveAttributeAsync("aria-pressed", "true");
 
         var inBob = bob.Locator("#comments-list > .comment").Filter(new() { HasText = "Hello from bob" });
@@ -72,13 +67,83 @@ public sealed class CommentsPanelTests(StoaSite site) : BrowserTest(site)
         await Expect(panel.Locator(".errors")).ToContainTextAsync("longer than 10000 characters");
     }
 
+    [Fact]
+    public async Task A_vote_answered_while_an_older_listing_is_on_its_way_stays_pressed_when_that_listing_paints()
+    {
+        var (alice, bob) = await AliceAndBobOnANewThreadAsync();
+        await PostCommentAsync(bob, "Vote on me");
+        var inAlice = alice.Locator("#comments-list > .comment").Filter(new() { HasText = "Vote on me" });
+        await Expect(inAlice).ToHaveCountAsync(1);
+
+        // Alice's next listing is read by the server now, before her vote, and reaches the page only after it: a slow
+        // network, or a stream reconnecting just as she clicks.
+        var answered = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        await alice.RouteAsync(url => new Uri(url).AbsolutePath.EndsWith("/comments", StringComparison.Ordinal), async route =>
+        {
+            if (route.Request.Method != "GET")
+            {
+                await route.ContinueAsync();
+                return;
+            }
+
+            var response = await route.FetchAsync();
+            answered.TrySetResult();
+            await release.Task;
+            await route.FulfillAsync(new() { Response = response });
+        });
+        await alice.Locator("#comments").GetByLabel("Sort by").SelectOptionAsync("new");
+        await answered.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        var upvote = inAlice.Locator(":scope > .comment-actions").GetByRole(AriaRole.Button, new() { Name = "Upvote" });
+        await ClickAndExpectOkAsync(alice, upvote, "/vote");
+        await Expect(upvote).ToHaveAttributeAsync("aria-pressed", "true");
+        release.SetResult();
+
+        await Expect(alice.Locator("#comments-list")).ToHaveAttributeAsync("aria-busy", "false");
+        await Expect(inAlice).ToHaveCountAsync(1);
+        await Expect(upvote).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(inAlice.Locator(":scope > .comment-actions .score")).ToHaveTextAsync("1");
+    }
+
+    private async Task<(IPage Alice, IPage Bob)> AliceAndBobOnANewThreadAsync()
+    {
+        var thread = "e2e-" + Guid.NewGuid().ToString("N")[..8];
+        var alice = await NewPersonAsync();
+        var bob = await NewPersonAsync();
+        await alice.OpenAsAsync("alice");
+        await bob.OpenAsAsync("bob");
+        await OpenThreadAsync(alice, thread);
+        await OpenThreadAsync(bob, thread);
+        return (alice, bob);
+    }
+
+    private static async Task PostCommentAsync(IPage page, string body)
+    {
+        var panel = page.Locator("#comments");
+        await panel.GetByLabel("Your comment (Markdown)").FillAsync(body);
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Post comment" }).ClickAsync();
+    }
+
+    /// <summary>Clicks and waits for the API call the click makes, so that a refused call fails with its problem body.</summary>
+    private static async Task ClickAndExpectOkAsync(IPage page, ILocator button, string pathEnd)
+    {
+        var response = await page.RunAndWaitForResponseAsync(
+            () => button.ClickAsync(),
+            r => new Uri(r.Url).AbsolutePath.EndsWith(pathEnd, StringComparison.Ordinal));
+        response.Status.ShouldBe(200, await response.TextAsync());
+    }
+
     private static async Task OpenThreadAsync(IPage page, string thread)
     {
         var panel = page.Locator("#comments");
         await panel.GetByLabel("Thread").FillAsync(thread);
         await panel.GetByLabel("Thread").PressAsync("Enter");
-        // Events sent before the stream opens are not replayed: wait until the thread is live.
-        await Expect(page.Locator("#comments-list")).ToHaveAttributeAsync("data-live", "true");
+        // Events sent before the stream opens are not replayed: wait until the thread is live. A listing still on its
+        // way would paint over what the events add (the previous thread's summary reads "0 comments" too).
+        var list = page.Locator("#comments-list");
+        await Expect(list).ToHaveAttributeAsync("data-live", "true");
+        await Expect(list).ToHaveAttributeAsync("aria-busy", "false");
         await Expect(page.Locator("#comments-summary")).ToHaveTextAsync("0 comments");
     }
 }

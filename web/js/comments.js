@@ -22,14 +22,23 @@ export function initComments(root, session) {
 
   // Listings are reloaded on sign-in, sort changes and reconnects: only the latest request may paint.
   let loads = 0;
+  // The person's own votes and likes answered while a listing was on its way: that listing may have been read before
+  // them, so they are applied again once it has painted.
+  const ownSinceLoad = new Map();
   const load = async (append = false) => {
     const mine = ++loads;
+    ownSinceLoad.clear();
+    list.setAttribute('aria-busy', 'true');
     const query = new URLSearchParams({ sort: sortSelect.value, limit: String(pageSize), replies: '5', depth: '3' });
     if (append && cursor) query.set('cursor', cursor);
     const page = await guarded(errors, () => api(`/v1/threads/${encodeURIComponent(threadId)}/comments?${query}`));
-    if (!page || mine !== loads) return;
+    if (mine !== loads) return;
+    list.setAttribute('aria-busy', 'false');
+    if (!page) return;
     if (!append) list.replaceChildren();
     for (const comment of page.items) list.append(renderComment(comment));
+    for (const counts of ownSinceLoad.values()) setCounts(counts);
+    ownSinceLoad.clear();
     cursor = page.nextCursor ?? null;
     more.hidden = !cursor;
     refreshSummary();
@@ -106,13 +115,18 @@ export function initComments(root, session) {
   const vote = async (comment, value, button) => {
     const pressed = button.getAttribute('aria-pressed') === 'true';
     const counts = await guarded(errors, () => api(`/v1/comments/${comment.id}/vote`, { method: 'PUT', body: { value: pressed ? 0 : value } }));
-    if (counts) setCounts(counts);
+    if (counts) setOwnCounts(counts);
   };
 
   const like = async (comment, button) => {
     const pressed = button.getAttribute('aria-pressed') === 'true';
     const counts = await guarded(errors, () => api(`/v1/comments/${comment.id}/like`, { method: pressed ? 'DELETE' : 'PUT' }));
-    if (counts) setCounts(counts);
+    if (counts) setOwnCounts(counts);
+  };
+
+  const setOwnCounts = (counts) => {
+    setCounts(counts);
+    if (list.getAttribute('aria-busy') === 'true') ownSinceLoad.set(counts.id, counts);
   };
 
   const post = async (body, parentId) => {
