@@ -2,6 +2,7 @@
 # length of the run, and give each its own affinity back on exit. Processes forked during the run (PostgreSQL backends
 # for new pool connections) inherit CPU 1 and keep it. Needs taskset (util-linux).
 #   pin_others NODE_PID   (call once; sets an EXIT trap that also runs the caller's on_exit function, if defined)
+#   node_pid=$(pinned_node_pid PORT)   (the node on PORT, which must run alone on CPU 0; exits with the reason if not)
 
 declare -A pinned_masks=()
 
@@ -24,4 +25,15 @@ node_pid_of() {
   for p in $(pgrep -f stoa.dll); do
     if grep -qz "Stoa__Urls=http://127.0.0.1:$1" "/proc/$p/environ" 2>/dev/null; then echo "$p"; fi
   done | head -1
+}
+
+# The pid of the node listening on 127.0.0.1:PORT, checked to run alone on CPU 0 as scripts/cluster starts it with
+# STOA_CLUSTER_NODE_CPUS=0. Meant for $(...) under set -e: prints the reason and fails otherwise.
+pinned_node_pid() {
+  local pid
+  pid=$(node_pid_of "$1")
+  [ -n "$pid" ] || { echo "no node is running on port $1" >&2; return 1; }
+  taskset -p "$pid" | grep -q 'mask: 1$' ||
+    { echo "the node on port $1 is not on CPU 0 alone: start the cluster with STOA_CLUSTER_NODE_CPUS=0 (see the header)" >&2; return 1; }
+  echo "$pid"
 }

@@ -35,10 +35,7 @@ done
 
 # shellcheck source=bench/quotes/pin.sh
 source bench/quotes/pin.sh
-node_pid=$(node_pid_of $((port + node)))
-[ -n "$node_pid" ] || { echo "node $node is not running" >&2; exit 1; }
-taskset -p "$node_pid" | grep -q 'mask: 1$' ||
-  { echo "node $node is not on CPU 0 alone: start the cluster with STOA_CLUSTER_NODE_CPUS=0 (see the header)" >&2; exit 1; }
+node_pid=$(pinned_node_pid $((port + node)))
 
 work=$(mktemp -d)
 on_exit() {
