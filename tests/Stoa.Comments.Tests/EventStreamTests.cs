@@ -9,7 +9,7 @@ public sealed class EventStreamTests(SharedApps apps)
     [Theory]
     [InlineData("sqlite")]
     [InlineData("postgres")]
-    public async Task Stream_receives_a_new_comment_and_a_count_change(string store)
+    public async Task Stream_receives_new_comments_and_count_changes_including_a_parents_reply_count(string store)
     {
         var app = await apps.GetAsync(store);
         var tenant = await app.CreateTenantAsync();
@@ -48,6 +48,20 @@ public sealed class EventStreamTests(SharedApps apps)
         (type, data) = await NextEventAsync(reader, guard.Token);
         type.ShouldBe("comment.counts");
         data.GetProperty("counts").GetProperty("likes").GetInt64().ShouldBe(1);
+
+        // A reply: the reply itself, then its parent's counters with the reply counted and the rest unchanged.
+        var reply = await bob.PostCommentAsync(thread, "a reply", comment.Id);
+        (type, data) = await NextEventAsync(reader, guard.Token);
+        type.ShouldBe("comment.created");
+        data.GetProperty("comment").GetProperty("id").GetGuid().ShouldBe(reply.Id);
+        (type, data) = await NextEventAsync(reader, guard.Token);
+        type.ShouldBe("comment.counts");
+        counts = data.GetProperty("counts");
+        counts.GetProperty("id").GetGuid().ShouldBe(comment.Id);
+        counts.GetProperty("replyCount").GetInt64().ShouldBe(1);
+        counts.GetProperty("upvotes").GetInt64().ShouldBe(1);
+        counts.GetProperty("likes").GetInt64().ShouldBe(1);
+        counts.TryGetProperty("myVote", out _).ShouldBeFalse();
     }
 
     [Fact]

@@ -26,6 +26,11 @@ public sealed class CommentsPanelTests(StoaSite site) : BrowserTest(site)
         await inAlice.GetByRole(AriaRole.Button, new() { Name = "Post reply" }).ClickAsync();
         // As a person would, vote once the reply shows: the form closing moves the page under the pointer.
         await Expect(inAlice.Locator(".replies .comment")).ToContainTextAsync("A reply from alice");
+        var inBob = bob.Locator("#comments-list > .comment").Filter(new() { HasText = "Hello from bob" });
+        var bobActions = inBob.Locator(":scope > .comment-actions");
+        // The reply moves the parent's count in both windows before anyone votes (comment.counts for the parent).
+        await Expect(inAlice.Locator(":scope > .comment-actions .reply-count")).ToHaveTextAsync("1");
+        await Expect(bobActions.Locator(".reply-count")).ToHaveTextAsync("1");
         var upvote = inAlice.Locator(":scope > .comment-actions").GetByRole(AriaRole.Button, new() { Name = "Upvote" });
         await ClickAndExpectOkAsync(alice, upvote, "/vote");
         await Expect(upvote).ToHaveAttributeAsync("aria-pressed", "true");
@@ -33,12 +38,9 @@ public sealed class CommentsPanelTests(StoaSite site) : BrowserTest(site)
         await ClickAndExpectOkAsync(alice, like, "/like");
         await Expect(like).ToHaveAttributeAsync("aria-pressed", "true");
 
-        var inBob = bob.Locator("#comments-list > .comment").Filter(new() { HasText = "Hello from bob" });
         await Expect(inBob.Locator(".replies .comment")).ToContainTextAsync("A reply from alice");
-        var bobActions = inBob.Locator(":scope > .comment-actions");
         await Expect(bobActions.Locator(".score")).ToHaveTextAsync("1");
         await Expect(bobActions.Locator(".likes")).ToHaveTextAsync("1");
-        await Expect(bobActions.Locator(".reply-count")).ToHaveTextAsync("1");
 
         // Voting on one's own comment is refused by the API, and the page says so.
         await bobActions.GetByRole(AriaRole.Button, new() { Name = "Upvote" }).ClickAsync();

@@ -40,7 +40,10 @@ public sealed record ThreadResponse(string ThreadId, long CommentCount, bool Loc
 
 public sealed record CountsResponse(Guid Id, string ThreadId, long Upvotes, long Downvotes, long Score, long Likes, long ReplyCount, int? MyVote, bool? Liked);
 
-/// <summary>What the thread's event stream sends: <c>comment.created</c>, <c>comment.updated</c>, <c>comment.counts</c>.</summary>
+/// <summary>
+/// What the thread's event stream sends: <c>comment.created</c>, <c>comment.updated</c> (edited or deleted), and
+/// <c>comment.counts</c> after a vote, a like, or a new reply (then the parent's counters).
+/// </summary>
 public sealed record ThreadEvent(string Type, CommentResponse? Comment, CountsResponse? Counts);
 
 internal static class CommentMapping

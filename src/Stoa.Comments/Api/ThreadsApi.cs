@@ -58,7 +58,7 @@ internal static class ThreadsApi
             throw CommentErrors.BadIdempotencyKey();
         }
 
-        var (comment, replayed) = await service.CreateAsync(caller.AppId, caller.UserId!, threadId, body, request.ParentId, key.Count == 1 ? key[0] : null, ct);
+        var (comment, replayed, _) = await service.CreateAsync(caller.AppId, caller.UserId!, threadId, body, request.ParentId, key.Count == 1 ? key[0] : null, ct);
         if (replayed)
         {
             context.Response.Headers[IdempotentReplayedHeader] = "true";

@@ -90,5 +90,9 @@ public sealed record ThreadInfo(string ThreadId, long CommentCount, bool Locked)
 public sealed record NewComment(Guid Id, string ThreadId, Guid? ParentId, string AuthorId, string Body, string BodyHtml,
     IReadOnlyList<LinkCardSummary> Links, DateTimeOffset CreatedAt, bool Keyed = false);
 
-/// <summary>The comment a create returned; <see cref="Replayed"/> when it existed already (same Idempotency-Key).</summary>
-public sealed record CreatedComment(Comment Comment, bool Replayed);
+/// <summary>
+/// The comment a create returned; <see cref="Replayed"/> when it existed already (same Idempotency-Key).
+/// <see cref="ParentCounts"/>: for a new reply, its parent's counters with this reply counted, read in the same
+/// transaction, so that live listeners see the parent's reply count move.
+/// </summary>
+public sealed record CreatedComment(Comment Comment, bool Replayed, CommentCounts? ParentCounts = null);

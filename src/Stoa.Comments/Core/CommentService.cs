@@ -66,6 +66,10 @@ public sealed partial class CommentService(
         if (!created.Replayed)
         {
             await events.CommentCreatedAsync(appId, created.Comment, CancellationToken.None);
+            if (created.ParentCounts is { } parentCounts)
+            {
+                await events.CountsChangedAsync(appId, parentCounts, CancellationToken.None);
+            }
         }
 
         return created;

@@ -176,12 +176,17 @@ internal sealed class SqlCommentStore(StoaDatabase database, CommentCommandCount
                 created.CreatedAt,
                 created.Hot,
             }, transaction, cancellationToken);
-            if (parent is not null)
+            if (parent is null)
             {
-                await _commands.ExecuteAsync(connection, CommentsSql.CountReply, new { AppId = appId, ParentId = parent.Id }, transaction, cancellationToken);
+                return new CreatedComment(created, Replayed: false);
             }
 
-            return new CreatedComment(created, Replayed: false);
+            // The parent was read in this transaction: a concurrent change to it aborts one of the two (SERIALIZABLE,
+            // or SQLite's single writer), so its counters plus this reply are the committed ones.
+            await _commands.ExecuteAsync(connection, CommentsSql.CountReply, new { AppId = appId, ParentId = parent.Id }, transaction, cancellationToken);
+            var parentCounts = new CommentCounts(parent.Id, parent.ThreadId, parent.Upvotes, parent.Downvotes, parent.Likes,
+                parent.ReplyCount + 1, MyVote: 0, Liked: false);
+            return new CreatedComment(created, Replayed: false, parentCounts);
         }, cancellationToken);
 
     public Task<Comment> EditAsync(Guid appId, Guid id, string userId, RenderedBody body, DateTimeOffset now, TimeSpan window,
