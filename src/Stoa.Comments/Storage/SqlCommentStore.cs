@@ -184,8 +184,7 @@ internal sealed class SqlCommentStore(StoaDatabase database, CommentCommandCount
             // The parent was read in this transaction: a concurrent change to it aborts one of the two (SERIALIZABLE,
             // or SQLite's single writer), so its counters plus this reply are the committed ones.
             await _commands.ExecuteAsync(connection, CommentsSql.CountReply, new { AppId = appId, ParentId = parent.Id }, transaction, cancellationToken);
-            var parentCounts = new CommentCounts(parent.Id, parent.ThreadId, parent.Upvotes, parent.Downvotes, parent.Likes,
-                parent.ReplyCount + 1, MyVote: 0, Liked: false);
+            var parentCounts = Counts(parent, viewer: default) with { ReplyCount = parent.ReplyCount + 1 };
             return new CreatedComment(created, Replayed: false, parentCounts);
         }, cancellationToken);
 
