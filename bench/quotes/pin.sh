@@ -1,8 +1,9 @@
-# Sourced by run-pinned.sh and node-cost.sh: move every process of the cluster but the measured node to CPU 1 for the
-# length of the run, and give each its own affinity back on exit. Processes forked during the run (PostgreSQL backends
-# for new pool connections) inherit CPU 1 and keep it. Needs taskset (util-linux).
+# Sourced by run-pinned.sh, node-cost.sh and wrk-half.sh: move every process of the cluster but the measured node to
+# CPU 1 for the length of the run, and give each its own affinity back on exit. Processes forked during the run
+# (PostgreSQL backends for new pool connections) inherit CPU 1 and keep it. Needs taskset (util-linux).
 #   pin_others NODE_PID   (call once; sets an EXIT trap that also runs the caller's on_exit function, if defined)
 #   node_pid=$(pinned_node_pid PORT)   (the node on PORT, which must run alone on CPU 0; exits with the reason if not)
+#   before=$(cpu_ticks); …; steal_pct "$before" "$(cpu_ticks)"   (prints "S0/S1", the steal % of CPU 0 and CPU 1)
 
 declare -A pinned_masks=()
 
@@ -36,4 +37,12 @@ pinned_node_pid() {
   taskset -p "$pid" | grep -q 'mask: 1$' ||
     { echo "the node on port $1 is not on CPU 0 alone: start the cluster with STOA_CLUSTER_NODE_CPUS=0 (see the header)" >&2; return 1; }
   echo "$pid"
+}
+
+# Steal is time the host gave this VM's vCPU to something else while it had work to run: the eighth number of a cpuN
+# line in /proc/stat. Printed next to a measurement, it says whether a bad tail was the host's doing.
+cpu_ticks() { awk '/^cpu[01] / { print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+steal_pct() {
+  paste -d' ' <(echo "$1") <(echo "$2") |
+    awk '{ printf "%s%.1f", (NR > 1 ? "/" : ""), ($4 > $2 ? 100 * ($3 - $1) / ($4 - $2) : 0) }'
 }

@@ -12,7 +12,10 @@
 # a stall holds back are never counted (coordinated omission); ratedload.c then sends half the max evenly over 16
 # connections and counts each request's latency from when it was due.
 #
-# Needs 2 or more CPUs, taskset (util-linux), wrk, gcc. Prints one markdown table row.
+# Next to each of the two runs at half the max it prints the steal of CPU 0 and CPU 1 in per cent (see pin.sh): a
+# host busy elsewhere shows there. For the open loop it also prints ratedload's own lateness (late_p99): a generator
+# that fell behind its schedule shows there. Needs 2 or more CPUs, taskset (util-linux), wrk, gcc. Prints one
+# markdown table row.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f "${1:-}" ] || { echo "usage: bench/quotes/wrk-half.sh CREDENTIALS_FILE [NODE]" >&2; exit 2; }
@@ -41,13 +44,19 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<< " $2"; }
 
 wrk_run -c32 -d"${BENCH_WARMUP_SECONDS:-120}s" >/dev/null
 max=$(wrk_run -c32 -d10s)
+before=$(cpu_ticks)
 one=$(wrk_run -c1 -d10s)
+one_steal=$(steal_pct "$before" "$(cpu_ticks)")
 max_rps=$(field rps "$max")
 half=$((${max_rps%.*} / 2))
+before=$(cpu_ticks)
 open=$(taskset -c 1 "$work/ratedload" -R "$half" -c 16 -d 10 -H "X-Api-Key: $STOA_API_KEY" "$url")
+open_steal=$(steal_pct "$before" "$(cpu_ticks)")
 
 one_rps=$(field rps "$one")
 share=$(awk -v a="$one_rps" -v b="$max_rps" 'BEGIN { printf "%.0f", 100 * a / b }')
-printf '| node%s | %s | %s (%s %%) | %s / %s / %s | %s | %s / %s / %s |\n' "$node" "$max_rps" "$one_rps" "$share" \
-  "$(field p50 "$one")" "$(field p99 "$one")" "$(field p99.9 "$one")" \
-  "$half" "$(field p50 "$open")" "$(field p99 "$open")" "$(field p99.9 "$open")"
+printf '| node%s | %s | %s (%s %%) | %s / %s / %s | %s | %s | %s / %s / %s | %s | %s |\n' \
+  "$node" "$max_rps" "$one_rps" "$share" \
+  "$(field p50 "$one")" "$(field p99 "$one")" "$(field p99.9 "$one")" "$one_steal" \
+  "$half" "$(field p50 "$open")" "$(field p99 "$open")" "$(field p99.9 "$open")" "$(field late_p99 "$open")" \
+  "$open_steal"
