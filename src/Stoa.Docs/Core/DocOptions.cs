@@ -31,4 +31,11 @@ public sealed class DocOptions
 
     /// <summary>Messages queued for one WebSocket before it is closed as too slow (it reconnects and catches up).</summary>
     public int SocketQueueLength { get; set; } = 4_096;
+
+    /// <summary>
+    /// Seconds between a node's repeats of who is connected to it, per open document. Other nodes forget a client
+    /// after three repeats without it (its node crashed), and learn of clients that joined before they opened the
+    /// document within one.
+    /// </summary>
+    public double PresenceHeartbeatSeconds { get; set; } = 10;
 }

@@ -96,7 +96,27 @@ public static class DocWire
     });
 
     /// <summary>WebSocket and pub/sub: <c>{"type":"presence","clientId":…,"userId":…,"cursor":…|null,"online":…}</c>.</summary>
-    public static byte[] Presence(Presence presence) => Write(presence, static (w, p) =>
+    public static byte[] Presence(Presence presence) => Write(presence, WritePresence);
+
+    /// <summary>
+    /// Pub/sub only, from every node with clients on the document at each presence heartbeat:
+    /// <c>{"type":"presence.repeat","clients":[presence, …]}</c>, so that the other nodes keep them (see PresenceBoard).
+    /// </summary>
+    public static byte[] PresenceRepeat(IReadOnlyList<Presence> presences) => Write(presences, static (w, list) =>
+    {
+        w.WriteString("type", "presence.repeat");
+        w.WriteStartArray("clients");
+        foreach (var presence in list)
+        {
+            w.WriteStartObject();
+            WritePresence(w, presence);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    });
+
+    private static void WritePresence(Utf8JsonWriter w, Presence p)
     {
         w.WriteString("type", "presence");
         w.WriteString("clientId", p.ClientId);
@@ -119,26 +139,37 @@ public static class DocWire
         {
             w.WriteString("node", p.NodeId);
         }
-    });
+    }
 
-    public static Presence? ParsePresence(ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// A presence message from pub/sub: one client's change (<see cref="Presence(Stoa.Docs.Core.Presence)"/>, Repeat
+    /// false) or a node repeating all of its clients (<see cref="PresenceRepeat"/>); null when malformed.
+    /// </summary>
+    public static (List<Presence> Presences, bool Repeat)? ParsePresenceMessage(ReadOnlySpan<byte> payload)
     {
         try
         {
             using var document = JsonDocument.Parse(payload.ToArray());
             var root = document.RootElement;
-            return new Presence(
-                root.GetProperty("clientId").GetString() ?? "",
-                root.TryGetProperty("userId", out var user) ? user.GetString() : null,
-                root.TryGetProperty("cursor", out var cursor) && cursor.ValueKind == JsonValueKind.Number ? cursor.GetInt32() : null,
-                root.GetProperty("online").GetBoolean(),
-                root.TryGetProperty("node", out var node) ? node.GetString() : null);
+            if (root.TryGetProperty("type", out var type) && type.ValueEquals("presence.repeat"))
+            {
+                return ([.. root.GetProperty("clients").EnumerateArray().Select(ReadPresence)], true);
+            }
+
+            return ([ReadPresence(root)], false);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             return null;
         }
     }
+
+    private static Presence ReadPresence(JsonElement element) => new(
+        element.GetProperty("clientId").GetString() ?? "",
+        element.TryGetProperty("userId", out var user) ? user.GetString() : null,
+        element.TryGetProperty("cursor", out var cursor) && cursor.ValueKind == JsonValueKind.Number ? cursor.GetInt32() : null,
+        element.GetProperty("online").GetBoolean(),
+        element.TryGetProperty("node", out var node) ? node.GetString() : null);
 
     private static byte[] Write<T>(T state, Action<Utf8JsonWriter, T> body)
     {

@@ -15,6 +15,9 @@ namespace Stoa.Docs.Relay;
 internal sealed partial class DocChannel : IAsyncDisposable
 {
     private const int RecentCapacity = 512;
+
+    /// <summary>Another node's client is forgotten after this many heartbeats without a word of it.</summary>
+    private const int PresenceMissedHeartbeats = 3;
     private static readonly TimeSpan s_gapGrace = TimeSpan.FromMilliseconds(30);
 
     private readonly Guid _appId;
@@ -28,17 +31,21 @@ internal sealed partial class DocChannel : IAsyncDisposable
     private readonly SortedDictionary<long, CommittedOp> _pending = [];
     private readonly List<CommittedOp> _recent = [];
     private readonly List<IDocListener> _listeners = [];
-    private readonly Dictionary<string, Presence> _presence = new(StringComparer.Ordinal);
+    private readonly PresenceBoard _presence;
+    private readonly TimeSpan _presenceHeartbeat;
     private readonly CancellationTokenSource _closed = new();
     private IAsyncDisposable? _opSubscription;
     private IAsyncDisposable? _presenceSubscription;
     private Task? _pump;
+    private Task? _heartbeat;
     private int _gapFillScheduled;
     private long _version;
     private string _text = "";
 
-    public DocChannel(Guid appId, Guid docId, DocService docs, IPubSub pubSub, string nodeId, ILogger logger)
+    public DocChannel(Guid appId, Guid docId, DocService docs, IPubSub pubSub, string nodeId, TimeSpan presenceHeartbeat, ILogger logger)
     {
+        _presence = new PresenceBoard(nodeId);
+        _presenceHeartbeat = presenceHeartbeat;
         _appId = appId;
         _docId = docId;
         _docs = docs;
@@ -73,6 +80,7 @@ internal sealed partial class DocChannel : IAsyncDisposable
             _version = snapshot.Version;
             _text = snapshot.Text;
             _pump = Task.Run(PumpAsync);
+            _heartbeat = Task.Run(HeartbeatAsync);
         }
         finally
         {
@@ -81,6 +89,8 @@ internal sealed partial class DocChannel : IAsyncDisposable
     }
 
     private string PresenceChannel => EngineKeys.For(_appId, "docs", _docId.ToString("N"), "presence");
+
+    private static long Now => Environment.TickCount64;
 
     /// <summary>A committed op from this node's own submits (already in version order).</summary>
     public void OnLocalCommit(CommittedOp op) => _inbound.Writer.TryWrite(new Inbound(op, Fill: false));
@@ -100,7 +110,7 @@ internal sealed partial class DocChannel : IAsyncDisposable
 
     private async ValueTask OnPublishedPresenceAsync(string channel, ReadOnlyMemory<byte> payload)
     {
-        if (DocWire.ParsePresence(payload.Span) is not { } presence || presence.NodeId == _nodeId)
+        if (DocWire.ParsePresenceMessage(payload.Span) is not { } message)
         {
             return;
         }
@@ -108,7 +118,17 @@ internal sealed partial class DocChannel : IAsyncDisposable
         await _gate.WaitAsync(_closed.Token);
         try
         {
-            ApplyPresence(presence, except: null);
+            if (message.Repeat)
+            {
+                foreach (var joined in _presence.Refresh(message.Presences, Now))
+                {
+                    Broadcast(DocWire.Presence(joined), except: null);
+                }
+            }
+            else if (message.Presences[0].NodeId != _nodeId)
+            {
+                ApplyPresence(message.Presences[0], except: null);
+            }
         }
         finally
         {
@@ -145,7 +165,7 @@ internal sealed partial class DocChannel : IAsyncDisposable
                 await SendRangeAsync(listener, after, cancellationToken);
             }
 
-            foreach (var presence in _presence.Values)
+            foreach (var presence in _presence.All)
             {
                 listener.TryEnqueue(DocWire.Presence(presence));
             }
@@ -158,7 +178,7 @@ internal sealed partial class DocChannel : IAsyncDisposable
             _gate.Release();
         }
 
-        await PublishPresenceAsync(new Presence(listener.ClientId, userId, null, Online: true, _nodeId));
+        await PublishPresenceAsync(DocWire.Presence(new Presence(listener.ClientId, userId, null, Online: true, _nodeId)));
     }
 
     public async Task LeaveAsync(IDocListener listener)
@@ -180,7 +200,7 @@ internal sealed partial class DocChannel : IAsyncDisposable
 
         if (left is not null)
         {
-            await PublishPresenceAsync(left);
+            await PublishPresenceAsync(DocWire.Presence(left));
         }
     }
 
@@ -198,29 +218,63 @@ internal sealed partial class DocChannel : IAsyncDisposable
             _gate.Release();
         }
 
-        await PublishPresenceAsync(presence);
+        await PublishPresenceAsync(DocWire.Presence(presence));
     }
 
     private void ApplyPresence(Presence presence, IDocListener? except)
     {
-        if (presence.Online)
+        if (_presence.Apply(presence, Now))
         {
-            _presence[presence.ClientId] = presence;
+            Broadcast(DocWire.Presence(presence), except);
         }
-        else
-        {
-            _presence.Remove(presence.ClientId);
-        }
-
-        Broadcast(DocWire.Presence(presence), except);
     }
 
-    private async Task PublishPresenceAsync(Presence presence)
+    /// <summary>
+    /// Each heartbeat: forgets the other nodes' clients not heard of for a few heartbeats (their node crashed, or
+    /// their leave was lost) and repeats this node's clients to the others, which also tells a node that opened the
+    /// document later who was already there.
+    /// </summary>
+    private async Task HeartbeatAsync()
+    {
+        var expiry = (long)(_presenceHeartbeat.TotalMilliseconds * PresenceMissedHeartbeats);
+        using var timer = new PeriodicTimer(_presenceHeartbeat);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_closed.Token))
+            {
+                List<Presence> local;
+                await _gate.WaitAsync(_closed.Token);
+                try
+                {
+                    foreach (var gone in _presence.Expire(Now, expiry))
+                    {
+                        Broadcast(DocWire.Presence(gone), except: null);
+                    }
+
+                    local = _presence.Local();
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+
+                if (local.Count > 0)
+                {
+                    await PublishPresenceAsync(DocWire.PresenceRepeat(local));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_closed.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PublishPresenceAsync(byte[] message)
     {
         try
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await _pubSub.PublishAsync(PresenceChannel, DocWire.Presence(presence), deadline.Token);
+            await _pubSub.PublishAsync(PresenceChannel, message, deadline.Token);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -332,13 +386,7 @@ internal sealed partial class DocChannel : IAsyncDisposable
 
         if (_presence.Count > 0)
         {
-            foreach (var (clientId, presence) in _presence.ToList())
-            {
-                if (presence.Cursor is { } cursor && clientId != op.ClientId)
-                {
-                    _presence[clientId] = presence with { Cursor = TextOt.TransformPosition(cursor, op.Op) };
-                }
-            }
+            _presence.Transform(op);
         }
 
         byte[]? opMessage = null;
@@ -433,6 +481,11 @@ internal sealed partial class DocChannel : IAsyncDisposable
         if (_pump is not null)
         {
             await _pump;
+        }
+
+        if (_heartbeat is not null)
+        {
+            await _heartbeat;
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Stoa.Docs.Core;
 using Stoa.Foundation.Engine;
 
@@ -13,11 +14,13 @@ internal sealed class DocRelay : IAsyncDisposable
     private readonly DocService _docs;
     private readonly IEngine _engine;
     private readonly ILogger<DocRelay> _logger;
+    private readonly TimeSpan _presenceHeartbeat;
     private readonly Dictionary<(Guid, Guid), DocChannel> _channels = [];
     private readonly string _nodeId = Guid.NewGuid().ToString("N")[..12];
 
-    public DocRelay(DocService docs, IEngine engine, DocCommitFeed feed, ILogger<DocRelay> logger)
+    public DocRelay(DocService docs, IEngine engine, DocCommitFeed feed, IOptions<DocOptions> options, ILogger<DocRelay> logger)
     {
+        _presenceHeartbeat = TimeSpan.FromSeconds(options.Value.PresenceHeartbeatSeconds);
         _docs = docs;
         _engine = engine;
         _logger = logger;
@@ -56,7 +59,7 @@ internal sealed class DocRelay : IAsyncDisposable
         {
             if (!_channels.TryGetValue((appId, docId), out channel!))
             {
-                channel = new DocChannel(appId, docId, _docs, _engine, _nodeId, _logger);
+                channel = new DocChannel(appId, docId, _docs, _engine, _nodeId, _presenceHeartbeat, _logger);
                 _channels[(appId, docId)] = channel;
                 channel.Start();
             }

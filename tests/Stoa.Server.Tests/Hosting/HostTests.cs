@@ -61,6 +61,16 @@ public sealed class HostTests
             .Message.ShouldContain("Stoa:ShutdownDelaySeconds");
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("soon")]
+    public void A_docs_presence_heartbeat_that_is_not_a_positive_number_of_seconds_stops_start_up(string value)
+    {
+        Should.Throw<InvalidConfigurationException>(() => StoaApp.Build([$"--Stoa:Docs:PresenceHeartbeatSeconds={value}"]))
+            .Message.ShouldContain("Stoa:Docs:PresenceHeartbeatSeconds: must be a number of seconds");
+    }
+
     [Fact]
     public async Task The_executable_exits_with_code_2_and_names_the_bad_setting()
     {
