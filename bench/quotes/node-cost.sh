@@ -15,20 +15,14 @@
 # Needs 2 or more CPUs, taskset, wrk, gcc, curl. Prints one line per measurement.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ -f "${1:-}" ] || { echo "usage: bench/quotes/node-cost.sh CREDENTIALS_FILE [VAR=VALUE ...]" >&2; exit 2; }
-# shellcheck disable=SC1090
-source "$1"
+# shellcheck source=bench/quotes/pin.sh
+source bench/quotes/pin.sh
+bench_start node-cost.sh "[VAR=VALUE ...]" "${1:-}" taskset wrk gcc curl
 shift
-export STOA_API_KEY
 cluster_port=${STOA_CLUSTER_PORT:-8080}
 port=${BENCH_COST_PORT:-8090}
 url="http://127.0.0.1:$port/v1/quotes/AAPL"
 bin=${BENCH_COST_BIN:-src/Stoa.Server/bin/Release/net10.0}
-for tool in taskset wrk gcc curl; do
-  command -v "$tool" >/dev/null || { echo "node-cost.sh needs $tool (apt-get install -y util-linux wrk gcc curl)" >&2; exit 1; }
-done
-# shellcheck source=bench/quotes/pin.sh
-source bench/quotes/pin.sh
 template=$(node_pid_of $((cluster_port + 1)))
 [ -n "$template" ] || { echo "node 1 is not running: start scripts/cluster first (see the header)" >&2; exit 1; }
 [ -f "$bin/stoa.dll" ] || { echo "no Release build: dotnet build -c Release src/Stoa.Server" >&2; exit 1; }

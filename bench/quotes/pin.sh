@@ -1,11 +1,27 @@
 # Sourced by run-pinned.sh, node-cost.sh and wrk-half.sh: move every process of the cluster but the measured node to
 # CPU 1 for the length of the run, and give each its own affinity back on exit. Processes forked during the run
 # (PostgreSQL backends for new pool connections) inherit CPU 1 and keep it. Needs taskset (util-linux).
+#   bench_start SCRIPT "ARGS" "${1:-}" TOOL...   (checks and reads the credentials file, checks the tools are installed)
 #   pin_others NODE_PID   (call once; sets an EXIT trap that also runs the caller's on_exit function, if defined)
 #   node_pid=$(pinned_node_pid PORT)   (the node on PORT, which must run alone on CPU 0; exits with the reason if not)
 #   before=$(cpu_ticks); …; steal_pct "$before" "$(cpu_ticks)"   (prints "S0/S1", the steal % of CPU 0 and CPU 1)
 
 declare -A pinned_masks=()
+
+# The scripts' common start: $3 must be the credentials file scripts/cluster wrote (STOA_CLUSTER_CREDENTIALS); it is
+# read here, and STOA_API_KEY exported for the load generators. Then each TOOL must be on the PATH.
+bench_start() {
+  local script=$1 usage=$2 credentials=$3 tool
+  shift 3
+  [ -f "$credentials" ] || { echo "usage: bench/quotes/$script CREDENTIALS_FILE $usage" >&2; exit 2; }
+  # shellcheck disable=SC1090
+  source "$credentials"
+  export STOA_API_KEY
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null ||
+      { echo "$script needs $tool (apt-get install -y ${tool/taskset/util-linux})" >&2; exit 1; }
+  done
+}
 
 restore_pins() {
   if declare -F on_exit >/dev/null; then on_exit || true; fi

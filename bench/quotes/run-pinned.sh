@@ -19,22 +19,15 @@
 # Needs 2 or more CPUs, taskset (util-linux), wrk, gcc and haproxy. Prints markdown table rows.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ -f "${1:-}" ] || { echo "usage: bench/quotes/run-pinned.sh CREDENTIALS_FILE [NODE]" >&2; exit 2; }
-# shellcheck disable=SC1090
-source "$1"
-export STOA_API_KEY
+# shellcheck source=bench/quotes/pin.sh
+source bench/quotes/pin.sh
+bench_start run-pinned.sh "[NODE]" "${1:-}" taskset wrk gcc haproxy
 node=${2:-1}
 port=${STOA_CLUSTER_PORT:-8080}
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-64}
 floor_port=${BENCH_FLOOR_PORT:-$((port + 19))}
 url="http://127.0.0.1:$((port + node))/v1/quotes/AAPL"
-for tool in taskset wrk gcc haproxy; do
-  command -v "$tool" >/dev/null || { echo "run-pinned.sh needs $tool (apt-get install -y util-linux wrk gcc haproxy)" >&2; exit 1; }
-done
-
-# shellcheck source=bench/quotes/pin.sh
-source bench/quotes/pin.sh
 node_pid=$(pinned_node_pid $((port + node)))
 
 work=$(mktemp -d)

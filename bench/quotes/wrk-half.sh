@@ -18,19 +18,12 @@
 # markdown table row.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-[ -f "${1:-}" ] || { echo "usage: bench/quotes/wrk-half.sh CREDENTIALS_FILE [NODE]" >&2; exit 2; }
-# shellcheck disable=SC1090
-source "$1"
-export STOA_API_KEY
+# shellcheck source=bench/quotes/pin.sh
+source bench/quotes/pin.sh
+bench_start wrk-half.sh "[NODE]" "${1:-}" taskset wrk gcc
 node=${2:-1}
 port=${STOA_CLUSTER_PORT:-8080}
 url="http://127.0.0.1:$((port + node))/v1/quotes/AAPL"
-for tool in taskset wrk gcc; do
-  command -v "$tool" >/dev/null || { echo "wrk-half.sh needs $tool (apt-get install -y util-linux wrk gcc)" >&2; exit 1; }
-done
-
-# shellcheck source=bench/quotes/pin.sh
-source bench/quotes/pin.sh
 node_pid=$(pinned_node_pid $((port + node)))
 
 work=$(mktemp -d)
