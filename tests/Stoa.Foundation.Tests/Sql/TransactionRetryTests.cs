@@ -66,6 +66,32 @@ public sealed class TransactionRetryTests
     }
 
     [Fact]
+    public async Task A_transaction_that_conflicts_on_every_attempt_is_store_busy_with_retry_after_and_writes_nothing()
+    {
+        var policy = new TransactionRetryPolicy(3, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(2));
+        await using var database = new StoaDatabase(StoreSettings.Parse(await TestStores.CreateAsync("sqlite")), policy);
+        var ct = TestContext.Current.CancellationToken;
+        await using (var setup = await database.OpenAsync(ct))
+        {
+            await setup.ExecuteAsync("CREATE TABLE counters (id INTEGER PRIMARY KEY, value INTEGER NOT NULL)");
+        }
+
+        var attempts = 0;
+        var busy = await Should.ThrowAsync<StoreContentionException>(() => database.InTransactionAsync(async (c, t) =>
+        {
+            attempts++;
+            await c.ExecuteAsync("INSERT INTO counters (id, value) VALUES (@attempts, 1)", new { attempts }, t);
+            throw new Microsoft.Data.Sqlite.SqliteException("database is locked", 5);
+        }, ct));
+
+        attempts.ShouldBe(3);
+        (busy.Status, busy.Code, busy.RetryAfterSeconds).ShouldBe((503, "store_busy", (int?)1));
+        busy.LastFailure.ShouldBeOfType<Microsoft.Data.Sqlite.SqliteException>();
+        await using var check = await database.OpenAsync(ct);
+        (await check.QuerySingleAsync<long>("SELECT COUNT(*) FROM counters")).ShouldBe(0);
+    }
+
+    [Fact]
     public void Serialization_failures_and_busy_errors_are_retryable_and_others_are_not()
     {
         StoaDatabase.IsRetryable(new Npgsql.PostgresException("x", "ERROR", "ERROR", "40001")).ShouldBeTrue();
