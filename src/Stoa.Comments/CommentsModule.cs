@@ -20,6 +20,7 @@ public static class CommentsModule
 
     public static IServiceCollection AddComments(this IServiceCollection services, IConfiguration configuration)
     {
+        ModuleOptions.Read<CommentsOptions>(configuration.GetSection(CommentsOptions.Section), o => o.Validate());
         services.AddOptions<CommentsOptions>().Bind(configuration.GetSection(CommentsOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILinkPreviewer, NoLinkPreviewer>();

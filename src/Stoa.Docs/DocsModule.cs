@@ -18,8 +18,8 @@ public static class DocsModule
 
     public static IServiceCollection AddDocs(this IServiceCollection services, IConfiguration configuration)
     {
+        ModuleOptions.Read<DocOptions>(configuration.GetSection(DocOptions.Section), o => o.Validate());
         services.Configure<DocOptions>(configuration.GetSection(DocOptions.Section));
-        ValidatePresenceHeartbeat(configuration.GetSection(DocOptions.Section));
         services.AddMigrations(new MigrationSet(Name, typeof(DocsModule).Assembly));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IDocStore, SqlDocStore>();
@@ -28,27 +28,6 @@ public static class DocsModule
         services.AddSingleton<DocRelay>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DocsJsonContext.Default));
         return services;
-    }
-
-    // A zero or negative period would stop every document's heartbeat timer at its first tick.
-    private static void ValidatePresenceHeartbeat(IConfigurationSection section)
-    {
-        const string Key = nameof(DocOptions.PresenceHeartbeatSeconds);
-        double seconds;
-        try
-        {
-            seconds = section.GetValue(Key, 10.0);
-        }
-        catch (InvalidOperationException)
-        {
-            seconds = double.NaN;
-        }
-
-        if (seconds is not (> 0 and <= 3600))
-        {
-            throw new InvalidConfigurationException(
-                [$"{section.Path}:{Key}: must be a number of seconds more than 0 and at most 3600 (it is '{section[Key]}')."]);
-        }
     }
 
     public static IEndpointRouteBuilder MapDocs(this IEndpointRouteBuilder endpoints)

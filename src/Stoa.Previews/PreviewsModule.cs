@@ -61,6 +61,7 @@ public static class PreviewsModule
 
         var networks = section.GetSection(nameof(PreviewOptions.AllowedNetworks)).Get<string[]>();
         options.AllowedNetworks = networks ?? [];
-        return options;
+        var errors = PreviewService.Problems(options).Select(problem => $"{Section}:{problem}").ToList();
+        return errors.Count > 0 ? throw new InvalidConfigurationException(errors) : options;
     }
 }

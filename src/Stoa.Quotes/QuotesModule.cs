@@ -26,22 +26,7 @@ public static class QuotesModule
 
     public static IServiceCollection AddQuotes(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = new QuotesOptions();
-        try
-        {
-            configuration.GetSection(QuotesOptions.Section).Bind(options);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new InvalidConfigurationException([ex.Message]);
-        }
-
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new InvalidConfigurationException(errors);
-        }
-
+        var options = ModuleOptions.Read<QuotesOptions>(configuration.GetSection(QuotesOptions.Section), o => o.Validate());
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddModuleTelemetry(Name);

@@ -234,7 +234,7 @@ public sealed class FetchTests : IDisposable
         Should.Throw<ArgumentException>(() => new PreviewService(new PreviewOptions { AllowedNetworks = ["nonsense"] }))
             .Message.ShouldContain("AllowedNetworks");
         Should.Throw<ArgumentException>(() => new PreviewService(new PreviewOptions { AllowedNetworks = ["127.0.0.1/33"] }))
-            .Message.ShouldContain("AllowedNetworks[0]");
+            .Message.ShouldContain("AllowedNetworks:0");
         Should.Throw<ArgumentException>(() => new PreviewService(new PreviewOptions { AllowedPorts = [0] }))
             .Message.ShouldContain("AllowedPorts");
         Should.Throw<ArgumentException>(() => new PreviewService(new PreviewOptions { BreakerMinimumThroughput = 1 }))

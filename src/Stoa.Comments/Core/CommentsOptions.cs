@@ -22,4 +22,34 @@ public sealed class CommentsOptions
 
     /// <summary>Upper bound on a cached page's life, should an invalidation be lost with the engine.</summary>
     public TimeSpan PageTtl { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Every problem with the settings, each naming its key.</summary>
+    public List<string> Validate()
+    {
+        var errors = new List<string>();
+        Check(errors, nameof(EditWindow), EditWindow, TimeSpan.Zero, TimeSpan.FromDays(3650));
+        Check(errors, nameof(PreviewTimeout), PreviewTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Check(errors, nameof(PageTtl), PageTtl, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+
+        // A listing's default depth is 1, so 0 would make every listing that inlines replies invalid.
+        if (MaxDisplayDepth is < 1 or > 100)
+        {
+            errors.Add($"{Section}:{nameof(MaxDisplayDepth)}: must be between 1 and 100 (it is {MaxDisplayDepth}).");
+        }
+
+        if (MaxInlineReplies is < 0 or > 1000)
+        {
+            errors.Add($"{Section}:{nameof(MaxInlineReplies)}: must be between 0 and 1000 (it is {MaxInlineReplies}).");
+        }
+
+        return errors;
+    }
+
+    private static void Check(List<string> errors, string key, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{Section}:{key}: must be between {min:c} and {max:c} (it is {value:c}).");
+        }
+    }
 }

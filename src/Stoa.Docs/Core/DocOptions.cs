@@ -38,4 +38,38 @@ public sealed class DocOptions
     /// document within one.
     /// </summary>
     public double PresenceHeartbeatSeconds { get; set; } = 10;
+
+    /// <summary>Every problem with the settings, each naming its key; a zero or negative limit would refuse every
+    /// op or stop a timer at its first tick, so start-up stops instead.</summary>
+    public List<string> Validate()
+    {
+        var errors = new List<string>();
+        Check(errors, nameof(MaxDocumentLength), MaxDocumentLength, 1, 100_000_000);
+        Check(errors, nameof(MaxOpLength), MaxOpLength, 1, 100_000_000);
+        Check(errors, nameof(MaxOpComponents), MaxOpComponents, 1, 1_000_000);
+        Check(errors, nameof(SnapshotEvery), SnapshotEvery, 1, 1_000_000);
+        Check(errors, nameof(MaxVersionLag), MaxVersionLag, 1, 100_000_000);
+        Check(errors, nameof(OpsBurst), OpsBurst, 1, 1_000_000);
+        Check(errors, nameof(MaxCachedDocs), MaxCachedDocs, 1, 10_000_000);
+        Check(errors, nameof(SocketQueueLength), SocketQueueLength, 1, 1_000_000);
+        if (OpsPerSecond is not (> 0 and <= 1_000_000))
+        {
+            errors.Add($"{Section}:{nameof(OpsPerSecond)}: must be more than 0 and at most 1000000 (it is {OpsPerSecond}).");
+        }
+
+        if (PresenceHeartbeatSeconds is not (> 0 and <= 3600))
+        {
+            errors.Add($"{Section}:{nameof(PresenceHeartbeatSeconds)}: must be a number of seconds more than 0 and at most 3600 (it is {PresenceHeartbeatSeconds}).");
+        }
+
+        return errors;
+    }
+
+    private static void Check(List<string> errors, string key, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add($"{Section}:{key}: must be between {min} and {max} (it is {value}).");
+        }
+    }
 }

@@ -130,34 +130,64 @@ public sealed class PreviewService : IDisposable
 
     private static void Validate(PreviewOptions options)
     {
-        if (options.Timeout <= TimeSpan.Zero)
+        if (Problems(options).FirstOrDefault() is { } problem)
         {
-            throw new ArgumentException("Previews:Timeout must be positive.", nameof(options));
+            throw new ArgumentException("Previews:" + problem, nameof(options));
+        }
+    }
+
+    /// <summary>
+    /// Every invalid setting, each named by its key under <c>Stoa:Previews</c>. The host checks these at start-up, since
+    /// the service itself is built on the first preview, where a bad setting would otherwise be a 500.
+    /// </summary>
+    public static IEnumerable<string> Problems(PreviewOptions options)
+    {
+        for (var i = 0; i < options.AllowedNetworks.Length; i++)
+        {
+            if (!AddressPolicy.TryParseNetwork(options.AllowedNetworks[i], out _))
+            {
+                yield return $"AllowedNetworks:{i}: '{options.AllowedNetworks[i]}' is not an address or a CIDR range such as 10.1.0.0/16.";
+            }
         }
 
-        if (options.MaxBodyBytes < 1024)
+        foreach (var port in options.AllowedPorts.Where(p => p is < 1 or > 65535))
         {
-            throw new ArgumentException("Previews:MaxBodyBytes must be at least 1024.", nameof(options));
+            yield return $"AllowedPorts: {port} is not a TCP port (1-65535).";
+        }
+
+        if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromMinutes(10))
+        {
+            yield return "Timeout: must be more than 0 and at most 00:10:00.";
+        }
+
+        if (options.MaxBodyBytes is < 1024 or > 256 * 1024 * 1024)
+        {
+            yield return "MaxBodyBytes: must be between 1024 and 268435456.";
         }
 
         if (options.MaxDecompressionRatio < 1)
         {
-            throw new ArgumentException("Previews:MaxDecompressionRatio must be at least 1.", nameof(options));
+            yield return "MaxDecompressionRatio: must be at least 1.";
         }
 
-        if (options.MaxRedirects < 0)
+        if (options.MaxRedirects is < 0 or > 20)
         {
-            throw new ArgumentException("Previews:MaxRedirects must not be negative.", nameof(options));
+            yield return "MaxRedirects: must be between 0 and 20.";
         }
 
         if (options.MaxTrackedHosts < 1)
         {
-            throw new ArgumentException("Previews:MaxTrackedHosts must be at least 1.", nameof(options));
+            yield return "MaxTrackedHosts: must be at least 1.";
         }
 
         if (string.IsNullOrWhiteSpace(options.UserAgent))
         {
-            throw new ArgumentException("Previews:UserAgent must not be empty.", nameof(options));
+            yield return "UserAgent: must not be empty.";
+        }
+
+        foreach (var problem in HostCircuitBreakers.Problems(options))
+        {
+            yield return problem;
         }
     }
 }

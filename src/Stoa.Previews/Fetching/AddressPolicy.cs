@@ -18,14 +18,7 @@ internal sealed class AddressPolicy
         var index = 0;
         foreach (var text in allowedNetworks)
         {
-            // A bare address means just that address.
-            var cidr = text.Trim();
-            if (!cidr.Contains('/') && IPAddress.TryParse(cidr, out var single))
-            {
-                cidr = $"{single}/{(single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)}";
-            }
-
-            if (!IPNetwork.TryParse(cidr, out var network))
+            if (!TryParseNetwork(text, out var network))
             {
                 throw new ArgumentException(
                     $"Previews:AllowedNetworks[{index.ToString(CultureInfo.InvariantCulture)}] '{text}' is not an address or a CIDR range such as 10.1.0.0/16.",
@@ -48,6 +41,18 @@ internal sealed class AddressPolicy
     }
 
     public static AddressPolicy Default { get; } = new([], [80, 443]);
+
+    /// <summary>Reads one <c>AllowedNetworks</c> entry: a CIDR range, or a bare address meaning just that address.</summary>
+    public static bool TryParseNetwork(string text, out IPNetwork network)
+    {
+        var cidr = text.Trim();
+        if (!cidr.Contains('/') && IPAddress.TryParse(cidr, out var single))
+        {
+            cidr = $"{single}/{(single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)}";
+        }
+
+        return IPNetwork.TryParse(cidr, out network);
+    }
 
     public bool IsPortAllowed(int port) => _allowedPorts.Contains(port);
 

@@ -22,20 +22,36 @@ internal sealed class HostCircuitBreakers
         _options = options;
         _timeProvider = timeProvider;
 
-        // Polly's own validation would fail later with a less helpful message; name the setting instead.
+        if (Problems(options).FirstOrDefault() is { } problem)
+        {
+            throw new ArgumentException("Previews:" + problem, nameof(options));
+        }
+    }
+
+    /// <summary>
+    /// The breaker settings Polly would refuse later with a less helpful message, each named by its key under
+    /// <c>Stoa:Previews</c>; start-up reports them all.
+    /// </summary>
+    public static IEnumerable<string> Problems(PreviewOptions options)
+    {
         if (options.BreakerMinimumThroughput < 2)
         {
-            throw new ArgumentException("Previews:BreakerMinimumThroughput must be at least 2.", nameof(options));
+            yield return "BreakerMinimumThroughput: must be at least 2.";
         }
 
         if (options.BreakerFailureRatio is <= 0 or > 1)
         {
-            throw new ArgumentException("Previews:BreakerFailureRatio must be in (0, 1].", nameof(options));
+            yield return "BreakerFailureRatio: must be more than 0 and at most 1.";
         }
 
-        if (options.BreakerBreakDuration < TimeSpan.FromMilliseconds(500) || options.BreakerSamplingDuration < TimeSpan.FromMilliseconds(500))
+        if (options.BreakerBreakDuration < TimeSpan.FromMilliseconds(500))
         {
-            throw new ArgumentException("Previews:BreakerBreakDuration and Previews:BreakerSamplingDuration must be at least 500 ms.", nameof(options));
+            yield return "BreakerBreakDuration: must be at least 500 ms.";
+        }
+
+        if (options.BreakerSamplingDuration < TimeSpan.FromMilliseconds(500))
+        {
+            yield return "BreakerSamplingDuration: must be at least 500 ms.";
         }
     }
 

@@ -61,14 +61,30 @@ public sealed class HostTests
             .Message.ShouldContain("Stoa:ShutdownDelaySeconds");
     }
 
+    // Modules read their sections once at start-up: a bad value stops the host here, not on the first request.
     [Theory]
-    [InlineData("0")]
-    [InlineData("-1")]
-    [InlineData("soon")]
-    public void A_docs_presence_heartbeat_that_is_not_a_positive_number_of_seconds_stops_start_up(string value)
+    [InlineData("Docs:PresenceHeartbeatSeconds", "0", "must be a number of seconds more than 0")]
+    [InlineData("Docs:PresenceHeartbeatSeconds", "-1", "must be a number of seconds more than 0")]
+    [InlineData("Docs:PresenceHeartbeatSeconds", "soon", "")]
+    [InlineData("Docs:SnapshotEvery", "0", "must be between 1 and")]
+    [InlineData("Docs:SocketQueueLength", "-5", "must be between 1 and")]
+    [InlineData("Docs:MaxDocumentLength", "0", "must be between 1 and")]
+    [InlineData("Docs:OpsPerSecond", "0", "must be more than 0")]
+    [InlineData("Docs:MaxCachedDocs", "many", "")]
+    [InlineData("Comments:MaxDisplayDepth", "0", "must be between 1 and 100")]
+    [InlineData("Comments:PreviewTimeout", "-00:00:01", "must be between")]
+    [InlineData("Comments:PageTtl", "00:00:00", "must be between")]
+    [InlineData("Comments:EditWindow", "a while", "")]
+    [InlineData("Previews:AllowedNetworks:0", "nonsense", "is not an address or a CIDR range")]
+    [InlineData("Previews:BreakerMinimumThroughput", "1", "must be at least 2")]
+    [InlineData("Previews:Timeout", "00:00:00", "must be more than 0")]
+    [InlineData("Previews:MaxRedirects", "-1", "must be between 0 and 20")]
+    [InlineData("Quotes:LeaseTtlSeconds", "0", "must be between 1 and 300")]
+    public void A_module_setting_out_of_its_range_stops_start_up_naming_it(string key, string value, string reason)
     {
-        Should.Throw<InvalidConfigurationException>(() => StoaApp.Build([$"--Stoa:Docs:PresenceHeartbeatSeconds={value}"]))
-            .Message.ShouldContain("Stoa:Docs:PresenceHeartbeatSeconds: must be a number of seconds");
+        var message = Should.Throw<InvalidConfigurationException>(() => StoaApp.Build([$"--Stoa:{key}={value}"])).Message;
+        message.ShouldContain($"Stoa:{key}");
+        message.ShouldContain(reason);
     }
 
     [Fact]
