@@ -49,7 +49,9 @@ public static class PlatformServices
 
     public static IServiceCollection AddStoaRateLimiting(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        var section = configuration.GetSection(RateLimitOptions.Section);
+        ModuleOptions.Read<RateLimitOptions>(section, o => [.. RateLimitOptions.Unreadable(section), .. o.Validate()]);
+        services.Configure<RateLimitOptions>(section);
         services.TryAddSingleton<LocalRateLimitBuckets>();
         return services;
     }

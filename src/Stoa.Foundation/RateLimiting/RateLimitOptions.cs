@@ -1,3 +1,6 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
 namespace Stoa.Foundation.RateLimiting;
 
 /// <summary>
@@ -16,6 +19,53 @@ public sealed class RateLimitOptions
         ["writes"] = new() { Capacity = 30, TokensPerSecond = 5 },
         ["reads"] = new() { Capacity = 1000, TokensPerSecond = 500, PerNode = true },
     };
+
+    /// <summary>Every policy whose bucket could never refill or never hold a token, named by its key.</summary>
+    public List<string> Validate()
+    {
+        var errors = new List<string>();
+        foreach (var (name, policy) in Policies)
+        {
+            if (policy.Capacity < 1)
+            {
+                errors.Add($"{Section}:Policies:{name}:Capacity: must be at least 1 (it is {policy.Capacity}).");
+            }
+
+            if (policy.TokensPerSecond is not > 0 || double.IsInfinity(policy.TokensPerSecond))
+            {
+                errors.Add($"{Section}:Policies:{name}:TokensPerSecond: must be a number more than 0 (it is {policy.TokensPerSecond}).");
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// Policy fields the binder would skip without a word: it leaves a dictionary entry's value unchanged when the
+    /// text does not parse ("lots" tokens per second), and ignores a misspelt field. Both would leave a limit other
+    /// than the one the operator meant.
+    /// </summary>
+    public static List<string> Unreadable(IConfigurationSection section)
+    {
+        var errors = new List<string>();
+        foreach (var field in section.GetSection(nameof(Policies)).GetChildren().SelectMany(policy => policy.GetChildren()))
+        {
+            // The binder matches names without regard to case, and so does this.
+            var readable = field.Key.ToUpperInvariant() switch
+            {
+                "CAPACITY" => int.TryParse(field.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _),
+                "TOKENSPERSECOND" => double.TryParse(field.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _),
+                "PERNODE" => bool.TryParse(field.Value, out _),
+                _ => false,
+            };
+            if (!readable)
+            {
+                errors.Add($"{field.Path}: '{field.Value}' is not a setting of a policy (Capacity, an integer; TokensPerSecond, a number; PerNode, true or false).");
+            }
+        }
+
+        return errors;
+    }
 }
 
 public sealed class RateLimitPolicyOptions

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.RateLimiting;
 using Stoa.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Stoa.Server.Tests.Hosting;
 
@@ -61,6 +63,14 @@ public sealed class HostTests
             .Message.ShouldContain("Stoa:ShutdownDelaySeconds");
     }
 
+    [Fact]
+    public void Setting_one_field_of_a_built_in_rate_limit_policy_keeps_its_other_defaults()
+    {
+        using var app = StoaApp.Build(["--Stoa:RateLimits:Policies:default:capacity=1000"]);
+        var policy = app.Services.GetRequiredService<IOptions<RateLimitOptions>>().Value.Policies["default"];
+        (policy.Capacity, policy.TokensPerSecond).ShouldBe((1000, 20));
+    }
+
     // Modules read their sections once at start-up: a bad value stops the host here, not on the first request.
     [Theory]
     [InlineData("Docs:PresenceHeartbeatSeconds", "0", "must be a number of seconds more than 0")]
@@ -80,6 +90,11 @@ public sealed class HostTests
     [InlineData("Previews:Timeout", "00:00:00", "must be more than 0")]
     [InlineData("Previews:MaxRedirects", "-1", "must be between 0 and 20")]
     [InlineData("Quotes:LeaseTtlSeconds", "0", "must be between 1 and 300")]
+    [InlineData("RateLimits:Policies:writes:Capacity", "0", "must be at least 1")]
+    [InlineData("RateLimits:Policies:reads:TokensPerSecond", "0", "must be a number more than 0")]
+    [InlineData("RateLimits:Policies:reads:TokensPerSecond", "lots", "is not a setting of a policy")]
+    [InlineData("RateLimits:Policies:writes:Capcity", "5", "is not a setting of a policy")]
+    [InlineData("RateLimits:Policies:writes:PerNode", "sometimes", "is not a setting of a policy")]
     public void A_module_setting_out_of_its_range_stops_start_up_naming_it(string key, string value, string reason)
     {
         var message = Should.Throw<InvalidConfigurationException>(() => StoaApp.Build([$"--Stoa:{key}={value}"])).Message;
