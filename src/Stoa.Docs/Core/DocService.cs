@@ -19,7 +19,10 @@ namespace Stoa.Docs.Core;
 public sealed partial class DocService
 {
     private const int MaxCommitAttempts = 64;
-    private const int PageSize = 1_000;
+
+    /// <summary>Most ops read from the store at once.</summary>
+    internal const int PageSize = 1_000;
+
     private const int MaxBatch = 256;
     private static readonly TimeSpan s_batchTimeout = TimeSpan.FromSeconds(30);
 

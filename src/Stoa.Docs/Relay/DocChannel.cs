@@ -10,7 +10,8 @@ namespace Stoa.Docs.Relay;
 /// This node's relay for one open document: one pub/sub subscription, the text at the last delivered version, and
 /// the local listeners. Committed ops arrive from this node's submits and from pub/sub (at most once, maybe out of
 /// order across the two paths); they are delivered strictly in version order, out-of-order ones are buffered, and
-/// a gap is filled from the store, which is the truth.
+/// a gap is filled from the store, which is the truth. A lost publish leaves no gap to notice when nothing follows
+/// it, so every few heartbeats a channel with listeners also reads the store for ops after its version.
 /// </summary>
 internal sealed partial class DocChannel : IAsyncDisposable
 {
@@ -18,6 +19,12 @@ internal sealed partial class DocChannel : IAsyncDisposable
 
     /// <summary>Another node's client is forgotten after this many heartbeats without a word of it.</summary>
     private const int PresenceMissedHeartbeats = 3;
+
+    /// <summary>
+    /// Heartbeats between reads of the store for ops this node never heard of: the committing node's publish failed
+    /// or it crashed between commit and publish. One indexed range read per open document per period.
+    /// </summary>
+    private const int StoreCheckHeartbeats = 3;
     private static readonly TimeSpan s_gapGrace = TimeSpan.FromMilliseconds(30);
 
     private readonly Guid _appId;
@@ -240,9 +247,10 @@ internal sealed partial class DocChannel : IAsyncDisposable
         using var timer = new PeriodicTimer(_presenceHeartbeat);
         try
         {
-            while (await timer.WaitForNextTickAsync(_closed.Token))
+            for (var tick = 1; await timer.WaitForNextTickAsync(_closed.Token); tick++)
             {
                 List<Presence> local;
+                bool watched;
                 await _gate.WaitAsync(_closed.Token);
                 try
                 {
@@ -252,10 +260,16 @@ internal sealed partial class DocChannel : IAsyncDisposable
                     }
 
                     local = _presence.Local();
+                    watched = _listeners.Count > 0;
                 }
                 finally
                 {
                     _gate.Release();
+                }
+
+                if (watched && tick % StoreCheckHeartbeats == 0)
+                {
+                    _inbound.Writer.TryWrite(new Inbound(null, Fill: true));
                 }
 
                 if (local.Count > 0)
@@ -361,7 +375,8 @@ internal sealed partial class DocChannel : IAsyncDisposable
                 Accept(op);
             }
 
-            if (ops.Count == 0 || _pending.Count == 0)
+            // A full page may have more behind it; a short one is the head unless a buffered op is still missing.
+            if (ops.Count == 0 || (ops.Count < DocService.PageSize && _pending.Count == 0))
             {
                 break;
             }
