@@ -14,7 +14,7 @@ public static class EngineFailure
     {
         for (Exception? e = ex; e is not null; e = e.InnerException)
         {
-            if (e is RedisConnectionException or RedisTimeoutException)
+            if (IsUnreachableItself(e))
             {
                 return (RedisException)e;
             }
@@ -24,4 +24,7 @@ public static class EngineFailure
     }
 
     public static bool IsUnreachable(Exception ex) => FindUnreachable(ex) is not null;
+
+    /// <summary>Whether <paramref name="ex"/> itself, not its inner exceptions, is a Redis connection or timeout failure.</summary>
+    public static bool IsUnreachableItself(Exception ex) => ex is RedisConnectionException or RedisTimeoutException;
 }
