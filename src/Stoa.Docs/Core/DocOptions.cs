@@ -39,8 +39,10 @@ public sealed class DocOptions
     /// </summary>
     public double PresenceHeartbeatSeconds { get; set; } = 10;
 
-    /// <summary>Every problem with the settings, each naming its key; a zero or negative limit would refuse every
-    /// op or stop a timer at its first tick, so start-up stops instead.</summary>
+    /// <summary>
+    /// Every problem with the settings, each naming its key: a zero or negative limit would refuse every op or stop a
+    /// timer at its first tick, so start-up stops instead.
+    /// </summary>
     public List<string> Validate()
     {
         var errors = new List<string>();

@@ -25,6 +25,7 @@ internal sealed partial class DocChannel : IAsyncDisposable
     /// or it crashed between commit and publish. One indexed range read per open document per period.
     /// </summary>
     private const int StoreCheckHeartbeats = 3;
+
     private static readonly TimeSpan s_gapGrace = TimeSpan.FromMilliseconds(30);
 
     private readonly Guid _appId;
