@@ -20,8 +20,7 @@ public static class CommentsModule
 
     public static IServiceCollection AddComments(this IServiceCollection services, IConfiguration configuration)
     {
-        ModuleOptions.Read<CommentsOptions>(configuration.GetSection(CommentsOptions.Section), o => o.Validate());
-        services.AddOptions<CommentsOptions>().Bind(configuration.GetSection(CommentsOptions.Section));
+        services.AddSingleton(Options.Create(ModuleOptions.Read<CommentsOptions>(configuration.GetSection(CommentsOptions.Section), o => o.Validate())));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILinkPreviewer, NoLinkPreviewer>();
         services.TryAddSingleton<ICommentEvents, EngineCommentEvents>();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Stoa.Docs.Api;
 using Stoa.Docs.Core;
 using Stoa.Docs.Relay;
@@ -18,8 +19,7 @@ public static class DocsModule
 
     public static IServiceCollection AddDocs(this IServiceCollection services, IConfiguration configuration)
     {
-        ModuleOptions.Read<DocOptions>(configuration.GetSection(DocOptions.Section), o => o.Validate());
-        services.Configure<DocOptions>(configuration.GetSection(DocOptions.Section));
+        services.AddSingleton(Options.Create(ModuleOptions.Read<DocOptions>(configuration.GetSection(DocOptions.Section), o => o.Validate())));
         services.AddMigrations(new MigrationSet(Name, typeof(DocsModule).Assembly));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IDocStore, SqlDocStore>();

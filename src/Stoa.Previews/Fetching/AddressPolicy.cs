@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 
 namespace Stoa.Previews.Fetching;
@@ -12,32 +11,13 @@ internal sealed class AddressPolicy
     private readonly IPNetwork[] _allowedNetworks;
     private readonly HashSet<int> _allowedPorts;
 
+    /// <summary>The lists as <see cref="Core.PreviewService.Problems"/> has checked them.</summary>
     public AddressPolicy(IEnumerable<string> allowedNetworks, IEnumerable<int> allowedPorts)
     {
-        var networks = new List<IPNetwork>();
-        var index = 0;
-        foreach (var text in allowedNetworks)
-        {
-            if (!TryParseNetwork(text, out var network))
-            {
-                throw new ArgumentException(
-                    $"Previews:AllowedNetworks[{index.ToString(CultureInfo.InvariantCulture)}] '{text}' is not an address or a CIDR range such as 10.1.0.0/16.",
-                    nameof(allowedNetworks));
-            }
-
-            networks.Add(network);
-            index++;
-        }
-
-        _allowedNetworks = [.. networks];
+        _allowedNetworks = [.. allowedNetworks.Select(text => TryParseNetwork(text, out var network)
+            ? network
+            : throw new ArgumentException($"'{text}' is not an address or a CIDR range.", nameof(allowedNetworks)))];
         _allowedPorts = [.. allowedPorts];
-        foreach (var port in _allowedPorts)
-        {
-            if (port is < 1 or > 65535)
-            {
-                throw new ArgumentException($"Previews:AllowedPorts contains {port.ToString(CultureInfo.InvariantCulture)}, which is no TCP port.", nameof(allowedPorts));
-            }
-        }
     }
 
     public static AddressPolicy Default { get; } = new([], [80, 443]);

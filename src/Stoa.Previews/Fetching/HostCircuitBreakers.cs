@@ -21,11 +21,6 @@ internal sealed class HostCircuitBreakers
     {
         _options = options;
         _timeProvider = timeProvider;
-
-        if (Problems(options).FirstOrDefault() is { } problem)
-        {
-            throw new ArgumentException("Previews:" + problem, nameof(options));
-        }
     }
 
     /// <summary>
