@@ -11,12 +11,16 @@ namespace Stoa.Foundation.Engine;
 public sealed class NearCache : INearCache
 {
     // Invalidation counters, striped by key hash: a load caches its result only if its stripe did not move while it
-    // ran, so an invalidation that overtakes the reply it invalidates can never be undone by that reply. Two keys
-    // sharing a stripe only cost a skipped cache write.
+    // ran, so an invalidation that overtakes the reply it invalidates can never be undone by that reply, and a read
+    // that begins after an invalidation never joins a load that began before it. Two keys sharing a stripe only cost
+    // a skipped cache write or an unshared load.
     private const int Stripes = 4096;
     private readonly long[] _stripes = new long[Stripes];
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Slot>> _entries = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Key, string Variant), Task> _loading = new();
+    private readonly ConcurrentDictionary<(string Key, string Variant), Load> _loading = new();
+
+    // Orders a load's "nothing invalidated, so store" against an invalidation's "bump, then drop". Hits never take it.
+    private readonly Lock _gate = new();
     private readonly NearCacheOptions _options;
     private readonly TimeProvider _time;
     private long _epoch;
@@ -74,11 +78,18 @@ public sealed class NearCache : INearCache
     private Task<T> LoadSharedAsync<T>(string key, string variant, Func<CancellationToken, ValueTask<T>> load, CancellationToken cancellationToken)
     {
         var id = (key, variant);
+        var stripe = StripeOf(key);
         while (true)
         {
-            if (_loading.TryGetValue(id, out var existing))
+            // Read before looking for a load to join: a load that began before the latest invalidation of its stripe
+            // may bring the old value (or be one that has finished and not yet left the table), so a caller that
+            // arrives after that invalidation starts its own instead of joining it.
+            var stamp = Volatile.Read(ref _stripes[stripe]);
+            var epoch = Volatile.Read(ref _epoch);
+            _loading.TryGetValue(id, out var existing);
+            if (existing is not null && existing.Stamp == stamp && existing.Epoch == epoch)
             {
-                if (existing is Task<T> shared)
+                if (existing.Task is Task<T> shared)
                 {
                     return shared.WaitAsync(cancellationToken);
                 }
@@ -88,43 +99,40 @@ public sealed class NearCache : INearCache
             }
 
             var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (_loading.TryAdd(id, completion.Task))
+            var fresh = new Load(completion.Task, stripe, stamp, epoch);
+            if (existing is null ? _loading.TryAdd(id, fresh) : _loading.TryUpdate(id, fresh, existing))
             {
-                _ = RunLoadAsync(key, variant, load, completion);
+                _ = RunLoadAsync(id, load, completion, fresh);
                 return completion.Task.WaitAsync(cancellationToken);
             }
         }
     }
 
-    private async Task RunLoadAsync<T>(string key, string variant, Func<CancellationToken, ValueTask<T>> load, TaskCompletionSource<T> completion)
+    private async Task RunLoadAsync<T>((string Key, string Variant) id, Func<CancellationToken, ValueTask<T>> load, TaskCompletionSource<T> completion, Load self)
     {
-        var stripe = StripeOf(key);
-        var before = Volatile.Read(ref _stripes[stripe]);
-        var epoch = Volatile.Read(ref _epoch);
         try
         {
             // The shared load is not tied to the first caller's token: others may still be waiting for it.
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var value = await load(deadline.Token);
-            if (!_suspended && Volatile.Read(ref _stripes[stripe]) == before && Volatile.Read(ref _epoch) == epoch)
+            lock (_gate)
             {
-                Store(key, variant, value);
-                // An invalidation may have landed between the check and the store: undo it.
-                if (Volatile.Read(ref _stripes[stripe]) != before || Volatile.Read(ref _epoch) != epoch || _suspended)
+                // Under the gate an invalidation either ran before this check (nothing is stored) or runs after the
+                // store (and drops it): no reader can see the value once the invalidation has been delivered.
+                if (!_suspended && Volatile.Read(ref _stripes[self.Stripe]) == self.Stamp && Volatile.Read(ref _epoch) == self.Epoch)
                 {
-                    RemoveSlot(key, variant);
+                    Store(id.Key, id.Variant, value);
                 }
             }
 
+            // Out of the table before anyone is woken, so that no later caller finds a finished load to join.
+            _loading.TryRemove(new KeyValuePair<(string, string), Load>(id, self));
             completion.TrySetResult(value);
         }
         catch (Exception ex)
         {
+            _loading.TryRemove(new KeyValuePair<(string, string), Load>(id, self));
             completion.TrySetException(ex);
-        }
-        finally
-        {
-            _loading.TryRemove(new KeyValuePair<(string, string), Task>((key, variant), completion.Task));
         }
     }
 
@@ -150,36 +158,43 @@ public sealed class NearCache : INearCache
     /// <summary>Drops every entry derived from <paramref name="key"/>.</summary>
     public void Invalidate(string key)
     {
-        Interlocked.Increment(ref _stripes[StripeOf(key)]);
-        if (_entries.TryRemove(key, out var variants))
+        lock (_gate)
         {
-            Interlocked.Add(ref _count, -variants.Count);
+            Interlocked.Increment(ref _stripes[StripeOf(key)]);
+            if (_entries.TryRemove(key, out var variants))
+            {
+                Interlocked.Add(ref _count, -variants.Count);
+            }
         }
 
         Invalidated?.Invoke(key);
     }
 
     /// <summary>Drops everything (a flush-all invalidation from the server).</summary>
-    public void InvalidateAll()
-    {
-        Interlocked.Increment(ref _epoch);
-        _entries.Clear();
-        Volatile.Write(ref _count, 0);
-        Invalidated?.Invoke(null);
-    }
+    public void InvalidateAll() => Flush(suspended: null);
 
     /// <summary>The invalidation channel is gone: flush, and cache nothing until <see cref="Resume"/>.</summary>
-    public void Suspend()
-    {
-        _suspended = true;
-        InvalidateAll();
-    }
+    public void Suspend() => Flush(suspended: true);
 
     /// <summary>Invalidations flow again (tracking re-enabled on a new connection): caching may resume.</summary>
-    public void Resume()
+    public void Resume() => Flush(suspended: false);
+
+    /// <summary>Empties the cache and, unless <paramref name="suspended"/> is null, sets whether it may fill again;
+    /// both under the gate, so that a load finishing meanwhile cannot slip its value in.</summary>
+    private void Flush(bool? suspended)
     {
-        InvalidateAll();
-        _suspended = false;
+        lock (_gate)
+        {
+            Interlocked.Increment(ref _epoch);
+            _entries.Clear();
+            Volatile.Write(ref _count, 0);
+            if (suspended is { } value)
+            {
+                _suspended = value;
+            }
+        }
+
+        Invalidated?.Invoke(null);
     }
 
     private void RemoveSlot(string key, string variant)
@@ -213,4 +228,17 @@ public sealed class NearCache : INearCache
     private static int StripeOf(string key) => (int)((uint)StringComparer.Ordinal.GetHashCode(key) % Stripes);
 
     private sealed record Slot(object? Value, long ExpiresAt);
+
+    /// <summary>A load in flight, with the stripe and epoch counters as they were before it began. A class, not a
+    /// record: the table's compare-and-swap must compare identity.</summary>
+    private sealed class Load(Task task, int stripe, long stamp, long epoch)
+    {
+        public Task Task { get; } = task;
+
+        public int Stripe { get; } = stripe;
+
+        public long Stamp { get; } = stamp;
+
+        public long Epoch { get; } = epoch;
+    }
 }

@@ -391,6 +391,44 @@ public abstract class EngineContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_read_that_begins_after_an_invalidation_does_not_join_a_load_that_began_before_it()
+    {
+        var key = Key("joined");
+        await A.SetAsync(key, Bytes("old"), null, Ct);
+        var loadStarted = new TaskCompletionSource();
+        var finishLoad = new TaskCompletionSource();
+        var invalidated = new TaskCompletionSource();
+        B.NearCache.Invalidated += k =>
+        {
+            if (k == key || k is null)
+            {
+                invalidated.TrySetResult();
+            }
+        };
+
+        var first = B.NearCache.GetOrLoadAsync(key, "", async ct =>
+        {
+            var value = Text(await B.GetAsync(key, ct));
+            loadStarted.SetResult();
+            await finishLoad.Task;
+            return value;
+        }, Ct).AsTask();
+
+        await loadStarted.Task;
+        await A.SetAsync(key, Bytes("new"), null, Ct);
+        await invalidated.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+
+        // The first load is still in flight with the old value: joining it would serve that value after the
+        // invalidation was delivered.
+        var later = B.NearCache.GetOrLoadAsync(key, "", async ct => Text(await B.GetAsync(key, ct)), Ct).AsTask();
+        finishLoad.SetResult();
+        (await first).ShouldBe("old");
+        (await later).ShouldBe("new", "a read that began after the invalidation loads afresh");
+        B.NearCache.TryGet(key, "", out string? cached).ShouldBeTrue();
+        cached.ShouldBe("new", "the older load does not overwrite the newer one's entry");
+    }
+
+    [Fact]
     public async Task Keys_of_different_apps_never_collide()
     {
         var other = Guid.NewGuid();
