@@ -5,11 +5,12 @@ namespace Stoa.Foundation.Engine;
 /// <summary>
 /// Process-memory copies of values derived from engine keys, kept coherent across nodes by the engine: when a key
 /// changes on any node (a write, a delete, an expiry), every node drops what it cached for that key.
-/// <para>Guarantees: a read never returns a value cached before the latest invalidation it has received; a value
-/// whose key was invalidated while it was being loaded is returned to that caller but not cached; on any loss of the
-/// invalidation channel (disconnect) the whole cache is flushed, and nothing is cached again until invalidations
-/// flow again; concurrent misses for one entry share one load. Entries also expire after a TTL and the cache holds
-/// a bounded number of entries.</para>
+/// <para>Guarantees: a read never returns a value cached, or loaded, before the latest invalidation it has received;
+/// a value whose key was invalidated while it was being loaded is returned to that caller but not cached; on any loss
+/// of the invalidation channel (disconnect) the whole cache is flushed, and nothing is cached again until
+/// invalidations flow again; concurrent misses for one entry share one load, except that a miss after an
+/// invalidation never joins a load that began before it. Entries also expire after a TTL and the cache holds a
+/// bounded number of entries.</para>
 /// </summary>
 public interface INearCache
 {
