@@ -361,29 +361,7 @@ public abstract class EngineContractTests : IAsyncLifetime
     public async Task A_value_invalidated_while_it_was_loading_is_not_cached()
     {
         var key = Key("racy");
-        await A.SetAsync(key, Bytes("old"), null, Ct);
-        var loadStarted = new TaskCompletionSource();
-        var finishLoad = new TaskCompletionSource();
-        var invalidated = new TaskCompletionSource();
-        B.NearCache.Invalidated += k =>
-        {
-            if (k == key || k is null)
-            {
-                invalidated.TrySetResult();
-            }
-        };
-
-        var first = B.NearCache.GetOrLoadAsync(key, "", async ct =>
-        {
-            var value = Text(await B.GetAsync(key, ct));
-            loadStarted.SetResult();
-            await finishLoad.Task;
-            return value;
-        }, Ct).AsTask();
-
-        await loadStarted.Task;
-        await A.SetAsync(key, Bytes("new"), null, Ct);
-        await invalidated.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var (first, finishLoad) = await LoadOnBOverlappingAWriteAsync(key);
         finishLoad.SetResult();
         (await first).ShouldBe("old", "the caller that started before the write gets what it read");
 
@@ -394,6 +372,24 @@ public abstract class EngineContractTests : IAsyncLifetime
     public async Task A_read_that_begins_after_an_invalidation_does_not_join_a_load_that_began_before_it()
     {
         var key = Key("joined");
+        var (first, finishLoad) = await LoadOnBOverlappingAWriteAsync(key);
+
+        // The first load is still in flight with the old value: joining it would serve that value after the
+        // invalidation was delivered.
+        var later = B.NearCache.GetOrLoadAsync(key, "", async ct => Text(await B.GetAsync(key, ct)), Ct).AsTask();
+        finishLoad.SetResult();
+        (await first).ShouldBe("old");
+        (await later).ShouldBe("new", "a read that began after the invalidation loads afresh");
+        B.NearCache.TryGet(key, "", out string? cached).ShouldBeTrue();
+        cached.ShouldBe("new", "the older load does not overwrite the newer one's entry");
+    }
+
+    /// <summary>
+    /// B's near-cache loads <paramref name="key"/> and reads "old"; A then writes "new" and B receives the
+    /// invalidation, while B's load is held in flight until the returned source is completed.
+    /// </summary>
+    private async Task<(Task<string?> Load, TaskCompletionSource Finish)> LoadOnBOverlappingAWriteAsync(string key)
+    {
         await A.SetAsync(key, Bytes("old"), null, Ct);
         var loadStarted = new TaskCompletionSource();
         var finishLoad = new TaskCompletionSource();
@@ -406,7 +402,7 @@ public abstract class EngineContractTests : IAsyncLifetime
             }
         };
 
-        var first = B.NearCache.GetOrLoadAsync(key, "", async ct =>
+        var load = B.NearCache.GetOrLoadAsync(key, "", async ct =>
         {
             var value = Text(await B.GetAsync(key, ct));
             loadStarted.SetResult();
@@ -417,15 +413,7 @@ public abstract class EngineContractTests : IAsyncLifetime
         await loadStarted.Task;
         await A.SetAsync(key, Bytes("new"), null, Ct);
         await invalidated.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-
-        // The first load is still in flight with the old value: joining it would serve that value after the
-        // invalidation was delivered.
-        var later = B.NearCache.GetOrLoadAsync(key, "", async ct => Text(await B.GetAsync(key, ct)), Ct).AsTask();
-        finishLoad.SetResult();
-        (await first).ShouldBe("old");
-        (await later).ShouldBe("new", "a read that began after the invalidation loads afresh");
-        B.NearCache.TryGet(key, "", out string? cached).ShouldBeTrue();
-        cached.ShouldBe("new", "the older load does not overwrite the newer one's entry");
+        return (load, finishLoad);
     }
 
     [Fact]
