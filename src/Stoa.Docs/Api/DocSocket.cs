@@ -7,6 +7,7 @@ using Stoa.Docs.Core;
 using Stoa.Docs.Relay;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Errors;
+using Stoa.Foundation.Json;
 using Stoa.Ot;
 
 namespace Stoa.Docs.Api;
@@ -234,7 +235,7 @@ internal sealed partial class DocSocket : IDocListener
     {
         try
         {
-            return JsonDocument.Parse(message, new JsonDocumentOptions { MaxDepth = 32 });
+            return JsonText.Parse(message, new JsonDocumentOptions { MaxDepth = 32 });
         }
         catch (JsonException)
         {

@@ -8,18 +8,15 @@ namespace Stoa.Foundation.Auth;
 /// <summary>Signs HS256 tokens the way an app's backend would (used by <c>stoa token</c> and the dev token endpoint).</summary>
 public static class JwtIssuer
 {
-    public static string Issue(string secret, string subject, bool server, TimeSpan? ttl, DateTimeOffset now)
+    public static string Issue(string secret, string subject, bool server, TimeSpan ttl, DateTimeOffset now)
     {
         var header = Base64Url.EncodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}"u8);
         var payloadJson = new Dictionary<string, object>
         {
             ["sub"] = subject,
             ["iat"] = now.ToUnixTimeSeconds(),
+            ["exp"] = now.Add(ttl).ToUnixTimeSeconds(),
         };
-        if (ttl is { } t)
-        {
-            payloadJson["exp"] = now.Add(t).ToUnixTimeSeconds();
-        }
 
         if (server)
         {

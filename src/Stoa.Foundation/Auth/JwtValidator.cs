@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Stoa.Foundation.Json;
 
 namespace Stoa.Foundation.Auth;
 
@@ -83,7 +84,7 @@ public static class JwtValidator
         failure = null;
         try
         {
-            using var document = JsonDocument.Parse(header, new JsonDocumentOptions { MaxDepth = 4 });
+            using var document = JsonText.Parse(header, new JsonDocumentOptions { MaxDepth = 4 });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -118,7 +119,7 @@ public static class JwtValidator
         failure = null;
         try
         {
-            using var document = JsonDocument.Parse(payload, new JsonDocumentOptions { MaxDepth = 8 });
+            using var document = JsonText.Parse(payload, new JsonDocumentOptions { MaxDepth = 8 });
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
@@ -150,9 +151,10 @@ public static class JwtValidator
                     return false;
                 }
             }
-            else if (!isServer)
+            else
             {
-                failure = new(AuthErrors.TokenMissingExpiry, "User tokens need an \"exp\" claim.");
+                // Server tokens too: a leaked backend token without an end would be valid until the secret rotates.
+                failure = new(AuthErrors.TokenMissingExpiry, "Tokens need an \"exp\" claim (server tokens too).");
                 return false;
             }
 

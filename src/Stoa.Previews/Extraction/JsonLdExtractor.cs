@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Stoa.Foundation.Json;
 using Stoa.Previews.Core;
 
 namespace Stoa.Previews.Extraction;
@@ -44,7 +45,7 @@ internal static class JsonLdExtractor
 
             try
             {
-                using var document = JsonDocument.Parse(script.TextContent, s_jsonOptions);
+                using var document = JsonText.Parse(script.TextContent, s_jsonOptions);
                 Collect(document.RootElement, nodes, depth: 0);
             }
             catch (JsonException)

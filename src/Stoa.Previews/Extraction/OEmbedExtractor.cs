@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Stoa.Foundation.Json;
 using Stoa.Previews.Core;
 
 namespace Stoa.Previews.Extraction;
@@ -15,7 +16,7 @@ internal static class OEmbedExtractor
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            document = JsonDocument.ParseValue(ref reader);
+            document = JsonText.ParseValue(ref reader);
         }
         catch (JsonException)
         {

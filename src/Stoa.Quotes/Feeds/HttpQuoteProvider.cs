@@ -5,6 +5,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
+using Stoa.Foundation.Json;
 
 namespace Stoa.Quotes.Feeds;
 
@@ -112,7 +113,7 @@ internal sealed class HttpQuoteProvider : IDisposable
         var body = await ReadCappedAsync(response.Content, cancellationToken);
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonText.Parse(body);
             return _mapper.Map(document.RootElement);
         }
         catch (JsonException)

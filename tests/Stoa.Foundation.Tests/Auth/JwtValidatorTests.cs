@@ -19,15 +19,30 @@ public sealed class JwtValidatorTests
     }
 
     [Fact]
-    public void Server_tokens_may_omit_expiry_but_user_tokens_may_not()
+    public void Server_tokens_need_an_expiry_like_user_tokens()
     {
-        var server = JwtIssuer.Issue(Secret, "backend", server: true, ttl: null, s_now);
+        var server = JwtIssuer.Issue(Secret, "backend", server: true, TimeSpan.FromMinutes(5), s_now);
         JwtValidator.TryValidate(server, [Secret], s_now, out var claims, out _).ShouldBeTrue();
         claims!.IsServer.ShouldBeTrue();
 
-        var user = JwtIssuer.Issue(Secret, "alice", server: false, ttl: null, s_now);
-        JwtValidator.TryValidate(user, [Secret], s_now, out _, out var failure).ShouldBeFalse();
-        failure!.Code.ShouldBe(AuthErrors.TokenMissingExpiry);
+        foreach (var payload in (string[])["""{"sub":"backend","server":true}""", """{"sub":"alice"}"""])
+        {
+            var token = TestTokens.Sign(Secret, """{"alg":"HS256"}""", payload);
+            JwtValidator.TryValidate(token, [Secret], s_now, out _, out var failure).ShouldBeFalse(payload);
+            failure!.Code.ShouldBe(AuthErrors.TokenMissingExpiry);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"alg":"\ud800"}""", """{"sub":"alice","exp":9999999999}""")]
+    [InlineData("""{"alg":"HS256"}""", """{"sub":"\ud800","exp":9999999999}""")]
+    [InlineData("""{"alg":"HS256"}""", """{"sub":"a\udc00b","server":true,"exp":9999999999}""")]
+    public void Strings_that_are_not_text_make_a_malformed_token_not_an_exception(string header, string payload)
+    {
+        // JsonDocument accepts "\ud800" (a lone surrogate); reading it as a string throws unless caught.
+        var token = TestTokens.Sign(Secret, header, payload);
+        JwtValidator.TryValidate(token, [Secret], s_now, out _, out var failure).ShouldBeFalse();
+        failure!.Code.ShouldBe(AuthErrors.TokenMalformed);
     }
 
     [Fact]

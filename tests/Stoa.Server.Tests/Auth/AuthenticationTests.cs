@@ -103,6 +103,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
             { TestTokens.Sign(Secret, """{"alg":"HS256"}""", $$"""{"sub":"mallory","exp":{{TestTokens.Exp(TimeSpan.FromMinutes(-5))}}}"""), AuthErrors.TokenExpired },
             { TestTokens.Sign(Secret, """{"alg":"HS256"}""", $$"""{"sub":"mallory","exp":{{exp}},"nbf":{{TestTokens.Exp(TimeSpan.FromMinutes(10))}}}"""), AuthErrors.TokenNotYetValid },
             { TestTokens.Sign(Secret, """{"alg":"HS256"}""", """{"sub":"mallory"}"""), AuthErrors.TokenMissingExpiry },
+            { TestTokens.Sign(Secret, """{"alg":"HS256"}""", """{"sub":"backend","server":true}"""), AuthErrors.TokenMissingExpiry },
             { TestTokens.Sign(Secret, """{"alg":"HS256"}""", """{"sub":"mallory","exp":"tomorrow"}"""), AuthErrors.TokenMalformed },
             // subject
             { TestTokens.Sign(Secret, """{"alg":"HS256"}""", $$"""{"exp":{{exp}}}"""), AuthErrors.TokenMissingSubject },
@@ -118,6 +119,11 @@ public sealed class AuthenticationTests : IAsyncLifetime
             { TestTokens.Encode("[]") + "." + TestTokens.Encode(valid) + ".AAAA", AuthErrors.TokenMalformed },
             { TestTokens.Sign(Secret, """{"alg":"HS256"}""", "[1,2]"), AuthErrors.TokenMalformed },
             { TestTokens.Sign(Secret, """{"alg":"HS256","crit":["exp"]}""", valid), AuthErrors.TokenMalformed },
+            // strings that are not text (lone surrogates): a 500 before any authentication, once
+            { TestTokens.Sign(Secret, """{"alg":"\ud800"}""", valid), AuthErrors.TokenMalformed },
+            { TestTokens.Encode("""{"alg":"\udfff","typ":"JWT"}""") + "." + TestTokens.Encode(valid) + ".AAAA", AuthErrors.TokenMalformed },
+            { TestTokens.Sign(Secret, """{"alg":"HS256"}""", $$"""{"sub":"\ud800","exp":{{exp}}}"""), AuthErrors.TokenMalformed },
+            { TestTokens.Sign(Secret, """{"alg":"HS256"}""", $$$"""{"sub":"mallory","exp":{{{exp}}},"x":{"\udc00":1}}"""), AuthErrors.TokenMalformed },
             // oversized
             { TestTokens.Sign(Secret, """{"alg":"HS256"}""", $$"""{"sub":"mallory","exp":{{exp}},"pad":"{{new string('x', 9000)}}"}"""), AuthErrors.TokenTooLarge },
         };

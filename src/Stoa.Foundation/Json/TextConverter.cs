@@ -1,0 +1,26 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Stoa.Foundation.Errors;
+
+namespace Stoa.Foundation.Json;
+
+/// <summary>
+/// Every string a request body holds. PostgreSQL's text cannot hold U+0000 and refuses it (22021), while SQLite stores
+/// it; refusing it here, before any store sees it, gives both stores the same answer: 400 <c>invalid_character</c>.
+/// A lone surrogate (<c>"\ud800"</c>) is not text either; the reader refuses it and the body is <c>invalid_json</c>.
+/// </summary>
+internal sealed class TextConverter : JsonConverter<string>
+{
+    public override bool HandleNull => false;
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var value = reader.GetString();
+        return value is not null && value.Contains('\0', StringComparison.Ordinal) ? throw NulRefused() : value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+
+    public static ApiException NulRefused() =>
+        new(400, FoundationErrors.InvalidCharacter, "Text may not contain the NUL character (U+0000).");
+}
