@@ -22,6 +22,11 @@ public static class FoundationErrors
     public const string StoreUnavailable = "store_unavailable";
     public const string EngineUnavailable = "engine_unavailable";
     public const string Unavailable = "service_unavailable";
+    public const string RequestTimeout = "request_timeout";
+    public const string UriTooLong = "uri_too_long";
+    public const string HeaderFieldsTooLarge = "header_fields_too_large";
+    public const string NotImplemented = "not_implemented";
+    public const string HttpVersionNotSupported = "http_version_not_supported";
     public const string InternalError = "internal_error";
 
     /// <summary>The code used when a response carries only a status (routing 404s, framework 405s…).</summary>
@@ -32,10 +37,15 @@ public static class FoundationErrors
         403 => Forbidden,
         404 => NotFound,
         405 => MethodNotAllowed,
+        408 => RequestTimeout,
         409 => Conflict,
         413 => PayloadTooLarge,
+        414 => UriTooLong,
         415 => UnsupportedMediaType,
         429 => RateLimited,
+        431 => HeaderFieldsTooLarge,
+        501 => NotImplemented,
+        505 => HttpVersionNotSupported,
         503 => Unavailable,
         >= 500 => InternalError,
         _ => BadRequest,

@@ -61,6 +61,8 @@ public static class StoaServiceDefaults
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.ConfigureEndpointDefaults(listen => listen.UseKestrelRejectionBodies(
+                listen.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Stoa.Foundation.Errors.KestrelRejection")));
         });
         services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
 
@@ -70,6 +72,7 @@ public static class StoaServiceDefaults
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.MaxDepth = 32;
+            json.SerializerOptions.Converters.Add(new TextConverter());
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, FoundationJsonContext.Default);
         });
         services.AddOpenApi();
@@ -84,7 +87,7 @@ public static class StoaServiceDefaults
             }
         });
 
-        services.AddStoaStore(StoreSettings.Parse(options.Store));
+        services.AddStoaStore(StoreSettings.Parse(options.StoreUrl));
         if (options.MigrateOnStart)
         {
             services.AddHostedService<MigrationHostedService>();
