@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Stoa.Foundation.Hosting;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Previews.Api;
@@ -13,7 +14,7 @@ using Stoa.Previews.Storage;
 namespace Stoa.Previews;
 
 /// <summary>URL → link card, fetched safely, cached in the engine, shared with other modules through <see cref="LinkPreviewer"/>.</summary>
-public static class PreviewsModule
+public static partial class PreviewsModule
 {
     public const string Name = "previews";
     public const string Section = "Stoa:Previews";
@@ -22,12 +23,21 @@ public static class PreviewsModule
     {
         var options = ReadOptions(configuration.GetSection(Section));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new PreviewService(options, meterFactory: sp.GetRequiredService<IMeterFactory>(), timeProvider: sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            var service = new PreviewService(options, meterFactory: sp.GetRequiredService<IMeterFactory>(), timeProvider: sp.GetRequiredService<TimeProvider>());
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PreviewService));
+            service.BreakerStateChanged += change => LogBreaker(logger, change.Host, change.State);
+            return service;
+        });
         services.TryAddSingleton<IPreviewCache, EnginePreviewCache>();
         services.TryAddSingleton<LinkPreviewer>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PreviewsJsonContext.Default));
         // Each preview may cost an upstream fetch: a tighter default than plain reads.
-        services.PostConfigure<RateLimitOptions>(o => o.Policies.TryAdd("previews", new RateLimitPolicyOptions { Capacity = 60, TokensPerSecond = 2 }));
+        services.PostConfigure<RateLimitOptions>(o => o.Policies.TryAdd("previews", new RateLimitPolicyOptions
+        {
+            Capacity = 60, TokensPerSecond = 2, AppCapacity = 1200, AppTokensPerSecond = 40,
+        }));
         return services;
     }
 
@@ -36,6 +46,9 @@ public static class PreviewsModule
         PreviewsApi.Map(endpoints);
         return endpoints;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Preview breaker for {Host} is now {State}")]
+    private static partial void LogBreaker(ILogger logger, string host, BreakerState state);
 
     /// <summary>
     /// Binds <c>Stoa:Previews</c>. Lists replace the defaults instead of being appended to them (the configuration

@@ -1,16 +1,21 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Stoa.Foundation.Errors;
+using Stoa.Foundation.RateLimiting;
 
 namespace Stoa.Foundation.Auth;
 
 /// <summary>
 /// Establishes the <see cref="Caller"/> before the endpoint runs (and before its body is read), from the endpoint's
 /// <see cref="AuthRequirement"/>. Any <c>/v1</c> endpoint that declares nothing requires an app key: forgetting a
-/// declaration must not make an endpoint public.
+/// declaration must not make an endpoint public. A key this node does not hold in memory costs a store query, so those
+/// lookups are rate-limited per client address (<see cref="RateLimitOptions.AuthPolicy"/>) before they are made: a
+/// flood of made-up keys gets 429s, not a store query each.
 /// </summary>
-internal sealed class AuthenticationMiddleware(RequestDelegate next, AppDirectory apps, TimeProvider time)
+internal sealed class AuthenticationMiddleware(
+    RequestDelegate next, AppDirectory apps, TimeProvider time, LocalRateLimitBuckets buckets, IOptionsMonitor<RateLimitOptions> limits)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -31,7 +36,18 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, AppDirector
             return;
         }
 
-        var app = await apps.FindAsync(apiKey, context.RequestAborted);
+        if (!apps.TryGetCached(apiKey, out var app))
+        {
+            if (ThrottleLookup(context) is { } wait)
+            {
+                await ProblemResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, FoundationErrors.RateLimited,
+                    "Too many requests with API keys this node does not know yet from this address; retry later.", retryAfterSeconds: wait);
+                return;
+            }
+
+            app = await apps.FindAsync(apiKey, context.RequestAborted);
+        }
+
         if (app is null)
         {
             await Refuse(context, 401, AuthErrors.InvalidApiKey, "The API key is not known.");
@@ -70,6 +86,19 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, AppDirector
         Caller.Set(context, caller);
         Activity.Current?.SetTag("stoa.app_id", app.Id.ToString("N"));
         await next(context);
+    }
+
+    /// <summary>Seconds to wait when the client's address has used up its lookups of unknown keys; null when it may look one up.</summary>
+    private int? ThrottleLookup(HttpContext context)
+    {
+        var current = limits.CurrentValue;
+        if (!current.Enabled || !current.Policies.TryGetValue(RateLimitOptions.AuthPolicy, out var policy))
+        {
+            return null;
+        }
+
+        var decision = buckets.TryTake("auth:" + ClientAddress.BucketOf(context.Connection.RemoteIpAddress), policy.Policy, 1);
+        return decision.Allowed ? null : Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
     }
 
     /// <summary>The last declaration on the endpoint: ours, or ASP.NET Core's <c>AllowAnonymous()</c>.</summary>

@@ -10,9 +10,12 @@ using Stoa.Foundation.Errors;
 namespace Stoa.Foundation.RateLimiting;
 
 /// <summary>
-/// Takes one token per request from the caller's bucket for the endpoint's policy, after authentication (so the
-/// bucket is the user's, not the IP's, when there is a user). When the engine cannot be reached the request is let
-/// through: an unavailable limiter must not take the whole API down with it.
+/// Takes one token per request from the caller's bucket for the endpoint's policy, and from the app's bucket when the
+/// policy has a per-app ceiling, after authentication (so the bucket is the user's, not the IP's, when there is a
+/// user). Handlers charge requests that cost more than one (<see cref="RateLimitChargeExtensions"/>).
+/// When the engine does not answer within a second the choice depends on the method: a read is let through (an
+/// unavailable limiter must not take the whole API down with it), a write is refused with 503 (writes are what a
+/// flood would use to fill the store while the limiter is blind).
 /// </summary>
 internal sealed partial class RateLimitMiddleware(
     RequestDelegate next,
@@ -23,7 +26,7 @@ internal sealed partial class RateLimitMiddleware(
 {
     private static readonly Meter s_meter = new("Stoa.RateLimiting");
     private static readonly Counter<long> s_rejected = s_meter.CreateCounter<long>("stoa.ratelimit.rejected", "{request}", "Requests refused with 429.");
-    private static readonly Counter<long> s_failOpen = s_meter.CreateCounter<long>("stoa.ratelimit.engine_failures", "{request}", "Requests let through because the engine did not answer.");
+    private static readonly Counter<long> s_failOpen = s_meter.CreateCounter<long>("stoa.ratelimit.engine_failures", "{request}", "Requests the limiter could not check because the engine did not answer (reads let through, writes refused).");
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -35,35 +38,44 @@ internal sealed partial class RateLimitMiddleware(
             return;
         }
 
-        var policy = new RateLimitPolicy(policyOptions.Capacity, policyOptions.TokensPerSecond);
-        var key = BucketKey(context, policyName);
+        var caller = Caller.Of(context);
+        var appPolicy = caller is null ? null : policyOptions.AppPolicy;
+        var charge = new RateLimitCharge(policyName, policyOptions.PerNode ? local : shared, CallerKey(context, caller, policyName),
+            policyOptions.Policy, appPolicy is null ? null : EngineKeys.For(caller!.AppId, "ratelimit", policyName, "app"), appPolicy);
         RateLimitDecision decision;
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             deadline.CancelAfter(TimeSpan.FromSeconds(1));
-            decision = await (policyOptions.PerNode ? local : shared).TryTakeAsync(key, policy, 1, deadline.Token);
+            decision = await charge.TakeAsync(1, deadline.Token);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException && !context.RequestAborted.IsCancellationRequested)
         {
             s_failOpen.Add(1);
             LogEngineFailure(logger, ex);
-            await next(context);
+            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            {
+                await next(context);
+                return;
+            }
+
+            await ProblemResponses.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, FoundationErrors.EngineUnavailable,
+                "The rate limiter cannot reach the engine, and writes are not accepted unchecked; retry shortly.", retryAfterSeconds: 1);
             return;
         }
 
         var headers = context.Response.Headers;
-        headers["X-RateLimit-Limit"] = policy.Capacity.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Limit"] = policyOptions.Capacity.ToString(CultureInfo.InvariantCulture);
         headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
         if (!decision.Allowed)
         {
             s_rejected.Add(1, new KeyValuePair<string, object?>("policy", policyName));
-            var seconds = (int)Math.Ceiling(decision.RetryAfter.TotalSeconds);
-            await ProblemResponses.WriteAsync(context, StatusCodes.Status429TooManyRequests, FoundationErrors.RateLimited,
-                $"Too many requests for the '{policyName}' limit; retry in {Math.Max(1, seconds)} s.", retryAfterSeconds: seconds);
+            var refusal = charge.Refusal(decision);
+            await ProblemResponses.WriteAsync(context, refusal.Status, refusal.Code, refusal.Message, retryAfterSeconds: refusal.RetryAfterSeconds);
             return;
         }
 
+        context.Features.Set(charge);
         await next(context);
     }
 
@@ -79,19 +91,18 @@ internal sealed partial class RateLimitMiddleware(
         return endpoint is not null && context.Request.Path.StartsWithSegments("/v1") ? "default" : null;
     }
 
-    private static string BucketKey(HttpContext context, string policy)
+    private static string CallerKey(HttpContext context, Caller? caller, string policy)
     {
-        var caller = Caller.Of(context);
-        var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var network = ClientAddress.BucketOf(context.Connection.RemoteIpAddress);
         if (caller is null)
         {
-            return $"anonymous:ratelimit:{policy}:{ip}";
+            return $"anonymous:ratelimit:{policy}:{network}";
         }
 
-        var subject = caller.IsServer ? "server" : caller.UserId is { } user ? "u:" + user : "ip:" + ip;
+        var subject = caller.IsServer ? "server" : caller.UserId is { } user ? "u:" + user : "ip:" + network;
         return EngineKeys.For(caller.AppId, "ratelimit", policy, subject);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiter could not reach the engine; request let through")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiter could not reach the engine; reads are let through, writes refused")]
     private static partial void LogEngineFailure(ILogger logger, Exception ex);
 }

@@ -32,13 +32,17 @@ internal static class PreviewsApi
         return TypedResults.Ok(await previewer.PreviewAsync(caller.AppId, url!, refresh == true, ct));
     }
 
-    private static async Task<Ok<BatchResponse>> BatchAsync(BatchRequest request, Caller caller, LinkPreviewer previewer, CancellationToken ct)
+    private static async Task<Ok<BatchResponse>> BatchAsync(BatchRequest request, Caller caller, LinkPreviewer previewer, HttpContext context,
+        CancellationToken ct)
     {
         var urls = request.Urls ?? [];
         new Validation()
             .Require(urls.Count is > 0 and <= PreviewPolicy.MaxBatch, "urls", $"must hold 1 to {PreviewPolicy.MaxBatch} URLs")
             .Require(urls.All(u => !string.IsNullOrWhiteSpace(u)), "urls", "must not contain empty entries")
             .ThrowIfInvalid();
+
+        // Each URL may cost an upstream fetch: a batch of n is charged as n previews (the limiter took one already).
+        await context.ChargeRateLimitAsync(urls.Count - 1, ct);
 
         var answers = await Task.WhenAll(urls.Select(u => previewer.AnswerAsync(caller.AppId, u, refresh: false, ct)));
         return TypedResults.Ok(new BatchResponse([.. urls.Zip(answers, (url, answer) =>

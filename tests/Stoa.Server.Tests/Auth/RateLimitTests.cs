@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Stoa.Foundation.Errors;
 using Stoa.Testing;
@@ -79,6 +80,76 @@ public sealed class RateLimitTests
 
         (await SendAsync("192.0.2.99, 203.0.113.7")).ShouldBe(HttpStatusCode.TooManyRequests, "a new first entry is the client's own word");
         (await SendAsync("203.0.113.8")).ShouldBe(HttpStatusCode.OK, "another client address has its own bucket");
+    }
+
+    [Fact]
+    public async Task An_app_minting_new_user_ids_meets_its_per_app_ceiling()
+    {
+        var settings = new Dictionary<string, string?>(s_tight)
+        {
+            ["Stoa:RateLimits:Policies:tight:AppCapacity"] = "5",
+            ["Stoa:RateLimits:Policies:tight:AppTokensPerSecond"] = "0.01",
+        };
+        await using var app = await TestApp.StartAsync(settings: settings);
+        var tenant = await app.CreateTenantAsync();
+        var other = await app.CreateTenantAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 8; i++)
+        {
+            // Every request from a fresh user: each has a full bucket of its own, the app has one bucket for all.
+            using var user = tenant.User($"minted-{i}");
+            statuses.Add((await user.GetAsync("/v1/probe/limited", ct)).StatusCode);
+        }
+
+        statuses.Count(s => s == HttpStatusCode.OK).ShouldBe(5);
+        statuses.Skip(5).ShouldAllBe(s => s == HttpStatusCode.TooManyRequests);
+        using var stranger = other.User("minted-0");
+        (await stranger.GetAsync("/v1/probe/limited", ct)).StatusCode.ShouldBe(HttpStatusCode.OK, "another app's ceiling is its own");
+    }
+
+    [Fact]
+    public async Task Ipv6_clients_share_a_bucket_per_64_network()
+    {
+        var settings = new Dictionary<string, string?>(s_tight) { ["Stoa:TrustedProxies"] = "10.0.0.0/8" };
+        await using var app = await TestApp.StartAsync(settings: settings);
+        using var client = (await app.CreateTenantAsync()).App();
+        var ct = TestContext.Current.CancellationToken;
+        async Task<HttpStatusCode> SendAsync(string forwardedFor)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/probe/limited");
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+            using var response = await client.SendAsync(request, ct);
+            return response.StatusCode;
+        }
+
+        // One subscriber holds the whole /64: rotating the low 64 bits must not buy it new buckets.
+        (await SendAsync("2001:db8:1:2::1")).ShouldBe(HttpStatusCode.OK);
+        (await SendAsync("2001:db8:1:2::2")).ShouldBe(HttpStatusCode.OK);
+        (await SendAsync("2001:db8:1:2:ffff:ffff:ffff:fffe")).ShouldBe(HttpStatusCode.OK);
+        (await SendAsync("2001:db8:1:2:abcd::9")).ShouldBe(HttpStatusCode.TooManyRequests);
+        (await SendAsync("2001:db8:1:3::1")).ShouldBe(HttpStatusCode.OK, "the next /64 is another client");
+    }
+
+    [Fact]
+    public async Task When_redis_does_not_answer_reads_go_through_and_writes_are_refused()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Stoa:Redis"] = redis.Url,
+            ["Stoa:RateLimits:Policies:writes:Capacity"] = "100",
+        };
+        await using var app = await TestApp.StartAsync(settings: settings);
+        using var user = (await app.CreateTenantAsync()).User("alice");
+        var ct = TestContext.Current.CancellationToken;
+        (await user.GetAsync("/v1/probe/limited", ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        redis.Kill();
+        (await user.GetAsync("/v1/probe/default", ct)).StatusCode.ShouldBe(HttpStatusCode.OK, "a read is let through unchecked");
+        var write = await user.PostAsJsonAsync("/v1/probe/echo", new EchoRequest("x", 1), ct);
+        await write.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, FoundationErrors.EngineUnavailable);
+        write.Headers.RetryAfter.ShouldNotBeNull();
     }
 
     [Fact]
