@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Stoa.Comments.Core;
 using Stoa.Foundation.Engine;
@@ -7,8 +8,11 @@ using Stoa.Foundation.Engine;
 namespace Stoa.Comments.Storage;
 
 /// <summary>
-/// Caches first pages in the engine, shared by every node. Each thread has a version counter in the engine; page keys
-/// embed it and every write bumps it after committing, so invalidation is one INCR and old pages simply age out.
+/// Caches first pages in the engine, shared by every node. Each thread has a version in the engine; page keys embed it
+/// and every write replaces it with a new random one after committing, so invalidation is one SET and old pages simply
+/// age out. A read never creates the version: a thread nobody wrote to has none (its pages live under "0"), so reading
+/// any number of made-up thread ids leaves nothing behind but pages that expire. The version itself expires
+/// a day after the thread's last write, long after every page cached under it.
 /// Stampede-safe: on a miss one caller per node loads (single flight) and, across nodes, only the holder of a short
 /// lease loads while the others wait briefly for its result. Deeper pages (with a cursor) go straight to the store:
 /// keyset pages cost the same at any depth, and their keys would rarely repeat.
@@ -19,6 +23,12 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
     private static readonly TimeSpan s_waitStep = TimeSpan.FromMilliseconds(20);
     private const int WaitSteps = 15;
 
+    /// <summary>
+    /// Longer than any page can outlive the write that made it stale (a page TTL plus a fill's 15 s deadline), so when
+    /// an idle thread's version expires and it reads as "0" again, nothing cached under "0" is left from before.
+    /// </summary>
+    private readonly TimeSpan _versionTtl = pageTtl + TimeSpan.FromDays(1);
+
     private readonly ConcurrentDictionary<string, Lazy<Task<CommentPage>>> _inFlight = new(StringComparer.Ordinal);
 
     public async Task<CommentPage> ListAsync(Guid appId, ListQuery query, CancellationToken cancellationToken)
@@ -28,8 +38,10 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
             return await inner.ListAsync(appId, query, cancellationToken);
         }
 
-        var version = await engine.IncrementAsync(VersionKey(appId, query.ThreadId), 0, null, cancellationToken);
-        var key = EngineKeys.For(appId, "comments", "page", query.ThreadId, version.ToString(CultureInfo.InvariantCulture),
+        var version = await engine.GetAsync(VersionKey(appId, query.ThreadId), cancellationToken) is { } stored
+            ? Encoding.ASCII.GetString(stored)
+            : "0";
+        var key = EngineKeys.For(appId, "comments", "page", query.ThreadId, version,
             query.Sort.Name(), query.ParentId?.ToString("N") ?? "-", Number(query.Limit), Number(query.Replies), Number(query.Depth));
         if (await ReadAsync(key, cancellationToken) is { } cached)
         {
@@ -144,7 +156,7 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
 
     /// <summary>After the commit: the write is durable whatever happens here, and the page TTL bounds staleness.</summary>
     private async Task InvalidateAsync(Guid appId, string threadId) =>
-        await engine.IncrementAsync(VersionKey(appId, threadId), 1, null, CancellationToken.None);
+        await engine.SetAsync(VersionKey(appId, threadId), Encoding.ASCII.GetBytes(Guid.NewGuid().ToString("N")), _versionTtl, CancellationToken.None);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -17,6 +17,12 @@ internal sealed class EngineFollowLists(IEngine engine, IFollowStore store) : IF
     private const int RebuildBatch = 256;
     private static readonly byte[] s_built = "1"u8.ToArray();
 
+    /// <summary>
+    /// How long the marker of an empty list lives. Anyone with the public key can read the followers of any made-up
+    /// user id; that must not leave a key behind for good, and a list with members has its sorted set anyway.
+    /// </summary>
+    private static readonly TimeSpan s_emptyListMarkerTtl = TimeSpan.FromMinutes(10);
+
     public async Task ApplyAsync(Guid appId, FollowEdge edge, CancellationToken cancellationToken)
     {
         var score = edge.FollowedAt.ToUnixTimeMilliseconds();
@@ -112,7 +118,7 @@ internal sealed class EngineFollowLists(IEngine engine, IFollowStore store) : IF
             await Task.WhenAll(edges.Skip(i).Take(RebuildBatch).Select(e => ApplyAsync(appId, e, cancellationToken)));
         }
 
-        await engine.SetAsync(marker, s_built, null, cancellationToken);
+        await engine.SetAsync(marker, s_built, edges.Count == 0 ? s_emptyListMarkerTtl : null, cancellationToken);
     }
 
     private static string SetKey(Guid appId, string userId, FollowDirection direction) =>

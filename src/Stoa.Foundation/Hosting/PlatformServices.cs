@@ -19,7 +19,7 @@ public static class PlatformServices
         services.TryAddSingleton(TimeProvider.System);
         if (string.IsNullOrWhiteSpace(options.Redis))
         {
-            services.TryAddSingleton<IEngine>(sp => new MemoryEngine(sp.GetRequiredService<TimeProvider>()));
+            services.TryAddSingleton<IEngine>(sp => new MemoryEngine(sp.GetRequiredService<TimeProvider>(), maxBytes: options.MemoryEngineMaxBytes));
         }
         else
         {

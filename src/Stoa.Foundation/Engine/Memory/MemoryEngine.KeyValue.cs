@@ -20,7 +20,7 @@ public sealed partial class MemoryEngine
     {
         lock (_gate)
         {
-            _keys[key] = new Entry { Bytes = value.ToArray(), ExpiresAt = ExpiryFor(ttl) };
+            Store(key, new Entry { Bytes = value.ToArray(), ExpiresAt = ExpiryFor(ttl) });
             Changed(key);
         }
 
@@ -36,7 +36,7 @@ public sealed partial class MemoryEngine
                 return ValueTask.FromResult(false);
             }
 
-            _keys[key] = new Entry { Bytes = value.ToArray(), ExpiresAt = ExpiryFor(ttl) };
+            Store(key, new Entry { Bytes = value.ToArray(), ExpiresAt = ExpiryFor(ttl) });
             Changed(key);
             return ValueTask.FromResult(true);
         }
@@ -51,7 +51,7 @@ public sealed partial class MemoryEngine
                 return ValueTask.FromResult(false);
             }
 
-            _keys[key] = new Entry { Bytes = value.ToArray(), Version = version, ExpiresAt = ExpiryFor(ttl) };
+            Store(key, new Entry { Bytes = value.ToArray(), Version = version, ExpiresAt = ExpiryFor(ttl) });
             Changed(key);
             return ValueTask.FromResult(true);
         }
@@ -71,7 +71,7 @@ public sealed partial class MemoryEngine
     {
         lock (_gate)
         {
-            var existed = Find(key) is not null && _keys.Remove(key);
+            var existed = Find(key) is not null && Drop(key);
             Changed(key);
             return ValueTask.FromResult(existed);
         }
@@ -85,7 +85,7 @@ public sealed partial class MemoryEngine
             if (entry is null)
             {
                 entry = new Entry { IsCounter = true, ExpiresAt = ExpiryFor(ttlWhenCreated) };
-                _keys[key] = entry;
+                Store(key, entry);
             }
             else if (!entry.IsCounter)
             {

@@ -12,7 +12,7 @@ public sealed partial class MemoryEngine
             }
 
             var token = Guid.NewGuid().ToString("N");
-            _keys[key] = new Entry { LeaseToken = token, ExpiresAt = ExpiryFor(ttl) };
+            Store(key, new Entry { LeaseToken = token, ExpiresAt = ExpiryFor(ttl) });
             return ValueTask.FromResult<Lease?>(new Lease(key, token));
         }
     }
@@ -37,7 +37,7 @@ public sealed partial class MemoryEngine
         {
             if (Find(lease.Key) is { } entry && entry.LeaseToken == lease.Token)
             {
-                _keys.Remove(lease.Key);
+                Drop(lease.Key);
                 return ValueTask.FromResult(true);
             }
 

@@ -10,8 +10,8 @@ public sealed partial class MemoryEngine
             var entry = Find(key);
             if (entry is null)
             {
-                entry = new Entry { Tokens = policy.Capacity, RefilledAt = now };
-                _keys[key] = entry;
+                entry = new Entry { Tokens = policy.Capacity, RefilledAt = now, ExpiresAt = now + (long)policy.FullRefill.TotalMilliseconds };
+                Store(key, entry);
             }
 
             var taken = BucketMath.Take(entry.Tokens, entry.RefilledAt, now, policy, cost);

@@ -37,7 +37,7 @@ public sealed partial class MemoryEngine
             if (versions is null)
             {
                 versions = new Entry { Versions = new Dictionary<string, long>(StringComparer.Ordinal) };
-                _keys[versionKey] = versions;
+                Store(versionKey, versions);
             }
 
             var table = versions.Versions ?? throw new InvalidOperationException($"Key '{versionKey}' does not hold versions.");
@@ -47,6 +47,7 @@ public sealed partial class MemoryEngine
             }
 
             table[versionField] = version;
+            Changed(versionKey);
             foreach (var change in changes)
             {
                 if (change.Score is { } score)
@@ -58,7 +59,7 @@ public sealed partial class MemoryEngine
                     set.Remove(change.Member);
                     if (set.Count == 0)
                     {
-                        _keys.Remove(change.Key);
+                        Drop(change.Key);
                     }
                 }
 
@@ -78,7 +79,7 @@ public sealed partial class MemoryEngine
             if (set is { Count: 0 })
             {
                 // Redis deletes a sorted set when its last member goes.
-                _keys.Remove(key);
+                Drop(key);
             }
 
             if (removed)
@@ -127,7 +128,7 @@ public sealed partial class MemoryEngine
             }
 
             entry = new Entry { SortedSet = new MemorySortedSet() };
-            _keys[key] = entry;
+            Store(key, entry);
         }
 
         return entry.SortedSet ?? throw new InvalidOperationException($"Key '{key}' does not hold a sorted set.");

@@ -14,6 +14,9 @@ internal sealed class MemorySortedSet
 
     public int Count => _scores.Count;
 
+    /// <summary>An estimate of the memory the members take in both indexes.</summary>
+    public long ApproximateBytes { get; private set; }
+
     public bool Add(string member, double score)
     {
         if (_scores.TryGetValue(member, out var old))
@@ -26,8 +29,11 @@ internal sealed class MemorySortedSet
 
         _ordered.Add((score, member));
         _scores[member] = score;
+        ApproximateBytes += MemberBytes(member);
         return true;
     }
+
+    private static long MemberBytes(string member) => 112 + (2L * member.Length);
 
     public bool Remove(string member)
     {
@@ -37,6 +43,7 @@ internal sealed class MemorySortedSet
         }
 
         _ordered.Remove((score, member));
+        ApproximateBytes -= MemberBytes(member);
         return true;
     }
 
