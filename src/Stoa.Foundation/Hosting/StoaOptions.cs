@@ -9,14 +9,28 @@ public sealed class StoaOptions
 {
     public const string Section = "Stoa";
 
-    /// <summary><c>sqlite:PATH</c> (embedded default) or a <c>postgres://user:pass@host:port/db</c> URL.</summary>
-    public string Store { get; set; } = "sqlite:data/stoa.db";
+    public const string DefaultStore = "sqlite:data/stoa.db";
+
+    /// <summary>
+    /// <c>sqlite:PATH</c> or a <c>postgres://user:pass@host:port/db</c> URL; unset means the embedded default,
+    /// <see cref="DefaultStore"/>. Read <see cref="StoreUrl"/>.
+    /// </summary>
+    public string? Store { get; set; }
+
+    /// <summary>The store in use: <see cref="Store"/>, or the embedded default when it is not set.</summary>
+    public string StoreUrl => string.IsNullOrWhiteSpace(Store) ? DefaultStore : Store;
 
     /// <summary>Empty for the in-process engine, or a <c>redis://</c> / <c>rediss://</c> URL to scale out.</summary>
     public string? Redis { get; set; }
 
     /// <summary>Comma-separated module names, or <c>all</c>.</summary>
     public string Modules { get; set; } = "all";
+
+    /// <summary>
+    /// How much memory the in-process engine (no <see cref="Redis"/>) may hold before it evicts least recently used
+    /// keys, those with an expiry first; an estimate in bytes.
+    /// </summary>
+    public long MemoryEngineMaxBytes { get; set; } = Engine.Memory.MemoryEngine.DefaultMaxBytes;
 
     /// <summary>Semicolon-separated listen URLs.</summary>
     public string Urls { get; set; } = "http://localhost:8080";
@@ -47,12 +61,19 @@ public sealed class StoaOptions
     public bool MigrateOnStart { get; set; } = true;
 
     /// <summary>
-    /// Development conveniences: a development app created and printed on first start, the dev token endpoint.
-    /// Unset means on for the embedded default (SQLite store, in-process engine) and off otherwise.
+    /// Development conveniences: a development app created and printed on first start, the dev token endpoints, which
+    /// let anyone who reaches the node act as any user. Unset means on only for the zero-set-up default (no
+    /// <see cref="Store"/>, no <see cref="Redis"/>); in every case only while the node listens on loopback alone, so a
+    /// container or a server listening on a public address never runs it.
     /// </summary>
     public bool? DevMode { get; set; }
 
-    public bool IsDevMode => DevMode ?? (Store.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(Redis));
+    public bool IsDevMode => (DevMode ?? (string.IsNullOrWhiteSpace(Store) && string.IsNullOrWhiteSpace(Redis))) && ListensOnLoopbackOnly;
+
+    /// <summary>True when every listen URL names a loopback host (localhost, 127.0.0.0/8, ::1).</summary>
+    public bool ListensOnLoopbackOnly => UrlList.Count > 0 && UrlList.All(url =>
+        Uri.TryCreate(url, UriKind.Absolute, out var parsed)
+        && (parsed.IsLoopback || string.Equals(parsed.Host, "localhost", StringComparison.OrdinalIgnoreCase)));
 
     public IReadOnlyList<string> UrlList =>
         Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -9,7 +9,7 @@ public static class StoaOptionsValidator
     {
         var errors = new List<string>();
 
-        if (!StoreSettings.TryParse(options.Store, out _, out var storeError))
+        if (!StoreSettings.TryParse(options.StoreUrl, out _, out var storeError))
         {
             errors.Add($"Stoa:Store: {storeError}");
         }
@@ -45,6 +45,16 @@ public static class StoaOptionsValidator
         if (options.MaxRequestBodyBytes is < 1024 or > 256L * 1024 * 1024)
         {
             errors.Add("Stoa:MaxRequestBodyBytes: must be between 1024 and 268435456.");
+        }
+
+        if (options.DevMode == true && !options.ListensOnLoopbackOnly)
+        {
+            errors.Add("Stoa:DevMode: development mode lets anyone who reaches the node act as any user, so it needs Stoa:Urls on loopback only (localhost, 127.0.0.1 or [::1]).");
+        }
+
+        if (options.MemoryEngineMaxBytes is < 1024 * 1024 or > 1L << 40)
+        {
+            errors.Add("Stoa:MemoryEngineMaxBytes: must be between 1048576 (1 MiB) and 1099511627776 (1 TiB).");
         }
 
         if (options.ShutdownDelaySeconds is < 0 or > 300)

@@ -13,7 +13,7 @@ internal static class CliStore
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
         services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        services.AddStoaStore(StoreSettings.Parse(options.Store));
+        services.AddStoaStore(StoreSettings.Parse(options.StoreUrl));
         services.AddStoaEngine(options);
         foreach (var module in ModuleCatalog.Select(options.Modules))
         {

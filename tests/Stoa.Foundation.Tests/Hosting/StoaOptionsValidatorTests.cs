@@ -35,6 +35,31 @@ public sealed class StoaOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData(null, null, null, "http://localhost:8080", true)]
+    [InlineData(null, null, null, "http://127.0.0.1:8080;http://[::1]:8080", true)]
+    [InlineData(null, null, null, "http://+:8080", false)]
+    [InlineData(null, null, null, "http://0.0.0.0:8080", false)]
+    [InlineData(null, null, null, "http://localhost:8080;http://10.0.0.5:8080", false)]
+    [InlineData("sqlite:/var/lib/stoa/stoa.db", null, null, "http://localhost:8080", false)]
+    [InlineData(null, "redis://127.0.0.1:6379", null, "http://localhost:8080", false)]
+    [InlineData("postgres://u:p@127.0.0.1/stoa", null, true, "http://localhost:8080", true)]
+    [InlineData(null, null, false, "http://localhost:8080", false)]
+    [InlineData(null, null, true, "http://+:8080", false)]
+    public void Development_mode_runs_only_on_loopback_and_by_default_only_without_a_store(
+        string? store, string? redis, bool? devMode, string urls, bool expected)
+    {
+        // The container image listens on http://+:8080 with no store set: it must never hand out /dev/token.
+        new StoaOptions { Store = store, Redis = redis, DevMode = devMode, Urls = urls }.IsDevMode.ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Asking_for_development_mode_on_a_public_address_stops_start_up()
+    {
+        var errors = StoaOptionsValidator.Validate(new StoaOptions { DevMode = true, Urls = "http://+:8080" }, s_modules);
+        errors.ShouldHaveSingleItem().ShouldStartWith("Stoa:DevMode:");
+    }
+
+    [Theory]
     [InlineData("all", new[] { "comments", "docs" })]
     [InlineData("", new[] { "comments", "docs" })]
     [InlineData(" Docs ,docs", new[] { "docs" })]

@@ -60,7 +60,11 @@ public sealed class AppsAndTokenCommandTests
     public async Task The_embedded_default_creates_and_prints_a_development_app_once()
     {
         var store = TestStores.CreateSqlite();
-        var environment = new Dictionary<string, string> { ["Stoa__Store"] = store, ["Stoa__Urls"] = $"http://127.0.0.1:{TestPorts.GetFree()}" };
+        // A store of its own needs development mode asked for: unasked, it is on only when no store is set at all.
+        var environment = new Dictionary<string, string>
+        {
+            ["Stoa__Store"] = store, ["Stoa__Urls"] = $"http://127.0.0.1:{TestPorts.GetFree()}", ["Stoa__DevMode"] = "true",
+        };
 
         var first = await RunUntilAsync(environment, "user token (alice):");
         var apiKey = first.Split('\n').First(l => l.Contains("X-Api-Key:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();

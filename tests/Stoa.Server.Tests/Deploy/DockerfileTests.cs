@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Stoa.Foundation.Hosting;
 using Stoa.Testing;
 
 namespace Stoa.Server.Tests.Deploy;
@@ -81,6 +83,19 @@ public sealed class DockerfileTests
             name.ShouldStartWith("Stoa__");
             ServerSettings.IsLeaf(ServerSettings.KeyOf(name), out var reason).ShouldBeTrue(reason);
         }
+    }
+
+    [Fact]
+    public void The_image_never_runs_development_mode()
+    {
+        // Its settings exactly as a container starts with them: no store set, listening on every interface. Were
+        // development mode on, /dev/token would hand any visitor a token for any user.
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(Environment().Select(e => KeyValuePair.Create(ServerSettings.KeyOf(e.Key), (string?)e.Value)))
+            .Build();
+        var options = configuration.ReadStoaOptions(ModuleCatalog.Names);
+        options.Store.ShouldBeNull("the image's default is the embedded store, so this checks the rule where it bites");
+        options.IsDevMode.ShouldBeFalse();
     }
 
     [Fact]

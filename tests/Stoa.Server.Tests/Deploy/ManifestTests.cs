@@ -140,7 +140,7 @@ public sealed class ManifestTests
             var options = Should.NotThrow(() => configuration.ReadStoaOptions(ModuleCatalog.Names), owner.ToString());
             options.IsDevMode.ShouldBeFalse($"{owner}: never the development app in a cluster");
             options.Redis.ShouldNotBeNullOrWhiteSpace($"{owner}: a cluster shares one Redis engine");
-            options.Store.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase).ShouldBeTrue($"{owner}: a cluster needs PostgreSQL or CockroachDB");
+            options.StoreUrl.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase).ShouldBeTrue($"{owner}: a cluster needs PostgreSQL or CockroachDB");
             options.TrustedProxyList.ShouldNotBeEmpty($"{owner}: behind the ingress, its network must be trusted for client IPs");
             foreach (var module in ModuleCatalog.Select(options.Modules))
             {

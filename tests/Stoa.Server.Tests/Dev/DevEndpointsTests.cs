@@ -59,14 +59,15 @@ public sealed class DevEndpointsTests
     }
 
     [Theory]
-    [InlineData("sqlite", HttpStatusCode.OK)]
-    [InlineData("postgres", HttpStatusCode.NotFound)]
-    public async Task Unset_dev_mode_means_on_for_the_embedded_store_and_off_for_postgres(string store, HttpStatusCode expected)
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Unset_dev_mode_is_off_once_a_store_is_configured(string store)
     {
-        // An empty value binds as "not set", so IsDevMode falls back to its rule: SQLite without Redis.
+        // An empty value binds as "not set", so IsDevMode falls back to its rule: on only for the zero-set-up default
+        // (no Stoa:Store, no Stoa:Redis). A node given a store, even an SQLite file, is a deployment.
         await using var app = await TestApp.StartAsync(store, new Dictionary<string, string?> { ["Stoa:DevMode"] = "" });
         using var client = app.CreateClient();
-        (await client.GetAsync("/dev/session", Ct)).StatusCode.ShouldBe(expected);
+        (await client.GetAsync("/dev/session", Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Theory]
