@@ -68,8 +68,11 @@ public sealed class StoaDatabase : IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken);
+            // FULL: in WAL mode NORMAL skips the fsync at each commit, so a power loss or a kernel crash can take back
+            // writes already acknowledged to clients. FULL syncs the log at every commit (its cost is measured in
+            // docs/operations.md); a crash of the process alone loses nothing either way.
             await connection.ExecuteAsync(new CommandDefinition(
-                "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
                 cancellationToken: cancellationToken));
             return connection;
         }
