@@ -167,7 +167,7 @@ public sealed class FetchTests : IDisposable
     {
         var resolver = new FakeResolver().Map("mixed.test", "127.0.0.1", "10.0.0.1");
         using var service = _server.CreateService(resolver: resolver);
-        await service.GetAsync(new Uri($"http://mixed.test:{_server.Port}/pages/og-only"), Ct).ShouldFailWith(PreviewErrors.UrlNotAllowed);
+        await service.GetAsync(new Uri($"http://mixed.test:{_server.Port}/pages/og-only"), Ct).ShouldFailWith(PreviewErrors.UpstreamUnreachable);
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class FetchTests : IDisposable
     {
         var resolver = new FakeResolver().Map("private.test", "10.1.2.3");
         using var service = _server.CreateService(resolver: resolver);
-        await service.GetAsync(new Uri($"http://private.test:{_server.Port}/"), Ct).ShouldFailWith(PreviewErrors.UrlNotAllowed);
+        await service.GetAsync(new Uri($"http://private.test:{_server.Port}/"), Ct).ShouldFailWith(PreviewErrors.UpstreamUnreachable);
         await service.GetAsync(new Uri($"http://[::1]:{_server.Port}/"), Ct).ShouldFailWith(PreviewErrors.UrlNotAllowed);
         await service.GetAsync(new Uri($"http://127.0.0.2:{_server.Port}/"), Ct).ShouldFailWith(PreviewErrors.UrlNotAllowed);
         await service.GetAsync(new Uri($"http://127.0.0.1:6379/"), Ct).ShouldFailWith(PreviewErrors.UrlNotAllowed);

@@ -23,6 +23,7 @@ public sealed class FixtureServer : IAsyncLifetime
     private static readonly Lazy<byte[]> s_gzipBomb = new(() => CreateBomb());
 
     private readonly ConcurrentDictionary<string, int> _hits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _abandoned = new(StringComparer.Ordinal);
     private WebApplication? _app;
 
     public int Port { get; } = TestPorts.GetFree();
@@ -38,6 +39,9 @@ public sealed class FixtureServer : IAsyncLifetime
 
     public int Hits(string path) => _hits.TryGetValue(path, out var n) ? n : 0;
 
+    /// <summary>Completes when the request to <c>/hostile/hang/{id}</c> was aborted by its client (the fetcher gave up).</summary>
+    public Task Abandoned(string id) => _abandoned.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
     /// <summary>A service allowed to reach this server (127.0.0.1/32, its port and the refused port) and nothing else private.</summary>
     public PreviewService CreateService(Action<PreviewOptions>? configure = null, Fetching.IHostResolver? resolver = null)
     {
@@ -48,6 +52,23 @@ public sealed class FixtureServer : IAsyncLifetime
         };
         configure?.Invoke(options);
         return new PreviewService(options, resolver ?? new FakeResolver());
+    }
+
+    /// <summary>The real app on SQLite, allowed to reach this server; <paramref name="settings"/> add to or override its settings.</summary>
+    public StoaAppFactory<Program> CreateApp(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["Stoa:Previews:AllowedNetworks:0"] = "127.0.0.1/32",
+            ["Stoa:Previews:AllowedPorts:0"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Stoa:RateLimits:Enabled"] = "false",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return new StoaAppFactory<Program>(TestStores.CreateSqlite(), all);
     }
 
     public async ValueTask InitializeAsync()
@@ -216,6 +237,29 @@ public sealed class FixtureServer : IAsyncLifetime
             }
 
             return context.Response.Body.WriteAsync(bytes).AsTask();
+        });
+
+        // Never answers; tells the test when its client hung up.
+        app.MapGet("/hostile/hang/{id}", async (HttpContext context, string id) =>
+        {
+            var abandoned = _abandoned.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(60), context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                abandoned.TrySetResult();
+            }
+        });
+
+        // A page that answers just before the preview's deadline and points its oEmbed link at another host.
+        app.MapGet("/hostile/late-oembed", async (HttpContext context, int delayMs, string target) =>
+        {
+            await Task.Delay(delayMs, context.RequestAborted);
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync(
+                $"<html><head><title>late</title><link rel=alternate type=application/json+oembed href=\"{WebUtility.HtmlEncode(target)}\"></head></html>");
         });
 
         app.MapGet("/cache/{kind}", (HttpContext context, string kind) =>

@@ -13,7 +13,7 @@ public sealed class MetricsTests
     }
 
     [Fact]
-    public async Task Upstream_duration_bytes_and_breaker_state_are_measured()
+    public async Task Upstream_duration_bytes_and_open_breakers_are_measured_without_naming_hosts()
     {
         using var service = _server.CreateService(o =>
         {
@@ -22,7 +22,7 @@ public sealed class MetricsTests
         });
         var durations = new List<(double Value, string? Outcome)>();
         long bytes = 0;
-        var states = new List<(int Value, string? Host)>();
+        var states = new List<(int Value, string? State, string? Host)>();
 
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
@@ -51,9 +51,9 @@ public sealed class MetricsTests
         });
         listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
         {
-            if (instrument.Name == "stoa.previews.breaker.state")
+            if (instrument.Name == "stoa.previews.breakers")
             {
-                states.Add((value, Tag(tags, "host")));
+                states.Add((value, Tag(tags, "state"), Tag(tags, "host")));
             }
         });
         listener.Start();
@@ -73,8 +73,10 @@ public sealed class MetricsTests
         }
 
         listener.RecordObservableInstruments();
-        states.ShouldContain((2, $"127.0.0.1:{_server.RefusedPort}"));
-        states.ShouldContain((0, $"127.0.0.1:{_server.Port}"));
+        states.ShouldContain((1, "open", null));
+        states.ShouldContain((0, "half_open", null));
+        states.ShouldAllBe(s => s.Host == null);
+        service.GetBreakerState($"127.0.0.1:{_server.RefusedPort}").ShouldBe(BreakerState.Open);
     }
 
     private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)

@@ -16,13 +16,10 @@ public sealed class PreviewsApiTests(FixtureServer fixtures) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = new StoaAppFactory<Program>(TestStores.CreateSqlite(), new Dictionary<string, string?>
+        _app = fixtures.CreateApp(new Dictionary<string, string?>
         {
-            ["Stoa:Previews:AllowedNetworks:0"] = "127.0.0.1/32",
-            ["Stoa:Previews:AllowedPorts:0"] = fixtures.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Stoa:Previews:BreakerMinimumThroughput"] = "3",
             ["Stoa:Previews:BreakerBreakDuration"] = "00:01:00",
-            ["Stoa:RateLimits:Enabled"] = "false",
         });
         _tenant = await _app.CreateTenantAsync();
     }

@@ -75,13 +75,18 @@ public sealed class RedirectTests : IDisposable
     [InlineData("http://127.0.0.1:6379/")]
     [InlineData("http://localhost/")]
     [InlineData("http://10.0.0.1/")]
-    [InlineData("http://evil.test/")]
     [InlineData("http://user:secret@127.0.0.1/")]
     [InlineData("file:///etc/passwd")]
     [InlineData("gopher://127.0.0.1:6379/_INFO")]
     public async Task Redirect_to_a_forbidden_target_is_not_allowed(string location)
     {
         await RedirectTo(location).ShouldFailWith(PreviewErrors.UrlNotAllowed);
+    }
+
+    [Fact]
+    public async Task Redirect_to_a_name_of_a_private_address_gets_the_answer_of_a_name_that_does_not_resolve()
+    {
+        await RedirectTo("http://evil.test/").ShouldFailWith(PreviewErrors.UpstreamUnreachable);
     }
 
     [Fact]

@@ -21,4 +21,10 @@ public sealed class PreviewException : Exception
 
     /// <summary>When to try again, for <see cref="PreviewErrors.UpstreamCircuitOpen"/> (the Retry-After header).</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
+    /// False for a timeout the host is not to blame for: the preview's deadline ran out while the host still had less
+    /// than a fair share of it (a slow page ahead of it in the same preview). Such a timeout leaves the host's breaker alone.
+    /// </summary>
+    public bool ChargedToHost { get; init; } = true;
 }

@@ -19,10 +19,21 @@ internal sealed class PreviewMetrics : IDisposable
             "stoa.previews.upstream.duration", unit: "ms", description: "Duration of one upstream request, headers and body.");
         _upstreamBytes = Meter.CreateCounter<long>(
             "stoa.previews.upstream.bytes", unit: "By", description: "Bytes read from upstreams, as received on the wire.");
-        Meter.CreateObservableGauge(
-            "stoa.previews.breaker.state",
-            () => breakerStates().Select(s => new Measurement<int>((int)s.State, new KeyValuePair<string, object?>("host", s.Host))),
-            description: "Per-host circuit breaker state: 0 closed, 1 half-open, 2 open.");
+        // Counted by state, never labelled by host: the hosts previewed are a tenant's browsing, and a label per host
+        // would let one page full of links create unbounded series. Which host changed state is in the log.
+        Meter.CreateObservableGauge<int>(
+            "stoa.previews.breakers",
+            () =>
+            {
+                var states = breakerStates().ToList();
+                return (IEnumerable<Measurement<int>>)
+                [
+                    new Measurement<int>(states.Count(s => s.State == BreakerState.Open), new KeyValuePair<string, object?>("state", "open")),
+                    new Measurement<int>(states.Count(s => s.State == BreakerState.HalfOpen), new KeyValuePair<string, object?>("state", "half_open")),
+                ];
+            },
+            unit: "{host}",
+            description: "Upstream hosts whose circuit breaker is open or half-open on this node.");
     }
 
     public Meter Meter { get; }

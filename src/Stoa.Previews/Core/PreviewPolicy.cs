@@ -12,8 +12,15 @@ public static class PreviewPolicy
 
     public const int MaxBatch = 20;
 
-    /// <summary>Upstream's max-age clamped to [10 min, 24 h]; an upstream that says nothing gets an hour.</summary>
-    public static TimeSpan TtlFor(TimeSpan? upstreamMaxAge) => upstreamMaxAge is { } age
-        ? TimeSpan.FromTicks(Math.Clamp(age.Ticks, MinTtl.Ticks, MaxTtl.Ticks))
-        : DefaultTtl;
+    /// <summary>
+    /// Upstream's max-age clamped to [10 min, 24 h]; an upstream that says nothing gets an hour. One that forbids
+    /// storing (<c>no-store</c>, <c>private</c>, <c>no-cache</c>, <c>max-age=0</c>, an Expires in the past) gets zero:
+    /// the answer is shared with the callers waiting for it, then not kept.
+    /// </summary>
+    public static TimeSpan TtlFor(TimeSpan? upstreamMaxAge) => upstreamMaxAge switch
+    {
+        null => DefaultTtl,
+        { } age when age <= TimeSpan.Zero => TimeSpan.Zero,
+        { } age => TimeSpan.FromTicks(Math.Clamp(age.Ticks, MinTtl.Ticks, MaxTtl.Ticks)),
+    };
 }

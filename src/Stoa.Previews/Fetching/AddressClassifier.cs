@@ -34,6 +34,7 @@ internal static class AddressClassifier
         || In(a, 0x64400000, 10)        // 100.64/10 carrier-grade NAT (also Alibaba's metadata 100.100.100.200)
         || In(a, 0x7F000000, 8)         // 127/8 loopback
         || In(a, 0xA9FE0000, 16)        // 169.254/16 link-local, cloud metadata 169.254.169.254
+        || In(a, 0xA83F8110, 32)        // 168.63.129.16 Azure's host endpoint (wire server: DHCP, DNS, health probes)
         || In(a, 0xAC100000, 12)        // 172.16/12 private
         || In(a, 0xC0000000, 24)        // 192.0.0/24 IETF protocol assignments (Oracle metadata 192.0.0.192)
         || In(a, 0xC0000200, 24)        // 192.0.2/24 TEST-NET-1

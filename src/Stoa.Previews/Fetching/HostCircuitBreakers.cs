@@ -83,8 +83,11 @@ internal sealed class HostCircuitBreakers
         }
     }
 
-    /// <summary>Whether an outcome counts against the host: timeouts, unreachable, 5xx. A 4xx proves the host is up.</summary>
-    internal static bool IsHostFailure(Exception exception) => exception is PreviewException p && p.Code switch
+    /// <summary>
+    /// Whether an outcome counts against the host: timeouts (of its own making), unreachable, 5xx. A 4xx proves the
+    /// host is up.
+    /// </summary>
+    internal static bool IsHostFailure(Exception exception) => exception is PreviewException { ChargedToHost: true } p && p.Code switch
     {
         PreviewErrors.UpstreamTimeout => true,
         PreviewErrors.UpstreamUnreachable => true,

@@ -109,7 +109,14 @@ internal sealed class UpstreamFetcher
         catch (OperationCanceledException ex) when (!callerToken.IsCancellationRequested)
         {
             outcome = "timeout";
-            throw new PreviewException(PreviewErrors.UpstreamTimeout, innerException: ex);
+            // The preview's one deadline spans every hop: a page that answers just before it, then points at another
+            // host (oEmbed, a redirect), leaves that host crumbs. Charging its breaker for them would let any page
+            // open a popular host's breaker for every app on the node, so a host is charged only when it had at
+            // least a quarter of the budget to itself.
+            throw new PreviewException(PreviewErrors.UpstreamTimeout, innerException: ex)
+            {
+                ChargedToHost = Stopwatch.GetElapsedTime(started) >= _options.Timeout / 4,
+            };
         }
         catch (IOException ex)
         {
@@ -147,26 +154,29 @@ internal sealed class UpstreamFetcher
         }
         catch (SocketException ex)
         {
-            throw new PreviewException(PreviewErrors.UpstreamUnreachable, "The site's name does not resolve.", ex);
+            throw NoUsableAddress(ex);
         }
 
         var addresses = resolved
             .Where(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
             .Distinct()
             .ToArray();
-        if (addresses.Length == 0)
-        {
-            throw new PreviewException(PreviewErrors.UpstreamUnreachable, "The site's name does not resolve.");
-        }
 
         // One forbidden address is enough to refuse: otherwise which address we end up using is the attacker's choice.
-        if (addresses.Any(a => !_policy.Addresses.IsAllowed(a)))
+        if (addresses.Length == 0 || addresses.Any(a => !_policy.Addresses.IsAllowed(a)))
         {
-            throw new PreviewException(PreviewErrors.UrlNotAllowed, "The URL's host resolves to an address that is not allowed.");
+            throw NoUsableAddress(null);
         }
 
         return addresses;
     }
+
+    /// <summary>
+    /// The one answer for a name that does not resolve and for one that resolves to a refused address: were they told
+    /// apart, previewing made-up names would map which internal names exist.
+    /// </summary>
+    private static PreviewException NoUsableAddress(Exception? inner) =>
+        new(PreviewErrors.UpstreamUnreachable, "The site's name does not resolve to an address previews may contact.", inner);
 
     private async Task<UpstreamResponse> ReadAsync(Uri url, HttpResponseMessage response, FetchPurpose purpose, CancellationToken token)
     {

@@ -11,13 +11,16 @@ namespace Stoa.Previews.Storage;
 
 /// <summary>
 /// Answers cached in the engine per app and URL. Concurrent requests for one URL cause one upstream fetch: on a
-/// node they share one task; across nodes the first to take a short engine lease fetches while the others wait
-/// for its answer to appear (and fetch themselves only if it does not in time).
+/// node they share one flight; across nodes the first to take a short engine lease fetches while the others wait
+/// for its answer to appear (and fetch themselves only if it does not in time). A flight belongs to its callers:
+/// when the last one leaves (disconnects, or its own deadline passes) before the answer is in, the fetch is cancelled
+/// rather than left to run for nobody.
 /// </summary>
 internal sealed class EnginePreviewCache(IEngine engine, IMeterFactory meters) : IPreviewCache
 {
     private static readonly TimeSpan s_leaseTtl = TimeSpan.FromSeconds(7);
-    private readonly ConcurrentDictionary<string, Task<CachedPreview>> _inFlight = new(StringComparer.Ordinal);
+    private static readonly TimeSpan s_flightDeadline = TimeSpan.FromSeconds(15);
+    private readonly ConcurrentDictionary<string, Flight> _inFlight = new(StringComparer.Ordinal);
     private readonly Counter<long> _lookups = meters.Create("Stoa.Previews").CreateCounter<long>(
         "stoa.previews.cache.lookups", "{lookup}", "Preview cache lookups by result (hit, miss, refresh).");
 
@@ -32,25 +35,34 @@ internal sealed class EnginePreviewCache(IEngine engine, IMeterFactory meters) :
         }
 
         _lookups.Add(1, new KeyValuePair<string, object?>("result", refresh ? "refresh" : "miss"));
-        var shared = _inFlight.GetOrAdd(key, k => FetchOnceAsync(k, refresh, fetch));
-        try
+        while (true)
         {
-            return await shared.WaitAsync(cancellationToken);
-        }
-        finally
-        {
-            if (shared.IsCompleted)
+            var flight = _inFlight.GetOrAdd(key, _ => new Flight());
+            if (!flight.TryJoin())
             {
-                _inFlight.TryRemove(new KeyValuePair<string, Task<CachedPreview>>(key, shared));
+                // Abandoned by its last caller a moment ago (and being cancelled): start a fresh one.
+                _inFlight.TryRemove(new KeyValuePair<string, Flight>(key, flight));
+                continue;
+            }
+
+            try
+            {
+                var task = flight.Start(token => Task.Run(() => FetchOnceAsync(key, flight, refresh, fetch, token), CancellationToken.None));
+                return await task.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                if (flight.Leave())
+                {
+                    _inFlight.TryRemove(new KeyValuePair<string, Flight>(key, flight));
+                }
             }
         }
     }
 
-    private async Task<CachedPreview> FetchOnceAsync(string key, bool refresh, Func<CancellationToken, Task<(CachedPreview Answer, TimeSpan Ttl)>> fetch)
+    private async Task<CachedPreview> FetchOnceAsync(string key, Flight flight, bool refresh,
+        Func<CancellationToken, Task<(CachedPreview Answer, TimeSpan Ttl)>> fetch, CancellationToken ct)
     {
-        // Not tied to the first caller's token: other callers on this node may be waiting for the same answer.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        var ct = deadline.Token;
         try
         {
             // A caller whose cache read missed just before another fetch stored its answer may get here after that
@@ -95,7 +107,58 @@ internal sealed class EnginePreviewCache(IEngine engine, IMeterFactory meters) :
         }
         finally
         {
-            _inFlight.TryRemove(key, out _);
+            _inFlight.TryRemove(new KeyValuePair<string, Flight>(key, flight));
+        }
+    }
+
+    /// <summary>
+    /// One upstream fetch and the callers waiting for it. The fetch runs on the flight's own token (not the first
+    /// caller's), which is cancelled when the last caller leaves before it is done, or after 15 s.
+    /// </summary>
+    private sealed class Flight
+    {
+        private readonly Lock _gate = new();
+        private readonly CancellationTokenSource _cancel = new(s_flightDeadline);
+        private Task<CachedPreview>? _task;
+        private int _waiters;
+        private bool _abandoned;
+
+        public bool TryJoin()
+        {
+            lock (_gate)
+            {
+                if (_abandoned)
+                {
+                    return false;
+                }
+
+                _waiters++;
+                return true;
+            }
+        }
+
+        public Task<CachedPreview> Start(Func<CancellationToken, Task<CachedPreview>> run)
+        {
+            lock (_gate)
+            {
+                return _task ??= run(_cancel.Token);
+            }
+        }
+
+        /// <summary>True when this was the last caller and the fetch was cancelled for want of anyone to answer.</summary>
+        public bool Leave()
+        {
+            lock (_gate)
+            {
+                if (--_waiters > 0 || _task is null || _task.IsCompleted)
+                {
+                    return false;
+                }
+
+                _abandoned = true;
+                _cancel.Cancel();
+                return true;
+            }
         }
     }
 

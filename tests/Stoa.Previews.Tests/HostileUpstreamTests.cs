@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Stoa.Foundation.Errors;
+using Stoa.Previews.Core;
+using Stoa.Testing;
+
+namespace Stoa.Previews.Tests;
+
+/// <summary>
+/// Pages, upstream answers and callers written to hurt the node or other tenants: JSON that is not text, a page that
+/// spends the preview's budget and hands the rest to a popular host, callers that leave, batches that would cost
+/// one token for twenty fetches, answers that forbid storing. Each test sends the attack and asserts the outcome.
+/// </summary>
+public sealed class HostileUpstreamTests(FixtureServer fixtures)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Q(string url) => Uri.EscapeDataString(url);
+
+    [Fact]
+    public async Task Json_ld_and_oembed_holding_lone_surrogates_leave_those_fields_out_instead_of_failing()
+    {
+        using var service = fixtures.CreateService();
+        var card = (await service.GetAsync(fixtures.Url("/pages/hostile-lone-surrogates"), Ct)).Card;
+        card.Title.ShouldBe("Survives bad JSON");
+        card.Author.ShouldBeNull();
+        card.Embed.ShouldBeNull();
+        fixtures.Hits("/oembed/lone-surrogates").ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task The_api_and_the_batch_answer_200_for_a_page_with_lone_surrogates()
+    {
+        await using var app = fixtures.CreateApp();
+        using var client = (await app.CreateTenantAsync()).App();
+        var url = fixtures.BaseUrl + "/pages/hostile-lone-surrogates?api=" + Guid.NewGuid().ToString("N");
+        var single = await client.GetAsync($"/v1/previews?url={Q(url)}", Ct);
+        single.StatusCode.ShouldBe(HttpStatusCode.OK, await single.Content.ReadAsStringAsync(Ct));
+        (await single.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("title").GetString().ShouldBe("Survives bad JSON");
+
+        var batch = await client.PostAsJsonAsync("/v1/previews/batch", new { urls = new[] { url + "&b=1", fixtures.BaseUrl + "/pages/og-only" } }, Ct);
+        batch.StatusCode.ShouldBe(HttpStatusCode.OK, await batch.Content.ReadAsStringAsync(Ct));
+        var items = (await batch.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("items");
+        items.EnumerateArray().ShouldAllBe(i => i.GetProperty("card").ValueKind == JsonValueKind.Object);
+    }
+
+    [Fact]
+    public async Task A_page_answering_at_the_deadline_cannot_open_the_breaker_of_the_host_it_points_its_oembed_at()
+    {
+        // page.test spends 90 % of the preview's second, then sends the fetcher to popular.test, which never answers:
+        // popular.test gets 100 ms of a 1 s budget, again and again. Its breaker must stay closed for every app.
+        var resolver = new FakeResolver().Map("page.test", "127.0.0.1").Map("popular.test", "127.0.0.1");
+        using var service = fixtures.CreateService(o =>
+        {
+            o.Timeout = TimeSpan.FromSeconds(1);
+            o.BreakerMinimumThroughput = 2;
+            o.BreakerFailureRatio = 0.5;
+        }, resolver);
+        var popular = $"popular.test:{fixtures.Port}";
+        var page = new Uri($"http://page.test:{fixtures.Port}/hostile/late-oembed?delayMs=900&target={Q($"http://{popular}/slow")}");
+        for (var i = 0; i < 4; i++)
+        {
+            (await service.GetAsync(page, Ct)).Card.Title.ShouldBe("late");
+        }
+
+        service.GetBreakerState(popular).ShouldBe(BreakerState.Closed);
+    }
+
+    [Fact]
+    public async Task A_host_that_is_slow_with_the_whole_budget_still_opens_its_breaker()
+    {
+        var resolver = new FakeResolver().Map("slow.test", "127.0.0.1");
+        using var service = fixtures.CreateService(o =>
+        {
+            o.Timeout = TimeSpan.FromMilliseconds(600);
+            o.BreakerMinimumThroughput = 2;
+            o.BreakerFailureRatio = 0.5;
+        }, resolver);
+        var slow = $"slow.test:{fixtures.Port}";
+        for (var i = 0; i < 2; i++)
+        {
+            await service.GetAsync(new Uri($"http://{slow}/slow"), Ct).ShouldFailWith(PreviewErrors.UpstreamTimeout);
+        }
+
+        service.GetBreakerState(slow).ShouldBe(BreakerState.Open);
+    }
+
+    [Fact]
+    public async Task A_fetch_is_cancelled_when_its_last_caller_leaves_but_not_while_another_waits()
+    {
+        await using var app = fixtures.CreateApp(new Dictionary<string, string?> { ["Stoa:Previews:Timeout"] = "00:00:20" });
+        using var client = (await app.CreateTenantAsync()).App();
+        var id = Guid.NewGuid().ToString("N");
+        var path = $"/v1/previews?url={Q($"{fixtures.BaseUrl}/hostile/hang/{id}")}";
+
+        using var first = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        using var second = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var firstCall = client.GetAsync(path, first.Token);
+        await WaitForAsync(() => fixtures.Hits($"/hostile/hang/{id}") == 1);
+        var secondCall = client.GetAsync(path, second.Token);
+        await Task.Delay(200, Ct);
+
+        await first.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(firstCall);
+        (await Task.WhenAny(fixtures.Abandoned(id), Task.Delay(1000, Ct))).ShouldNotBe(fixtures.Abandoned(id), "the second caller still waits");
+
+        await second.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(secondCall);
+        await fixtures.Abandoned(id).WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        fixtures.Hits($"/hostile/hang/{id}").ShouldBe(1, "both callers shared one fetch");
+    }
+
+    [Fact]
+    public async Task A_batch_costs_one_token_per_url()
+    {
+        await using var app = fixtures.CreateApp(new Dictionary<string, string?>
+        {
+            ["Stoa:RateLimits:Enabled"] = "true",
+            ["Stoa:RateLimits:Policies:previews:Capacity"] = "25",
+            ["Stoa:RateLimits:Policies:previews:TokensPerSecond"] = "0.01",
+        });
+        using var client = (await app.CreateTenantAsync()).User("batcher");
+        var urls = Enumerable.Range(0, 20).Select(i => $"{fixtures.BaseUrl}/status/404?batch={i}").ToArray();
+
+        var first = await client.PostAsJsonAsync("/v1/previews/batch", new { urls }, Ct);
+        first.StatusCode.ShouldBe(HttpStatusCode.OK);
+        first.Headers.GetValues("X-RateLimit-Remaining").Single().ShouldBe("5");
+        await (await client.PostAsJsonAsync("/v1/previews/batch", new { urls }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, FoundationErrors.RateLimited);
+    }
+
+    [Fact]
+    public async Task An_answer_that_forbids_storing_is_fetched_again_not_kept_for_ten_minutes()
+    {
+        await using var app = fixtures.CreateApp();
+        using var client = (await app.CreateTenantAsync()).App();
+        var url = $"{fixtures.BaseUrl}/cache/no-store?run={Guid.NewGuid():N}";
+        var before = fixtures.Hits("/cache/no-store");
+        for (var i = 0; i < 2; i++)
+        {
+            (await client.GetAsync($"/v1/previews?url={Q(url)}", Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        (fixtures.Hits("/cache/no-store") - before).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Metrics_never_name_the_hosts_a_tenant_previewed()
+    {
+        await using var app = fixtures.CreateApp();
+        using var client = (await app.CreateTenantAsync()).App();
+        var host = $"127.0.0.1:{fixtures.Port}";
+        (await client.GetAsync($"/v1/previews?url={Q($"http://{host}/status/500?m={Guid.NewGuid():N}")}", Ct)).StatusCode.ShouldBe(HttpStatusCode.BadGateway);
+        var metrics = await client.GetStringAsync("/metrics", Ct);
+        metrics.ShouldContain("stoa_previews_breakers");
+        metrics.ShouldNotContain(host);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(25, Ct);
+        }
+
+        condition().ShouldBeTrue();
+    }
+}
