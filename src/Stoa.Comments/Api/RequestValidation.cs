@@ -16,6 +16,12 @@ internal static class RequestValidation
         {
             validation.Add("threadId", "must not contain control characters");
         }
+
+        // HTTP clients and proxies resolve "." and ".." path segments away, so such a thread could never be addressed.
+        if (threadId is "." or "..")
+        {
+            validation.Add("threadId", "must not be \".\" or \"..\"");
+        }
     }
 
     public static void ThrowIfInvalidThreadId(string threadId)
@@ -64,6 +70,11 @@ internal static class RequestValidation
         var pageSize = Integer(validation, "limit", limit, 25, 1, 100);
         var perComment = Integer(validation, "replies", replies, 0, 0, options.MaxInlineReplies);
         var levels = Integer(validation, "depth", depth, perComment > 0 ? 1 : 0, 0, options.MaxDisplayDepth);
+        if (validation.IsValid && (long)pageSize * perComment * levels > options.MaxListingRows)
+        {
+            validation.Add("replies", $"limit × replies × depth must be at most {options.MaxListingRows} (it is {(long)pageSize * perComment * levels})");
+        }
+
         PageCursor? after = null;
         if (!string.IsNullOrEmpty(cursor) && validation.IsValid && !CursorCodec.TryDecode(cursor, order, parent, out after))
         {
@@ -71,7 +82,7 @@ internal static class RequestValidation
         }
 
         validation.ThrowIfInvalid();
-        return new ListQuery(threadId, order, parent, after, pageSize, perComment, levels);
+        return new ListQuery(threadId, order, parent, after, pageSize, perComment, levels) { MaxRows = options.MaxListingRows };
     }
 
     private static int Integer(Validation validation, string field, string? text, int fallback, int min, int max)

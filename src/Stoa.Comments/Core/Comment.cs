@@ -72,7 +72,11 @@ public sealed record PageCursor(CommentSort Sort, Guid? ParentId, long LongKey, 
 }
 
 /// <summary>What a listing asks for. <see cref="Replies"/> replies per comment are inlined down to <see cref="Depth"/> levels.</summary>
-public sealed record ListQuery(string ThreadId, CommentSort Sort, Guid? ParentId, PageCursor? Cursor, int Limit, int Replies, int Depth);
+public sealed record ListQuery(string ThreadId, CommentSort Sort, Guid? ParentId, PageCursor? Cursor, int Limit, int Replies, int Depth)
+{
+    /// <summary>The most comments the listing returns, page and inlined replies together (<see cref="CommentsOptions.MaxListingRows"/>).</summary>
+    public int MaxRows { get; init; } = int.MaxValue;
+}
 
 /// <summary>The counters of one comment after a vote or like, and the caller's own state.</summary>
 public sealed record CommentCounts(Guid Id, string ThreadId, long Upvotes, long Downvotes, long Likes, long ReplyCount, int MyVote, bool Liked);

@@ -21,7 +21,8 @@ public static class CommentErrors
     public static ApiException NoParent() =>
         new(422, ParentNotFound, "The parent comment does not exist in this thread.");
 
-    public static ApiException Locked() => ApiException.Conflict(ThreadLocked, "The thread is locked: it takes no new comments.");
+    public static ApiException Locked() =>
+        ApiException.Conflict(ThreadLocked, "The thread is locked: it takes no new comments, edits, votes or likes.");
 
     public static ApiException WindowClosed(TimeSpan window) =>
         ApiException.Conflict(EditWindowClosed, $"Comments can be edited for {window.TotalMinutes:0.##} minutes after posting.");

@@ -8,6 +8,15 @@ public static class CommentRules
 {
     public const int MaxBodyLength = 10_000;
 
+    /// <summary>A locked thread is read-only for its users: no comments, edits, votes or likes (deletes still go through).</summary>
+    public static void EnsureUnlocked(bool threadLocked)
+    {
+        if (threadLocked)
+        {
+            throw CommentErrors.Locked();
+        }
+    }
+
     public static void EnsureCanReply(Comment? parent, string threadId)
     {
         if (parent is null || parent.ThreadId != threadId)

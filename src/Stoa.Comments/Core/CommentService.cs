@@ -58,8 +58,28 @@ public sealed partial class CommentService(
             throw CommentErrors.BadIdempotencyKey();
         }
 
-        var rendered = await RenderAsync(appId, body, cancellationToken);
         var id = idempotencyKey is null ? Guid.NewGuid() : CommentIds.Keyed(appId, userId, idempotencyKey);
+        RenderedBody rendered;
+        if (idempotencyKey is not null && await store.GetAsync(appId, id, cancellationToken) is not null)
+        {
+            // A create sent again: the store answers with the first one's comment (or refuses a reused key) and
+            // inserts nothing, so its links are not fetched a second time.
+            rendered = new RenderedBody(body, "", []);
+        }
+        else
+        {
+            // The checks the store repeats in its transaction, made first here too: a comment that will be refused
+            // (locked thread, missing parent) must not make the node fetch the pages it links to.
+            CheckLength(body);
+            CommentRules.EnsureUnlocked((await store.GetThreadAsync(appId, threadId, cancellationToken)).Locked);
+            if (parentId is { } parent)
+            {
+                CommentRules.EnsureCanReply(await store.GetAsync(appId, parent, cancellationToken), threadId);
+            }
+
+            rendered = await RenderAsync(appId, body, cancellationToken);
+        }
+
         var comment = new NewComment(id, threadId, parentId, userId, rendered.Markdown, rendered.Html, rendered.Links, Now(),
             Keyed: idempotencyKey is not null);
         var created = await store.CreateAsync(appId, comment, cancellationToken);
@@ -77,6 +97,12 @@ public sealed partial class CommentService(
 
     public async Task<Comment> EditAsync(Guid appId, Guid id, string userId, string body, CancellationToken cancellationToken)
     {
+        // Someone else's comment, or one that does not exist, costs no link fetch: the rules run before rendering
+        // (and again in the store's transaction, against the row as it is then).
+        CheckLength(body);
+        var current = await store.GetAsync(appId, id, cancellationToken) ?? throw CommentErrors.NotFound();
+        CommentRules.EnsureCanEdit(current, userId, Now(), _options.EditWindow);
+        CommentRules.EnsureUnlocked((await store.GetThreadAsync(appId, current.ThreadId, cancellationToken)).Locked);
         var rendered = await RenderAsync(appId, body, cancellationToken);
         var edited = await store.EditAsync(appId, id, userId, rendered, Now(), _options.EditWindow, cancellationToken);
         await events.CommentChangedAsync(appId, edited, CancellationToken.None);
@@ -103,13 +129,16 @@ public sealed partial class CommentService(
         return counts;
     }
 
-    private async Task<RenderedBody> RenderAsync(Guid appId, string markdown, CancellationToken cancellationToken)
+    private static void CheckLength(string markdown)
     {
         if (markdown.Length > CommentRules.MaxBodyLength)
         {
             throw CommentErrors.TooLong(CommentRules.MaxBodyLength);
         }
+    }
 
+    private async Task<RenderedBody> RenderAsync(Guid appId, string markdown, CancellationToken cancellationToken)
+    {
         var (html, urls) = CommentBodyRenderer.Render(markdown);
         IReadOnlyList<LinkCardSummary> links = [];
         if (urls.Count > 0)

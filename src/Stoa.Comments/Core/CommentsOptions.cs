@@ -14,6 +14,12 @@ public sealed class CommentsOptions
     /// <summary>The most replies inlined under one comment.</summary>
     public int MaxInlineReplies { get; set; } = 20;
 
+    /// <summary>
+    /// The most comments one listing may expand: a request must keep <c>limit × replies × depth</c> within it, and the
+    /// store stops inlining replies once a page holds that many (a level multiplies by up to <c>replies</c>).
+    /// </summary>
+    public int MaxListingRows { get; set; } = 2000;
+
     /// <summary>How long a comment waits for link cards before it is saved without them.</summary>
     public TimeSpan PreviewTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -35,6 +41,11 @@ public sealed class CommentsOptions
         if (MaxDisplayDepth is < 1 or > 100)
         {
             errors.Add($"{Section}:{nameof(MaxDisplayDepth)}: must be between 1 and 100 (it is {MaxDisplayDepth}).");
+        }
+
+        if (MaxListingRows is < 100 or > 10_000)
+        {
+            errors.Add($"{Section}:{nameof(MaxListingRows)}: must be between 100 and 10000 (it is {MaxListingRows}).");
         }
 
         if (MaxInlineReplies is < 0 or > 1000)

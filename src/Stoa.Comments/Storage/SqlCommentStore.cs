@@ -48,12 +48,16 @@ internal sealed class SqlCommentStore(StoaDatabase database, CommentCommandCount
         var items = rows.Take(query.Limit).Select(r => r.ToComment()).ToList();
         var next = rows.Count > query.Limit ? PageCursor.After(query.Sort, query.ParentId, items[^1]) : null;
 
-        // One statement per level of inlined replies, whatever the number of comments on the page.
+        // One statement per level of inlined replies, whatever the number of comments on the page. Each level can
+        // multiply the rows by the replies per comment, so expansion stops at the listing's row budget: parents past
+        // it keep their replyCount, and a client pages into them with parentId.
         var children = new Dictionary<Guid, List<Comment>>();
         var level = items;
+        var expanded = items.Count;
         for (var depth = 1; depth <= query.Depth && query.Replies > 0; depth++)
         {
-            var parents = level.Where(c => c.ReplyCount > 0).Select(c => c.Id).ToList();
+            var budget = query.MaxRows - expanded;
+            var parents = level.Where(c => c.ReplyCount > 0).Select(c => c.Id).Take(budget / query.Replies).ToList();
             if (parents.Count == 0)
             {
                 break;
@@ -62,6 +66,7 @@ internal sealed class SqlCommentStore(StoaDatabase database, CommentCommandCount
             var parameters = new DynamicParameters(new { AppId = appId, query.ThreadId, PerParent = query.Replies });
             parameters.Add("ParentIds", _sql.IdList(parents));
             var replies = await _commands.QueryAsync<CommentRow>(connection, _sql.Replies(query.Sort), parameters, null, cancellationToken);
+            expanded += replies.Count;
             level = [];
             foreach (var group in replies.Select(r => r.ToComment()).GroupBy(c => c.ParentId!.Value))
             {
@@ -194,6 +199,7 @@ internal sealed class SqlCommentStore(StoaDatabase database, CommentCommandCount
         {
             var comment = await ReadAsync(connection, transaction, appId, id, forUpdate: true, cancellationToken) ?? throw CommentErrors.NotFound();
             CommentRules.EnsureCanEdit(comment, userId, now, window);
+            CommentRules.EnsureUnlocked(await IsLockedAsync(connection, transaction, appId, comment.ThreadId, cancellationToken));
             await _commands.ExecuteAsync(connection, CommentsSql.EditComment, new
             {
                 AppId = appId,
@@ -227,6 +233,7 @@ internal sealed class SqlCommentStore(StoaDatabase database, CommentCommandCount
         {
             var comment = await ReadAsync(connection, transaction, appId, id, forUpdate: true, cancellationToken) ?? throw CommentErrors.NotFound();
             CommentRules.EnsureCanVote(comment, userId);
+            CommentRules.EnsureUnlocked(await IsLockedAsync(connection, transaction, appId, comment.ThreadId, cancellationToken));
             var viewer = await ReadViewerAsync(connection, transaction, appId, id, userId, cancellationToken);
             if (viewer.Vote == value)
             {
@@ -255,6 +262,7 @@ internal sealed class SqlCommentStore(StoaDatabase database, CommentCommandCount
         {
             var comment = await ReadAsync(connection, transaction, appId, id, forUpdate: true, cancellationToken) ?? throw CommentErrors.NotFound();
             CommentRules.EnsureCanLike(comment);
+            CommentRules.EnsureUnlocked(await IsLockedAsync(connection, transaction, appId, comment.ThreadId, cancellationToken));
             var viewer = await ReadViewerAsync(connection, transaction, appId, id, userId, cancellationToken);
             if (viewer.Liked == liked)
             {
@@ -275,6 +283,11 @@ internal sealed class SqlCommentStore(StoaDatabase database, CommentCommandCount
         var row = await _commands.QuerySingleOrDefaultAsync<CommentRow>(connection, sql, new { AppId = appId, Id = id }, transaction, cancellationToken);
         return row?.ToComment();
     }
+
+    private async Task<bool> IsLockedAsync(DbConnection connection, DbTransaction transaction, Guid appId, string threadId,
+        CancellationToken cancellationToken) =>
+        await _commands.QuerySingleOrDefaultAsync<long>(connection, CommentsSql.SelectThreadLocked,
+            new { AppId = appId, ThreadId = threadId }, transaction, cancellationToken) != 0;
 
     private async Task<ViewerState> ReadViewerAsync(DbConnection connection, DbTransaction transaction, Guid appId, Guid id, string userId,
         CancellationToken cancellationToken)

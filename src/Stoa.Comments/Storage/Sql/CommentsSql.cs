@@ -55,6 +55,8 @@ internal abstract class CommentsSql
         SELECT comment_count AS CommentCount, locked AS Locked FROM comment_threads WHERE app_id = @AppId AND thread_id = @ThreadId
         """;
 
+    public const string SelectThreadLocked = "SELECT locked FROM comment_threads WHERE app_id = @AppId AND thread_id = @ThreadId";
+
     /// <summary>Counts the new comment in its thread (creating the thread) and says whether the thread is locked.</summary>
     public const string CountCommentInThread = """
         INSERT INTO comment_threads (app_id, thread_id, comment_count, locked, created_at) VALUES (@AppId, @ThreadId, 1, 0, @Now)
