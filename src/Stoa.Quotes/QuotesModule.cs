@@ -32,17 +32,21 @@ public static class QuotesModule
         services.AddModuleTelemetry(Name);
         services.AddSingleton(sp => new QuotesMetrics(sp.GetRequiredKeyedService<ModuleTelemetry>(Name), sp));
         services.AddMigrations(new MigrationSet(Name, typeof(QuotesModule).Assembly));
-        services.AddSingleton<IQuoteArchive, SqlQuoteArchive>();
+        services.AddSingleton<IQuoteArchive>(sp => new MissCachingQuoteArchive(
+            new SqlQuoteArchive(sp.GetRequiredService<StoaDatabase>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IQuoteStore>(sp => new DurableQuoteStore(
             new EngineQuoteStore(sp.GetRequiredService<IEngine>(), options.NearCache, sp.GetRequiredService<QuotesMetrics>()),
-            sp.GetRequiredService<IQuoteArchive>()));
+            sp.GetRequiredService<IQuoteArchive>(), sp.GetRequiredService<QuotesMetrics>()));
         services.AddSingleton(sp => new QuoteService(sp.GetRequiredService<IQuoteStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuoteArchive>()));
         services.AddSingleton<QuoteHub>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotesJsonContext.Default));
         // An app's backend pushing prices writes far more often than the platform's "writes" policy allows; this
         // policy can still be tuned under Stoa:RateLimits:Policies:quote-pushes.
         services.PostConfigure<RateLimitOptions>(limits =>
-            limits.Policies.TryAdd(QuotesApi.WritePolicy, new RateLimitPolicyOptions { Capacity = 1000, TokensPerSecond = 500 }));
+            limits.Policies.TryAdd(QuotesApi.WritePolicy, new RateLimitPolicyOptions
+            {
+                Capacity = 1000, TokensPerSecond = 500, AppCapacity = 5000, AppTokensPerSecond = 2500,
+            }));
 
         switch (options.Feed)
         {

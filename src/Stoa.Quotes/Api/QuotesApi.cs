@@ -14,7 +14,6 @@ namespace Stoa.Quotes.Api;
 internal static class QuotesApi
 {
     public const string WritePolicy = "quote-pushes";
-    private const long MaxSeq = (1L << 53) - 1;
 
     public static RouteGroupBuilder MapQuotesApi(this IEndpointRouteBuilder endpoints)
     {
@@ -23,6 +22,14 @@ internal static class QuotesApi
         group.MapGet("/", ListAsync).RequireApp().RateLimit("reads").WithName("ListQuotes");
         group.MapPut("/{symbol}", PutAsync).RequireServer().RateLimit(WritePolicy).WithName("PutQuote");
         group.MapDelete("/{symbol}", DeleteAsync).RequireServer().RateLimit(WritePolicy).WithName("DeleteQuote");
+
+        // "stream" is the stream's path, not a symbol: a write there is a 405 (the literal segment wins over {symbol}),
+        // not a quote that GET /v1/quotes/stream could never read.
+        group.MapMethods("/stream", [HttpMethods.Put, HttpMethods.Delete], (HttpContext context) =>
+        {
+            context.Response.Headers.Allow = HttpMethods.Get;
+            return Results.StatusCode(StatusCodes.Status405MethodNotAllowed);
+        }).AllowAnonymous().DisableRateLimit().ExcludeFromDescription();
         return group;
     }
 
@@ -38,9 +45,11 @@ internal static class QuotesApi
     }
 
     private static async Task<Ok<QuoteListView>> ListAsync(string? symbols, Caller caller, QuoteService quotes, QuotesOptions options,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         var wanted = Symbols.ParseList(symbols, options.MaxSymbolsPerRequest);
+        // A read of n symbols does the work of n reads, and is charged like them.
+        await context.ChargeRateLimitAsync(wanted.Count - 1, cancellationToken);
         var found = new List<QuoteView>(wanted.Count);
         var missing = new List<string>();
         var now = time.GetUtcNow();
@@ -67,8 +76,7 @@ internal static class QuotesApi
             .Require(request.Price is > 0 and < 1_000_000_000m, "price", "is required: a positive number below 1e9")
             .Require(request.Currency is null || (request.Currency.Length == 3 && request.Currency.All(char.IsAsciiLetterUpper)),
                 "currency", "must be an upper-case ISO 4217 code such as USD")
-            // Seqs are compared as Lua numbers (doubles) in the Redis engine: integers beyond 2^53 would lose precision.
-            .Require(request.Seq is null or (> 0 and <= MaxSeq), "seq", "must be between 1 and 2^53 - 1")
+            .Require(request.Seq is null or (> 0 and <= QuoteService.MaxSeq), "seq", "must be between 1 and 2^53 - 1")
             .Require(request.Change is null or > -1_000_000_000m and < 1_000_000_000m, "change", "is out of range")
             .Require(request.ChangePercent is null or > -1_000_000m and < 1_000_000m, "changePercent", "is out of range");
         validation.ThrowIfInvalid();

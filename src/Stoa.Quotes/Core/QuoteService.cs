@@ -8,11 +8,14 @@ namespace Stoa.Quotes.Core;
 /// </summary>
 internal sealed class QuoteService(IQuoteStore store, TimeProvider time, IQuoteArchive? archive = null)
 {
+    /// <summary>Seqs are compared as Lua numbers (doubles) in the Redis engine: integers beyond 2^53 would lose precision.</summary>
+    public const long MaxSeq = (1L << 53) - 1;
+
     public IQuoteStore Store => store;
 
     /// <summary>
     /// The quote the app sees, or null. When the engine has none (it lost its data, or the symbol is unknown) the
-    /// archive answers, and its quote is written back to the engine for the next readers.
+    /// archive answers, and its quote is put back into the engine for the next readers (not archived or announced again).
     /// </summary>
     public async ValueTask<Quote?> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken)
     {
@@ -27,7 +30,7 @@ internal sealed class QuoteService(IQuoteStore store, TimeProvider time, IQuoteA
             return null;
         }
 
-        await store.TryWriteAsync(archived.Scope, archived.Quote, cancellationToken);
+        await store.RestoreAsync(archived.Scope, archived.Quote, cancellationToken);
         return archived.Quote;
     }
 
@@ -43,6 +46,12 @@ internal sealed class QuoteService(IQuoteStore store, TimeProvider time, IQuoteA
         // Without a seq from the caller the node's clock orders writes (µs); backends with their own sequence numbers
         // (an exchange's) should send them, and not mix the two for one symbol.
         var seq = input.Seq ?? (at - DateTimeOffset.UnixEpoch).Ticks / 10;
+        if (seq is < 1 or > MaxSeq)
+        {
+            // Only a derived seq can get here (the API checks a sent one): "at" before 1970 or after the year 2255.
+            throw Validation.Failed("at", "must be between 1970 and 2255 when no seq is sent (the seq is derived from it in microseconds)");
+        }
+
         var quote = new Quote(input.Symbol, input.Price, input.Currency ?? "USD", input.Change, input.ChangePercent, at, seq, "app");
         if (!await store.TryWriteAsync(appId, quote, cancellationToken))
         {

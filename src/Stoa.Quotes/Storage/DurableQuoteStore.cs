@@ -4,10 +4,12 @@ namespace Stoa.Quotes.Storage;
 
 /// <summary>
 /// Every write reaches the archive (the store) before the engine, so a quote acknowledged to a client or written by
-/// the feed survives losing the engine's data. Reads stay on the engine; <see cref="QuoteService"/> falls back to
-/// the archive only when the engine has nothing, and puts what it finds back.
+/// the feed survives losing the engine's data. Only a write the archive takes as newest goes on to the engine (again
+/// when the engine already had it, which heals an engine that lost it): after the engine lost its data, a late write
+/// older than the archived quote would otherwise become the engine's, and be served. Reads stay on the engine;
+/// <see cref="QuoteService"/> falls back to the archive only when the engine has nothing.
 /// </summary>
-internal sealed class DurableQuoteStore(IQuoteStore engine, IQuoteArchive archive) : IQuoteStore
+internal sealed class DurableQuoteStore(IQuoteStore engine, IQuoteArchive archive, QuotesMetrics? metrics = null) : IQuoteStore
 {
     public event Action? SubscriptionsRestored
     {
@@ -20,11 +22,18 @@ internal sealed class DurableQuoteStore(IQuoteStore engine, IQuoteArchive archiv
 
     public async ValueTask<bool> TryWriteAsync(Guid scope, Quote quote, CancellationToken cancellationToken)
     {
-        var newer = await archive.SaveAsync(scope, quote, cancellationToken);
-        // Written to the engine even when the archive already had it: that heals an engine that lost its data.
-        var applied = await engine.TryWriteAsync(scope, quote, cancellationToken);
-        return newer || applied;
+        if (!await archive.SaveAsync(scope, quote, cancellationToken))
+        {
+            metrics?.Written(QuoteScope.IsMarket(scope), applied: false);
+            return false;
+        }
+
+        await engine.TryWriteAsync(scope, quote, cancellationToken);
+        return true;
     }
+
+    public ValueTask RestoreAsync(Guid scope, Quote quote, CancellationToken cancellationToken) =>
+        engine.RestoreAsync(scope, quote, cancellationToken);
 
     public async ValueTask<bool> DeleteAsync(Guid scope, string symbol, CancellationToken cancellationToken)
     {
