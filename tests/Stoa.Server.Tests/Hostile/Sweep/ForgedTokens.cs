@@ -36,6 +36,11 @@ public static class ForgedTokens
         yield return ("header is not JSON", $"{Encode("not json")}.{parts.ElementAtOrDefault(1)}.{signature}");
         yield return ("payload is an array", Sign(header, "[1,2,3]", "secret"));
         yield return ("huge token", $"{parts[0]}.{Encode(new string('a', 12_000))}.{signature}");
+
+        // Strings that are not text: before any signature check, reading "alg" once answered 500.
+        yield return ("alg a lone surrogate", $"{Encode("""{"alg":"\ud800","typ":"JWT"}""")}.{parts.ElementAtOrDefault(1)}.{signature}");
+        yield return ("sub a lone surrogate, guessed secret", Sign(header, payload.Replace("\"sub\":", "\"sub\":\"\\udc00\",\"was\":", StringComparison.Ordinal), "secret"));
+        yield return ("server token without exp, guessed secret", Sign(header, """{"sub":"backend","server":true}""", "secret"));
     }
 
     private static string Mutate(string payloadJson, Action<JsonObject> change)

@@ -14,12 +14,6 @@ public enum Expectation
 
     /// <summary>A body past the size limit: 413.</summary>
     TooLarge,
-
-    /// <summary>
-    /// Malformed HTTP (a NUL in the path) that Kestrel refuses before any middleware runs, with an empty 400 and no
-    /// problem body: the one place where the app cannot add its code.
-    /// </summary>
-    TransportRejected,
 }
 
 /// <summary>One hostile request: which operation, what was changed, and the request itself.</summary>

@@ -17,7 +17,7 @@ public sealed record SweepReport(int Operations, int Requests, IReadOnlyList<Swe
     {
         var text = new StringBuilder();
         text.AppendLine(System.Globalization.CultureInfo.InvariantCulture,
-            $"hostile sweep: {Operations} operations, {Requests} requests in {Elapsed.TotalSeconds:F1} s, {Findings.Count} finding(s), {TransportRejections} refused by Kestrel before the app");
+            $"hostile sweep: {Operations} operations, {Requests} requests in {Elapsed.TotalSeconds:F1} s, {Findings.Count} finding(s), {TransportRejections} raw requests refused by the HTTP server before the app");
         text.AppendLine("statuses: " + string.Join(", ", Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
         foreach (var finding in Findings)
         {
