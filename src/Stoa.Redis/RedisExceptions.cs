@@ -106,3 +106,46 @@ public sealed class RedisProtocolException : RedisException
     {
     }
 }
+
+/// <summary>
+/// Redis Cluster mode: the keys of one command, script or transaction hash to different slots, so no single node can
+/// run it. Thrown before anything is sent. Keys that must be used together need a common <c>{hash tag}</c>.
+/// </summary>
+public sealed class RedisCrossSlotException : RedisException
+{
+    public RedisCrossSlotException()
+    {
+    }
+
+    public RedisCrossSlotException(string message)
+        : base(message)
+    {
+    }
+
+    public RedisCrossSlotException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+
+    internal RedisCrossSlotException(int slot, int otherSlot, string? key, string? otherKey)
+        : base($"The keys of this command, script or transaction hash to different cluster slots: {Describe(slot, key)} and {Describe(otherSlot, otherKey)}. "
+            + "On a Redis Cluster they must share a slot: give them a common {hash tag}.")
+    {
+        Slots = [slot, otherSlot];
+    }
+
+    /// <summary>Two of the slots the keys hash to.</summary>
+    public IReadOnlyList<int> Slots { get; } = [];
+
+    private static string Describe(int slot, string? key) => key is null ? $"slot {slot}" : $"slot {slot} ('{key}')";
+}
+
+/// <summary>The cluster node's connection was closed because the node no longer owns slots; the operation was never
+/// written, so the router sends it to the current owner. Never reaches callers.</summary>
+internal sealed class NodeRetiredException : RedisException
+{
+    public NodeRetiredException()
+        : base("The cluster node's connection was retired before the command was sent.")
+    {
+    }
+}

@@ -7,13 +7,31 @@ namespace Stoa.Redis;
 /// <summary>
 /// Where and how to connect. Build one with <see cref="Parse"/> from a URL
 /// (<c>redis://[user[:password]@]host[:port][/db][?name=…&amp;timeout=…&amp;connect_timeout=…]</c>,
-/// <c>rediss://</c> for TLS) and adjust properties as needed. Values are read when a client connects.
+/// <c>rediss://</c> for TLS; <c>redis://host:port,host:port?cluster=true</c> for a Redis Cluster given by seed
+/// addresses) and adjust properties as needed. Values are read when a client connects.
 /// </summary>
 public sealed class RedisOptions
 {
     public string Host { get; set; } = "127.0.0.1";
 
     public int Port { get; set; } = 6379;
+
+    /// <summary>Redis Cluster mode: <see cref="Host"/>:<see cref="Port"/> and <see cref="Seeds"/> are only where the
+    /// cluster map is first asked for (<c>CLUSTER SHARDS</c>); commands go to the primary that owns their keys'
+    /// slot, over one multiplexed connection per primary. Set by <c>?cluster=true</c>.</summary>
+    public bool Cluster { get; set; }
+
+    /// <summary>More cluster seed addresses, tried after <see cref="Host"/>:<see cref="Port"/> (the URL's other
+    /// comma-separated hosts).</summary>
+    public IReadOnlyList<RedisEndpoint> Seeds { get; set; } = [];
+
+    /// <summary>How often a cluster client asks for the cluster map when nothing prompted it (redirects and lost
+    /// connections prompt a refresh at once).</summary>
+    public TimeSpan ClusterRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many <c>MOVED</c>/<c>ASK</c>/<c>TRYAGAIN</c> redirects one cluster command follows before its
+    /// error reply is handed to the caller.</summary>
+    public int MaxRedirects { get; set; } = 5;
 
     /// <summary>TLS via <see cref="SslStream"/> (the <c>rediss://</c> scheme).</summary>
     public bool UseTls { get; set; }
@@ -58,13 +76,19 @@ public sealed class RedisOptions
     /// <summary>Parser caps; see <see cref="RespLimits.Default"/>.</summary>
     public RespLimits Limits { get; set; } = RespLimits.Default;
 
-    /// <summary>Parses a <c>redis://</c> or <c>rediss://</c> URL. User and password are percent-decoded.
-    /// Query keys: <c>name</c> (client name), <c>db</c>, <c>timeout</c> and <c>connect_timeout</c> (milliseconds).</summary>
+    /// <summary>Parses a <c>redis://</c> or <c>rediss://</c> URL. User and password are percent-decoded. Several
+    /// comma-separated <c>host:port</c> are cluster seeds and need <c>cluster=true</c>. Query keys: <c>name</c>
+    /// (client name), <c>db</c>, <c>timeout</c> and <c>connect_timeout</c> (milliseconds), <c>cluster</c>
+    /// (<c>true</c>/<c>false</c>).</summary>
     /// <exception cref="FormatException">The URL is malformed or uses another scheme.</exception>
     public static RedisOptions Parse(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+
+        // System.Uri has no notion of several hosts: the first one is parsed with the rest of the URL, the others
+        // on their own.
+        var (first, others) = SplitHosts(url);
+        if (!Uri.TryCreate(first, UriKind.Absolute, out var uri))
         {
             throw new FormatException("The Redis URL is not an absolute URL (expected redis://host:port).");
         }
@@ -78,6 +102,7 @@ public sealed class RedisOptions
         };
         options.Host = uri.Host.Length > 0 ? uri.Host.Trim('[', ']') : "127.0.0.1";
         options.Port = uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port;
+        options.Seeds = [.. others.Select(ParseSeed)];
 
         if (uri.UserInfo.Length > 0)
         {
@@ -121,12 +146,73 @@ public sealed class RedisOptions
                 case "connect_timeout":
                     options.ConnectTimeout = TimeSpan.FromMilliseconds(ParseInt(value, key));
                     break;
+                case "cluster":
+                    options.Cluster = value switch
+                    {
+                        "true" or "1" or "yes" => true,
+                        "false" or "0" or "no" => false,
+                        _ => throw new FormatException($"The Redis URL option cluster must be true or false, not '{value}'."),
+                    };
+                    break;
                 default:
                     throw new FormatException($"Unknown Redis URL option '{key}'.");
             }
         }
 
+        if (options.Seeds.Count > 0 && !options.Cluster)
+        {
+            throw new FormatException("Several Redis hosts are cluster seeds: add ?cluster=true (one server takes one host).");
+        }
+
+        if (options.Cluster && options.Database != 0)
+        {
+            throw new FormatException("A Redis Cluster has only database 0; remove the database from the URL.");
+        }
+
         return options;
+    }
+
+    /// <summary>The URL with only its first host, and the other hosts of a comma-separated list.</summary>
+    private static (string First, string[] Others) SplitHosts(string url)
+    {
+        int scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return (url, []);
+        }
+
+        int authorityStart = scheme + 3;
+        int authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
+        if (authorityEnd < 0)
+        {
+            authorityEnd = url.Length;
+        }
+
+        string authority = url[authorityStart..authorityEnd];
+        int hostsStart = authority.LastIndexOf('@') + 1;
+        string[] hosts = authority[hostsStart..].Split(',');
+        if (hosts.Length == 1)
+        {
+            return (url, []);
+        }
+
+        if (hosts.Any(h => h.Length == 0))
+        {
+            throw new FormatException("The Redis URL has an empty host in its comma-separated list.");
+        }
+
+        return (url[..(authorityStart + hostsStart)] + hosts[0] + url[authorityEnd..], hosts[1..]);
+    }
+
+    private static RedisEndpoint ParseSeed(string hostAndPort)
+    {
+        if (!Uri.TryCreate("redis://" + hostAndPort, UriKind.Absolute, out var uri) || uri.Host.Length == 0
+            || uri.UserInfo.Length > 0 || uri.AbsolutePath.Trim('/').Length > 0)
+        {
+            throw new FormatException($"The Redis URL host '{hostAndPort}' is not host[:port].");
+        }
+
+        return new RedisEndpoint(uri.Host.Trim('[', ']'), uri.IsDefaultPort || uri.Port < 0 ? 6379 : uri.Port);
     }
 
     private static int ParseInt(string text, string what)
@@ -142,7 +228,27 @@ public sealed class RedisOptions
     /// <summary>A copy whose later changes do not affect this instance.</summary>
     public RedisOptions Clone() => (RedisOptions)MemberwiseClone();
 
+    /// <summary><see cref="Host"/>:<see cref="Port"/> then <see cref="Seeds"/>.</summary>
+    internal IEnumerable<RedisEndpoint> AllSeeds() => [new RedisEndpoint(Host, Port), .. Seeds];
+
+    /// <summary>These options for one node of a cluster: another address, no cluster routing.</summary>
+    internal RedisOptions ForNode(RedisEndpoint endpoint)
+    {
+        var node = Clone();
+        node.Host = endpoint.Host;
+        node.Port = endpoint.Port;
+        node.Cluster = false;
+        node.Seeds = [];
+        return node;
+    }
+
     /// <summary>The URL without the password, for logs.</summary>
     public override string ToString()
-        => $"{(UseTls ? "rediss" : "redis")}://{(User is null ? string.Empty : User + "@")}{Host}:{Port}/{Database}";
+    {
+        string scheme = UseTls ? "rediss" : "redis";
+        string user = User is null ? string.Empty : User + "@";
+        return Cluster
+            ? $"{scheme}://{user}{string.Join(',', AllSeeds())}?cluster=true"
+            : $"{scheme}://{user}{new RedisEndpoint(Host, Port)}/{Database}";
+    }
 }

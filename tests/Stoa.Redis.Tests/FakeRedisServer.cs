@@ -26,7 +26,9 @@ internal sealed class FakeRedisServer : IAsyncDisposable
         _accepting = AcceptAsync();
     }
 
-    public string Url => $"redis://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public string Url => $"redis://127.0.0.1:{Port}";
 
     /// <summary>Standard handshake replies; null for everything else so the script decides.</summary>
     public static IEnumerable<RespValue>? Handshake(string[] command) => command[0].ToUpperInvariant() switch
@@ -56,6 +58,10 @@ internal sealed class FakeRedisServer : IAsyncDisposable
         }
         catch (SocketException)
         {
+        }
+        catch (InvalidOperationException)
+        {
+            // Stopped while accepting (disposal).
         }
     }
 

@@ -131,49 +131,17 @@ public sealed class PostgresServer : IAsyncDisposable
     private static async Task RunAsync(string fileName, IReadOnlyList<string> arguments)
     {
         var asPostgres = ExternalTools.IsRoot && fileName != "chown";
-        var info = new ProcessStartInfo(asPostgres ? "runuser" : fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        if (asPostgres)
-        {
-            foreach (var a in (string[])["-u", "postgres", "--", fileName])
-            {
-                info.ArgumentList.Add(a);
-            }
-        }
-
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var output = await stderr + await stdout;
-        if (process.ExitCode != 0)
+        var (exitCode, output) = asPostgres
+            ? await ExternalTools.RunAsync("runuser", ["-u", "postgres", "--", fileName, .. arguments])
+            : await ExternalTools.RunAsync(fileName, arguments);
+        if (exitCode != 0)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"{fileName} exited with {process.ExitCode}: {output}"));
+                $"{fileName} exited with {exitCode}: {output}"));
         }
     }
 
-    private void DeleteDirectory()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    private void DeleteDirectory() => TempDirectory.DeleteQuietly(_directory);
 
     public ValueTask DisposeAsync()
     {

@@ -77,19 +77,7 @@ public sealed class RedisServer : IAsyncDisposable
         await StartProcessAsync();
     }
 
-    private void DeleteDirectory()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    private void DeleteDirectory() => TempDirectory.DeleteQuietly(_directory);
 
     public ValueTask DisposeAsync()
     {

@@ -221,7 +221,7 @@ public sealed class RedisNearCache : IAsyncDisposable
             // One block with two replies: nothing can be written between CLIENT CACHING YES and the GET it applies to.
             var pair = new RedisOperation(expectedReplies: 2);
             pair.Command(3).Arg("CLIENT"u8).Arg("CACHING"u8).Arg("YES"u8);
-            pair.Command(2).Arg("GET"u8).Arg(key);
+            pair.Command(2).Arg("GET"u8).Key(key);
             return pair;
         }
 

@@ -8,7 +8,7 @@ public sealed partial class RedisClient
     public async ValueTask<string?> HGetAsync(string key, string field, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(3).Arg("HGET"u8).Arg(key).Arg(field);
+        operation.Command(3).Arg("HGET"u8).Key(key).Arg(field);
         return (await SendCheckedAsync(operation, cancellationToken)).AsString();
     }
 
@@ -16,7 +16,7 @@ public sealed partial class RedisClient
     public async ValueTask<bool> HSetAsync(string key, string field, string value, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(4).Arg("HSET"u8).Arg(key).Arg(field).Arg(value);
+        operation.Command(4).Arg("HSET"u8).Key(key).Arg(field).Arg(value);
         return (await SendCheckedAsync(operation, cancellationToken)).AsInt64() == 1;
     }
 
@@ -24,7 +24,7 @@ public sealed partial class RedisClient
     public async ValueTask<long> HSetAsync(string key, IReadOnlyCollection<KeyValuePair<string, string>> fields, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(2 + (2 * fields.Count)).Arg("HSET"u8).Arg(key);
+        operation.Command(2 + (2 * fields.Count)).Arg("HSET"u8).Key(key);
         foreach (var (field, value) in fields)
         {
             operation.Arg(field).Arg(value);
@@ -51,7 +51,7 @@ public sealed partial class RedisClient
     public async ValueTask<long> HDelAsync(string key, IReadOnlyList<string> fields, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(2 + fields.Count).Arg("HDEL"u8).Arg(key);
+        operation.Command(2 + fields.Count).Arg("HDEL"u8).Key(key);
         foreach (string field in fields)
         {
             operation.Arg(field);
@@ -64,7 +64,7 @@ public sealed partial class RedisClient
     public async ValueTask<long> HIncrByAsync(string key, string field, long increment = 1, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(4).Arg("HINCRBY"u8).Arg(key).Arg(field).Arg(increment);
+        operation.Command(4).Arg("HINCRBY"u8).Key(key).Arg(field).Arg(increment);
         return (await SendCheckedAsync(operation, cancellationToken)).AsInt64();
     }
 }

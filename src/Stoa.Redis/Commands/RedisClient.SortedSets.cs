@@ -9,7 +9,7 @@ public sealed partial class RedisClient
     public async ValueTask<bool> ZAddAsync(string key, string member, double score, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(4).Arg("ZADD"u8).Arg(key).Arg(score).Arg(member);
+        operation.Command(4).Arg("ZADD"u8).Key(key).Arg(score).Arg(member);
         return (await SendCheckedAsync(operation, cancellationToken)).AsInt64() == 1;
     }
 
@@ -17,7 +17,7 @@ public sealed partial class RedisClient
     public async ValueTask<long> ZAddAsync(string key, IReadOnlyCollection<SortedSetEntry> entries, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(2 + (2 * entries.Count)).Arg("ZADD"u8).Arg(key);
+        operation.Command(2 + (2 * entries.Count)).Arg("ZADD"u8).Key(key);
         foreach (var entry in entries)
         {
             operation.Arg(entry.Score).Arg(entry.Member);
@@ -30,7 +30,7 @@ public sealed partial class RedisClient
     public async ValueTask<long> ZRemAsync(string key, IReadOnlyList<string> members, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(2 + members.Count).Arg("ZREM"u8).Arg(key);
+        operation.Command(2 + members.Count).Arg("ZREM"u8).Key(key);
         foreach (string member in members)
         {
             operation.Arg(member);
@@ -43,7 +43,7 @@ public sealed partial class RedisClient
     public async ValueTask<double?> ZScoreAsync(string key, string member, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(3).Arg("ZSCORE"u8).Arg(key).Arg(member);
+        operation.Command(3).Arg("ZSCORE"u8).Key(key).Arg(member);
         var reply = await SendCheckedAsync(operation, cancellationToken);
         return reply.IsNull ? null : reply.AsDouble();
     }
@@ -117,7 +117,7 @@ public sealed partial class RedisClient
 
         int arguments = 4 + (by == ZRangeBy.Rank ? 0 : 1) + (reverse ? 1 : 0) + (offset is null ? 0 : 3) + (withScores ? 1 : 0);
         var operation = new RedisOperation();
-        operation.Command(arguments).Arg("ZRANGE"u8).Arg(key).Arg(start).Arg(stop);
+        operation.Command(arguments).Arg("ZRANGE"u8).Key(key).Arg(start).Arg(stop);
         if (by != ZRangeBy.Rank)
         {
             operation.Arg(by == ZRangeBy.Score ? "BYSCORE"u8 : "BYLEX"u8);

@@ -31,7 +31,7 @@ public sealed partial class RedisClient
     internal static void AppendSet(RedisOperation operation, string key, string? text, ReadOnlyMemory<byte> bytes, TimeSpan? expiry, SetCondition condition)
     {
         int count = 3 + (expiry is null ? 0 : 2) + (condition == SetCondition.Always ? 0 : 1);
-        operation.Command(count).Arg("SET"u8).Arg(key);
+        operation.Command(count).Arg("SET"u8).Key(key);
         if (text is not null)
         {
             operation.Arg(text);
@@ -62,7 +62,7 @@ public sealed partial class RedisClient
         operation.Command(keys.Count + 1).Arg("MGET"u8);
         foreach (string key in keys)
         {
-            operation.Arg(key);
+            operation.Key(key);
         }
 
         var reply = await SendCheckedAsync(operation, cancellationToken);
@@ -80,7 +80,7 @@ public sealed partial class RedisClient
     public async ValueTask<long> IncrByAsync(string key, long increment = 1, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(3).Arg("INCRBY"u8).Arg(key).Arg(increment);
+        operation.Command(3).Arg("INCRBY"u8).Key(key).Arg(increment);
         return (await SendCheckedAsync(operation, cancellationToken)).AsInt64();
     }
 
@@ -95,7 +95,7 @@ public sealed partial class RedisClient
         operation.Command(keys.Count + 1).Arg("DEL"u8);
         foreach (string key in keys)
         {
-            operation.Arg(key);
+            operation.Key(key);
         }
 
         return (await SendCheckedAsync(operation, cancellationToken)).AsInt64();
@@ -105,7 +105,7 @@ public sealed partial class RedisClient
     public async ValueTask<bool> ExpireAsync(string key, TimeSpan expiry, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(3).Arg("EXPIRE"u8).Arg(key).Arg((long)Math.Ceiling(expiry.TotalSeconds));
+        operation.Command(3).Arg("EXPIRE"u8).Key(key).Arg((long)Math.Ceiling(expiry.TotalSeconds));
         return (await SendCheckedAsync(operation, cancellationToken)).AsInt64() == 1;
     }
 
@@ -113,30 +113,14 @@ public sealed partial class RedisClient
     public async ValueTask<bool> PExpireAsync(string key, TimeSpan expiry, CancellationToken cancellationToken = default)
     {
         var operation = new RedisOperation();
-        operation.Command(3).Arg("PEXPIRE"u8).Arg(key).Arg(ToMilliseconds(expiry));
+        operation.Command(3).Arg("PEXPIRE"u8).Key(key).Arg(ToMilliseconds(expiry));
         return (await SendCheckedAsync(operation, cancellationToken)).AsInt64() == 1;
-    }
-
-    /// <summary>PUBLISH; returns how many subscribers received the message.</summary>
-    public async ValueTask<long> PublishAsync(string channel, string message, CancellationToken cancellationToken = default)
-    {
-        var operation = new RedisOperation();
-        operation.Command(3).Arg("PUBLISH"u8).Arg(channel).Arg(message);
-        return (await SendCheckedAsync(operation, cancellationToken)).AsInt64();
-    }
-
-    /// <inheritdoc cref="PublishAsync(string, string, CancellationToken)"/>
-    public async ValueTask<long> PublishAsync(string channel, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
-    {
-        var operation = new RedisOperation();
-        operation.Command(3).Arg("PUBLISH"u8).Arg(channel).Arg(message.Span);
-        return (await SendCheckedAsync(operation, cancellationToken)).AsInt64();
     }
 
     internal static RedisOperation Key1(ReadOnlySpan<byte> command, string key)
     {
         var operation = new RedisOperation();
-        operation.Command(2).Arg(command).Arg(key);
+        operation.Command(2).Arg(command).Key(key);
         return operation;
     }
 

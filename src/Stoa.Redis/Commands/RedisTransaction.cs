@@ -9,7 +9,9 @@ namespace Stoa.Redis;
 /// interleaved and Redis runs them atomically. Each task returned by an Add method completes when EXEC's reply
 /// arrives (faulted with <see cref="RedisServerException"/> if that command failed inside the transaction). WATCH is
 /// not supported: on a multiplexed connection another caller's commands could run between WATCH and MULTI.
-/// Not thread-safe: build a transaction from one caller.
+/// In cluster mode every key must hash to one slot (a common <c>{hash tag}</c>): the block goes to that slot's primary,
+/// and keys that span slots fail <see cref="ExecuteAsync"/> with <see cref="RedisCrossSlotException"/> before
+/// anything is sent. Not thread-safe: build a transaction from one caller.
 /// </summary>
 public sealed class RedisTransaction
 {
@@ -29,44 +31,35 @@ public sealed class RedisTransaction
     public Task<RespValue> AddAsync(string command, params ReadOnlySpan<object> args)
     {
         object[] copy = args.ToArray();
-        return Add(
-            operation =>
-            {
-                operation.Command(copy.Length + 1).Arg(command);
-                foreach (object arg in copy)
-                {
-                    operation.Arg(arg);
-                }
-            },
-            static reply => reply);
+        return Add(operation => RedisCommandKeys.Append(operation, command, copy), static reply => reply);
     }
 
     public Task<bool> SetAsync(string key, string value, TimeSpan? expiry = null, SetCondition condition = SetCondition.Always)
         => Add(operation => RedisClient.AppendSet(operation, key, value, default, expiry, condition), static reply => !reply.IsNull);
 
     public Task<string?> GetAsync(string key)
-        => Add(operation => operation.Command(2).Arg("GET"u8).Arg(key), static reply => reply.AsString());
+        => Add(operation => operation.Command(2).Arg("GET"u8).Key(key), static reply => reply.AsString());
 
     public Task<long> IncrByAsync(string key, long increment = 1)
-        => Add(operation => operation.Command(3).Arg("INCRBY"u8).Arg(key).Arg(increment), static reply => reply.AsInt64());
+        => Add(operation => operation.Command(3).Arg("INCRBY"u8).Key(key).Arg(increment), static reply => reply.AsInt64());
 
     public Task<long> DelAsync(string key)
-        => Add(operation => operation.Command(2).Arg("DEL"u8).Arg(key), static reply => reply.AsInt64());
+        => Add(operation => operation.Command(2).Arg("DEL"u8).Key(key), static reply => reply.AsInt64());
 
     public Task<bool> ExpireAsync(string key, TimeSpan expiry)
-        => Add(operation => operation.Command(3).Arg("PEXPIRE"u8).Arg(key).Arg((long)Math.Ceiling(expiry.TotalMilliseconds)), static reply => reply.AsInt64() == 1);
+        => Add(operation => operation.Command(3).Arg("PEXPIRE"u8).Key(key).Arg((long)Math.Ceiling(expiry.TotalMilliseconds)), static reply => reply.AsInt64() == 1);
 
     public Task<bool> HSetAsync(string key, string field, string value)
-        => Add(operation => operation.Command(4).Arg("HSET"u8).Arg(key).Arg(field).Arg(value), static reply => reply.AsInt64() == 1);
+        => Add(operation => operation.Command(4).Arg("HSET"u8).Key(key).Arg(field).Arg(value), static reply => reply.AsInt64() == 1);
 
     public Task<long> HIncrByAsync(string key, string field, long increment = 1)
-        => Add(operation => operation.Command(4).Arg("HINCRBY"u8).Arg(key).Arg(field).Arg(increment), static reply => reply.AsInt64());
+        => Add(operation => operation.Command(4).Arg("HINCRBY"u8).Key(key).Arg(field).Arg(increment), static reply => reply.AsInt64());
 
     public Task<bool> ZAddAsync(string key, string member, double score)
-        => Add(operation => operation.Command(4).Arg("ZADD"u8).Arg(key).Arg(score).Arg(member), static reply => reply.AsInt64() == 1);
+        => Add(operation => operation.Command(4).Arg("ZADD"u8).Key(key).Arg(score).Arg(member), static reply => reply.AsInt64() == 1);
 
     public Task<long> ZRemAsync(string key, string member)
-        => Add(operation => operation.Command(3).Arg("ZREM"u8).Arg(key).Arg(member), static reply => reply.AsInt64());
+        => Add(operation => operation.Command(3).Arg("ZREM"u8).Key(key).Arg(member), static reply => reply.AsInt64());
 
     public Task<long> PublishAsync(string channel, string message)
         => Add(operation => operation.Command(3).Arg("PUBLISH"u8).Arg(channel).Arg(message), static reply => reply.AsInt64());

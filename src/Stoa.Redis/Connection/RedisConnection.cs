@@ -11,7 +11,7 @@ namespace Stoa.Redis.Connection;
 /// loop hands each reply to the oldest unanswered operation and each RESP3 push frame to <see cref="PushReceived"/>.
 /// A supervisor reconnects with jittered exponential backoff; operations queued meanwhile wait until their deadline.
 /// </summary>
-internal sealed class RedisConnection : IAsyncDisposable
+internal sealed class RedisConnection : IRedisTransport
 {
     private readonly RedisOptions _options;
     private readonly IReadOnlyList<string[]> _handshake;
@@ -26,6 +26,7 @@ internal sealed class RedisConnection : IAsyncDisposable
     private Task? _supervisor;
     private Task? _timer;
     private RedisOperation? _heartbeat;
+    private volatile bool _retired;
 
     public RedisConnection(RedisOptions options, IReadOnlyList<string[]>? handshake = null, string name = "data")
     {
@@ -44,8 +45,8 @@ internal sealed class RedisConnection : IAsyncDisposable
     /// and before any reconnect attempt.</summary>
     public Action<Exception?>? Disconnected { get; set; }
 
-    /// <summary>Called after each successful reconnect (not the first connect), once the new connection accepts
-    /// commands.</summary>
+    /// <summary>Called after each successful reconnect (not after <see cref="ConnectAsync"/>'s first connect), once
+    /// the new connection accepts commands.</summary>
     public Action? Reconnected { get; set; }
 
     public bool IsConnected => _current is not null;
@@ -61,13 +62,24 @@ internal sealed class RedisConnection : IAsyncDisposable
         _timer = Task.Run(TimerLoopAsync);
     }
 
+    /// <summary>Starts without waiting for a first connection: the supervisor connects (and retries with backoff) in
+    /// the background while operations queue until their deadline, and <see cref="Reconnected"/> is raised when that
+    /// first connection is up, as after any later one. For a cluster node found in the map, whose callers should wait
+    /// for it rather than fail at once.</summary>
+    public void Start()
+    {
+        _supervisor = Task.Run(() => SuperviseAsync(null));
+        _timer = Task.Run(TimerLoopAsync);
+    }
+
     /// <summary>Queues an operation; the returned task completes with its reply (or replies, as an array).</summary>
     public ValueTask<RespValue> SendAsync(RedisOperation operation, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         if (_disposed.IsCancellationRequested)
         {
-            operation.ReleaseBuffer();
-            return ValueTask.FromException<RespValue>(new ObjectDisposedException(nameof(RedisClient)));
+            var refused = Refusal();
+            Discard(operation);
+            return ValueTask.FromException<RespValue>(refused);
         }
 
         var task = operation.AsValueTask();
@@ -86,23 +98,28 @@ internal sealed class RedisConnection : IAsyncDisposable
         return task;
     }
 
-    private async Task SuperviseAsync(PhysicalConnection connection)
+    private async Task SuperviseAsync(PhysicalConnection? first)
     {
         var random = new Random();
+        var connection = first;
         while (true)
         {
-            Exception? error;
-            try
+            if (connection is not null)
             {
-                error = await RunAsync(connection);
-            }
-            catch (Exception ex)
-            {
-                // Never let the supervisor die: without it the client would stay disconnected for good.
-                error = ex;
+                Exception? error;
+                try
+                {
+                    error = await RunAsync(connection);
+                }
+                catch (Exception ex)
+                {
+                    // Never let the supervisor die: without it the client would stay disconnected for good.
+                    error = ex;
+                }
+
+                _lastError = error;
             }
 
-            _lastError = error;
             if (_disposed.IsCancellationRequested)
             {
                 return;
@@ -213,7 +230,7 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
         }
 
-        var failure = _disposed.IsCancellationRequested
+        var failure = _disposed.IsCancellationRequested && !_retired
             ? (Exception)new ObjectDisposedException(nameof(RedisClient))
             : new RedisConnectionException($"The {_name} connection to {_options} was lost before the reply arrived; the command may or may not have run.", error);
         while (connection.Pending.TryDequeue(out var operation))
@@ -309,6 +326,14 @@ internal sealed class RedisConnection : IAsyncDisposable
                         continue;
                     }
 
+                    if (_retired)
+                    {
+                        // Being retired: unwritten operations go back to the cluster router, which sends them to the
+                        // slot's new owner. The queue is drained again after the loops stop.
+                        operation.TrySetException(new NodeRetiredException());
+                        continue;
+                    }
+
                     if (operation.ExpectedReplies > 0)
                     {
                         connection.Pending.Enqueue(operation);
@@ -319,7 +344,11 @@ internal sealed class RedisConnection : IAsyncDisposable
                     }
 
                     writer.Write(operation.Payload);
-                    operation.ReleaseBuffer();
+                    if (!operation.KeepsPayload)
+                    {
+                        operation.ReleaseBuffer();
+                    }
+
                     wrote = true;
                     if (writer.UnflushedBytes > 256 * 1024)
                     {
@@ -465,12 +494,36 @@ internal sealed class RedisConnection : IAsyncDisposable
         FailUnsent();
     }
 
+    /// <summary>
+    /// Closes a cluster node's connection that no longer owns slots: operations never written fail with
+    /// <see cref="NodeRetiredException"/> (the router sends them elsewhere, nothing of them ran); those written and
+    /// unanswered fail with <see cref="RedisConnectionException"/>, as on any connection loss. Disconnected runs if
+    /// the connection was up, so a near-cache drops what this node could have invalidated.
+    /// </summary>
+    public ValueTask RetireAsync()
+    {
+        _retired = true;
+        return DisposeAsync();
+    }
+
+    private Exception Refusal() => _retired ? new NodeRetiredException() : new ObjectDisposedException(nameof(RedisClient));
+
+    /// <summary>Releases the payload of an operation that will never be written, unless the router keeps it to send
+    /// it elsewhere (only when the connection was retired).</summary>
+    private void Discard(RedisOperation operation)
+    {
+        if (!(_retired && operation.KeepsPayload))
+        {
+            operation.ReleaseBuffer();
+        }
+    }
+
     private void FailUnsent()
     {
         while (_unsent.TryDequeue(out var operation))
         {
-            operation.TrySetException(new ObjectDisposedException(nameof(RedisClient)));
-            operation.ReleaseBuffer();
+            operation.TrySetException(Refusal());
+            Discard(operation);
         }
     }
 }
