@@ -46,6 +46,9 @@ public sealed partial class RedisClient : IAsyncDisposable
     /// <summary>Cluster mode: the primaries of the current cluster map; empty for one server.</summary>
     public IReadOnlyList<RedisEndpoint> ClusterPrimaries => (_transport as ClusterRouter)?.Primaries ?? [];
 
+    /// <summary>Cluster mode: the primary the client's map gives for a slot (tests watch the map change).</summary>
+    internal RedisEndpoint? ClusterOwnerOf(int slot) => (_transport as ClusterRouter)?.OwnerOf(slot);
+
     /// <summary>Connects (TCP, TLS for <c>rediss://</c>, <c>HELLO 3</c> with AUTH/SETNAME, SELECT); throws
     /// <see cref="RedisConnectionException"/> if that first attempt fails. Later losses reconnect by themselves.
     /// In cluster mode it reads the cluster map from the first seed that answers and connects to every primary.</summary>

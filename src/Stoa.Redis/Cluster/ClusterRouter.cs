@@ -75,6 +75,8 @@ internal sealed class ClusterRouter : IRedisTransport
     /// <summary>The primaries of the current map.</summary>
     public IReadOnlyList<RedisEndpoint> Primaries => _map?.Primaries ?? [];
 
+    public RedisEndpoint? OwnerOf(int slot) => _map?.OwnerOf(slot);
+
     /// <summary>Reads the map from the first seed that answers, then connects to every primary; throws
     /// <see cref="RedisConnectionException"/> if no seed answers or a primary cannot be reached (or refuses the
     /// handshake), as one server's first connect would.</summary>

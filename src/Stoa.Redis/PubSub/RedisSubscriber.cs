@@ -158,6 +158,9 @@ public sealed partial class RedisSubscriber : IAsyncDisposable
         ThrowIfError(await SendAndSyncAsync(Plain, command, [name], cancellationToken));
     }
 
+    /// <summary>Where SUBSCRIBE and PSUBSCRIBE go (tests kill that node).</summary>
+    internal RedisEndpoint PlainEndpoint => _plainEndpoint;
+
     private RedisConnection Plain => _plain ?? throw new ObjectDisposedException(nameof(RedisSubscriber));
 
     /// <summary>
