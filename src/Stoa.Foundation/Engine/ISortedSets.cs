@@ -22,7 +22,8 @@ public interface ISortedSets
     /// Applies <paramref name="changes"/> atomically, but only if <paramref name="version"/> is greater than the
     /// version recorded under (<paramref name="versionKey"/>, <paramref name="versionField"/>); records it and returns
     /// true when applied. Mirrors of store rows use the row's version so that concurrent writers, retries and
-    /// rebuilds converge on the newest state whatever order they arrive in.
+    /// rebuilds converge on the newest state whatever order they arrive in. On a Redis Cluster the version key and every
+    /// changed key must share a <c>{hash tag}</c> (one slot), or the call fails before anything is written.
     /// </summary>
     ValueTask<bool> ApplyIfNewerAsync(string versionKey, string versionField, long version, IReadOnlyList<SortedSetChange> changes,
         CancellationToken cancellationToken);

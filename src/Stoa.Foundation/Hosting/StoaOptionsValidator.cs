@@ -14,10 +14,10 @@ public static class StoaOptionsValidator
             errors.Add($"Stoa:Store: {storeError}");
         }
 
-        if (!string.IsNullOrWhiteSpace(options.Redis)
-            && !(Uri.TryCreate(options.Redis, UriKind.Absolute, out var redis) && redis.Scheme is "redis" or "rediss" && redis.Host.Length > 0))
+        if (!string.IsNullOrWhiteSpace(options.Redis) && RedisUrlProblem(options.Redis) is { } redisProblem)
         {
-            errors.Add("Stoa:Redis: expected empty (in-process engine) or a redis://host:port or rediss://host:port URL.");
+            errors.Add("Stoa:Redis: expected empty (in-process engine), a redis://host:port or rediss://host:port URL, or "
+                + $"redis://host:port,host:port?cluster=true for a Redis Cluster ({redisProblem})");
         }
 
         foreach (var module in ModuleNames(options.Modules, knownModules))
@@ -76,6 +76,21 @@ public static class StoaOptionsValidator
         }
 
         return errors;
+    }
+
+    /// <summary>Why the engine's client would refuse the URL, or null when it accepts it (the client's own parser
+    /// decides, so that start-up and connect agree on every form, cluster seeds included).</summary>
+    private static string? RedisUrlProblem(string url)
+    {
+        try
+        {
+            Stoa.Redis.RedisOptions.Parse(url);
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>The selected module names, lower-cased; <c>all</c> (or empty) selects every known module.</summary>

@@ -38,6 +38,9 @@ public abstract class EngineContractTests : IAsyncLifetime
 
     protected string Key(params string[] parts) => EngineKeys.For(App, "contract", parts);
 
+    /// <summary>A key in the slot of <paramref name="tag"/>: keys one script touches share one on a Redis Cluster.</summary>
+    protected string TaggedKey(string tag, params string[] parts) => Key(["{" + App.ToString("N") + ":" + tag + "}", .. parts]);
+
     private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
 
     private static string? Text(byte[]? b) => b is null ? null : Encoding.UTF8.GetString(b);
@@ -176,31 +179,32 @@ public abstract class EngineContractTests : IAsyncLifetime
     [Fact]
     public async Task Versioned_sorted_set_changes_converge_on_the_newest_whatever_the_arrival_order()
     {
-        var followers = Key("followers", "bob");
-        var following = Key("following", "alice");
+        var followers = TaggedKey("graph", "followers", "bob");
+        var following = TaggedKey("graph", "following", "alice");
+        var versions = TaggedKey("graph", "v", "bob");
         SortedSetChange[] Follow(double at) => [SortedSetChange.Add(followers, "alice", at), SortedSetChange.Add(following, "bob", at)];
         SortedSetChange[] Unfollow() => [SortedSetChange.Remove(followers, "alice"), SortedSetChange.Remove(following, "bob")];
 
         // Version 3 (unfollow) arrives before version 2 (follow): the late follow must not resurrect the edge.
-        (await A.ApplyIfNewerAsync(Key("v", "bob"), "alice", 1, Follow(1), Ct)).ShouldBeTrue();
-        (await B.ApplyIfNewerAsync(Key("v", "bob"), "alice", 3, Unfollow(), Ct)).ShouldBeTrue();
-        (await A.ApplyIfNewerAsync(Key("v", "bob"), "alice", 2, Follow(2), Ct)).ShouldBeFalse();
+        (await A.ApplyIfNewerAsync(versions, "alice", 1, Follow(1), Ct)).ShouldBeTrue();
+        (await B.ApplyIfNewerAsync(versions, "alice", 3, Unfollow(), Ct)).ShouldBeTrue();
+        (await A.ApplyIfNewerAsync(versions, "alice", 2, Follow(2), Ct)).ShouldBeFalse();
         (await A.ScoreAsync(followers, "alice", Ct)).ShouldBeNull();
         (await B.CountAsync(following, Ct)).ShouldBe(0);
 
-        (await B.ApplyIfNewerAsync(Key("v", "bob"), "alice", 4, Follow(4), Ct)).ShouldBeTrue();
+        (await B.ApplyIfNewerAsync(versions, "alice", 4, Follow(4), Ct)).ShouldBeTrue();
         (await A.ScoreAsync(followers, "alice", Ct)).ShouldBe(4);
         (await A.ScoreAsync(following, "bob", Ct)).ShouldBe(4);
-        (await A.ApplyIfNewerAsync(Key("v", "bob"), "carol", 1, [SortedSetChange.Add(followers, "carol", 5)], Ct)).ShouldBeTrue("versions are per field");
+        (await A.ApplyIfNewerAsync(versions, "carol", 1, [SortedSetChange.Add(followers, "carol", 5)], Ct)).ShouldBeTrue("versions are per field");
         (await B.CountAsync(followers, Ct)).ShouldBe(2);
     }
 
     [Fact]
     public async Task Concurrent_versioned_changes_leave_the_state_of_the_highest_version()
     {
-        var set = Key("race-set");
+        var set = TaggedKey("race", "set");
         var versions = Enumerable.Range(1, 100).OrderBy(_ => Random.Shared.Next()).ToList();
-        await Task.WhenAll(versions.Select((v, i) => (i % 2 == 0 ? A : B).ApplyIfNewerAsync(Key("race-v"), "m", v,
+        await Task.WhenAll(versions.Select((v, i) => (i % 2 == 0 ? A : B).ApplyIfNewerAsync(TaggedKey("race", "v"), "m", v,
             v % 2 == 0 ? [SortedSetChange.Add(set, "m", v)] : [SortedSetChange.Remove(set, "m")], Ct).AsTask()));
         (await A.ScoreAsync(set, "m", Ct)).ShouldBe(100);
     }

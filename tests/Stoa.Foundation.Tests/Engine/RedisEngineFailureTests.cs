@@ -1,11 +1,13 @@
 using System.Text;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Engine.Redis;
+using Stoa.Redis;
 using Stoa.Testing;
 
 namespace Stoa.Foundation.Tests.Engine;
 
-/// <summary>What the engine does when Redis goes away and comes back: the near-cache must never outlive the truth.</summary>
+/// <summary>What the engine does when Redis (or, on a cluster, one primary) goes away and comes back: the near-cache must
+/// never outlive the truth.</summary>
 public sealed class RedisEngineFailureTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -69,6 +71,68 @@ public sealed class RedisEngineFailureTests
             var first = await engine.NearCache.GetOrLoadAsync(key, "", Load, Ct);
             return await engine.NearCache.GetOrLoadAsync(key, "", Load, Ct) == first;
         });
+    }
+
+    [Fact]
+    public async Task On_a_cluster_after_a_failover_no_node_serves_a_value_cached_before_it_and_subscriptions_come_back()
+    {
+        await using var cluster = await RedisClusterServer.StartAsync();
+        await using var a = await RedisEngine.ConnectAsync(cluster.Url, null, TimeSpan.FromSeconds(10), Ct);
+        await using var b = await RedisEngine.ConnectAsync(cluster.Url, null, TimeSpan.FromSeconds(10), Ct);
+        int victim = (await cluster.PrimariesAsync())[0];
+        var victimNode = (await cluster.NodesAsync()).Single(n => n.Port == victim);
+        var app = Guid.NewGuid();
+        string OnVictim(string kind) => Enumerable.Range(0, 10_000).Select(i => EngineKeys.For(app, "quotes", kind + i))
+            .First(k => victimNode.Owns(RedisHashSlot.Of(k)));
+        string key = OnVictim("price");
+        string channel = OnVictim("ticks");
+        async ValueTask<string?> Load(CancellationToken ct) => await b.GetAsync(key, ct) is { } v ? Encoding.UTF8.GetString(v) : null;
+        var restored = new TaskCompletionSource();
+        b.SubscriptionsRestored += () => restored.TrySetResult();
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var subscription = await b.SubscribeAsync(channel, (_, payload) =>
+        {
+            if (Encoding.UTF8.GetString(payload.Span) is "after failover" and var text)
+            {
+                received.TrySetResult(text);
+            }
+
+            return ValueTask.CompletedTask;
+        }, Ct);
+
+        await a.SetAsync(key, "100"u8.ToArray(), null, Ct);
+        (await b.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe("100");
+        b.NearCache.TryGet(key, "", out string? _).ShouldBeTrue();
+
+        // Whatever the promoted replica holds, B's copy was read from the dead primary and must go with it.
+        await cluster.KillPrimaryAndWaitForFailoverAsync(victim);
+        await Eventually(async () =>
+        {
+            try
+            {
+                await a.SetAsync(key, "101"u8.ToArray(), null, Ct);
+                return true;
+            }
+            catch (RedisException)
+            {
+                return false;
+            }
+        });
+        (await b.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe("101");
+        await Eventually(async () => await a.PingAsync(Ct) && await b.PingAsync(Ct));
+
+        await restored.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await a.PublishAsync(channel, "after failover"u8.ToArray(), Ct);
+        (await received.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct)).ShouldBe("after failover");
+
+        // Caching resumed once every primary was connected again, and the new primary's invalidations arrive.
+        await Eventually(async () =>
+        {
+            await b.NearCache.GetOrLoadAsync(key, "", Load, Ct);
+            return b.NearCache.TryGet(key, "", out string? _);
+        });
+        await a.SetAsync(key, "102"u8.ToArray(), null, Ct);
+        await Eventually(async () => await b.NearCache.GetOrLoadAsync(key, "", Load, Ct) == "102");
     }
 
     [Fact]

@@ -71,9 +71,23 @@ public sealed class StoaOptionsValidatorTests
     [Theory]
     [InlineData("redis://127.0.0.1:6379")]
     [InlineData("rediss://user:pw@cache.internal:6380/2")]
+    [InlineData("redis://10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000?cluster=true")]
+    [InlineData("rediss://stoa:secret@clustercfg.cache.example:6379?cluster=true")]
     [InlineData("")]
     public void Redis_urls_are_accepted(string url)
     {
         StoaOptionsValidator.Validate(new StoaOptions { Redis = url }, s_modules).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("redis://10.0.0.1:7000,10.0.0.2:7000", "cluster=true")]
+    [InlineData("redis://10.0.0.1:7000/3?cluster=true", "database 0")]
+    [InlineData("redis://cache?cluster=maybe", "true or false")]
+    [InlineData("memcached://cache", "redis:// or rediss://")]
+    public void Bad_redis_urls_are_named_with_the_reason(string url, string reason)
+    {
+        var error = StoaOptionsValidator.Validate(new StoaOptions { Redis = url }, s_modules).ShouldHaveSingleItem();
+        error.ShouldStartWith("Stoa:Redis:");
+        error.ShouldContain(reason);
     }
 }

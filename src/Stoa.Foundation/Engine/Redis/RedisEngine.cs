@@ -9,6 +9,10 @@ namespace Stoa.Foundation.Engine.Redis;
 /// when any client changes one, which feeds the <see cref="NearCache"/>. When that connection drops, the near-cache
 /// is flushed and caches nothing until the reconnect handshake has re-enabled tracking. Pub/sub uses a second
 /// connection that resubscribes by itself and raises <see cref="SubscriptionsRestored"/>.
+/// On a Redis Cluster (<c>redis://host:port,host:port?cluster=true</c>) the same holds per primary: every primary's
+/// connection tracks, a lost one flushes the whole near-cache until every primary is connected again, and channels
+/// are sharded (SPUBLISH / SSUBSCRIBE, made again after a failover or a moved slot, which raises
+/// <see cref="SubscriptionsRestored"/>). Keys that one script touches must then share a hash tag.
 /// </summary>
 public sealed partial class RedisEngine : IEngine, IAsyncDisposable
 {
@@ -17,6 +21,7 @@ public sealed partial class RedisEngine : IEngine, IAsyncDisposable
     private readonly RedisSubscriber _subscriber;
     private readonly NearCache _nearCache;
     private readonly RedisFanOut _fanOut;
+    private readonly bool _sharded;
 
     private RedisEngine(RedisNearCache tracking, RedisSubscriber subscriber, NearCacheOptions nearCacheOptions)
     {
@@ -24,7 +29,8 @@ public sealed partial class RedisEngine : IEngine, IAsyncDisposable
         _client = tracking.Client;
         _subscriber = subscriber;
         _nearCache = new NearCache(nearCacheOptions);
-        _fanOut = new RedisFanOut(subscriber);
+        _sharded = _client.Options.Cluster;
+        _fanOut = new RedisFanOut(subscriber, _sharded);
         _fanOut.GapDetected += () => SubscriptionsRestored?.Invoke();
         subscriber.Reconnected += () => SubscriptionsRestored?.Invoke();
 
@@ -93,7 +99,7 @@ public sealed partial class RedisEngine : IEngine, IAsyncDisposable
     }
 
     public async ValueTask PublishAsync(string channel, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        await _client.PublishAsync(channel, payload, cancellationToken);
+        await (_sharded ? _client.SPublishAsync(channel, payload, cancellationToken) : _client.PublishAsync(channel, payload, cancellationToken));
 
     public ValueTask<IAsyncDisposable> SubscribeAsync(string channel, MessageHandler handler, CancellationToken cancellationToken) =>
         _fanOut.SubscribeAsync(channel, handler, cancellationToken);

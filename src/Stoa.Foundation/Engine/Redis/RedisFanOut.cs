@@ -6,8 +6,10 @@ namespace Stoa.Foundation.Engine.Redis;
 /// One Redis subscription per channel per node, fanned out to the node's local subscribers. Each local subscriber
 /// has its own bounded queue and reader, so a slow handler delays only itself and never the socket; when its queue
 /// overflows, messages to it are dropped (at-most-once) and <see cref="GapDetected"/> fires once it has caught up.
+/// With <paramref name="sharded"/> (Redis Cluster) channels are sharded (SSUBSCRIBE): each lives on the shard owning
+/// its slot, so a message crosses no cluster bus.
 /// </summary>
-internal sealed class RedisFanOut(RedisSubscriber subscriber) : IAsyncDisposable
+internal sealed class RedisFanOut(RedisSubscriber subscriber, bool sharded) : IAsyncDisposable
 {
         private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, List<LocalSubscription>> _byChannel = new(StringComparer.Ordinal);
@@ -26,7 +28,9 @@ internal sealed class RedisFanOut(RedisSubscriber subscriber) : IAsyncDisposable
                 _byChannel[channel] = list;
                 try
                 {
-                    await subscriber.SubscribeAsync(channel, Deliver, cancellationToken);
+                    await (sharded
+                        ? subscriber.SSubscribeAsync(channel, Deliver, cancellationToken)
+                        : subscriber.SubscribeAsync(channel, Deliver, cancellationToken));
                 }
                 catch
                 {
@@ -91,7 +95,7 @@ internal sealed class RedisFanOut(RedisSubscriber subscriber) : IAsyncDisposable
                 _byChannel.Remove(local.ChannelName);
                 try
                 {
-                    await subscriber.UnsubscribeAsync(local.ChannelName);
+                    await (sharded ? subscriber.SUnsubscribeAsync(local.ChannelName) : subscriber.UnsubscribeAsync(local.ChannelName));
                 }
                 catch (RedisException)
                 {
