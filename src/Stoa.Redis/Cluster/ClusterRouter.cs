@@ -226,16 +226,21 @@ internal sealed class ClusterRouter : IRedisTransport
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, typeof(RedisClient));
-            if (!_nodes.TryGetValue(endpoint, out connection))
-            {
-                // A node named by a redirect or a new map: callers queue on it while it connects in the background.
-                connection = CreateNode(endpoint);
-                connection.Start();
-                _nodes[endpoint] = connection;
-            }
-
-            return connection;
+            return NodeLocked(endpoint);
         }
+    }
+
+    private RedisConnection NodeLocked(RedisEndpoint endpoint)
+    {
+        if (!_nodes.TryGetValue(endpoint, out var connection))
+        {
+            // A node named by a redirect or a new map: callers queue on it while it connects in the background.
+            connection = CreateNode(endpoint);
+            connection.Start();
+            _nodes[endpoint] = connection;
+        }
+
+        return connection;
     }
 
     private RedisConnection CreateNode(RedisEndpoint endpoint)
@@ -285,7 +290,7 @@ internal sealed class ClusterRouter : IRedisTransport
             _map = map;
             foreach (var primary in map.Primaries)
             {
-                Node(primary);
+                NodeLocked(primary);
             }
 
             foreach (var (endpoint, connection) in _nodes)

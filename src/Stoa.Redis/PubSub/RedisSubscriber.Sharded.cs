@@ -112,9 +112,14 @@ public sealed partial class RedisSubscriber
             {
                 errors = await SendAndSyncAsync(connection, "SSUBSCRIBE"u8.ToArray(), channels, cancellationToken);
             }
-            catch (NodeRetiredException) when (redirects < _options.MaxRedirects)
+            catch (NodeRetiredException ex)
             {
                 // That node lost its slots while this waited for it: ask the new map.
+                if (redirects >= _options.MaxRedirects)
+                {
+                    throw new RedisConnectionException($"The cluster map kept changing while SSUBSCRIBE waited to be sent (last node {endpoint}).", ex);
+                }
+
                 continue;
             }
 
