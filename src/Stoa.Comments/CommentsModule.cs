@@ -5,7 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Stoa.Comments.Api;
+using Stoa.Comments.Contracts;
 using Stoa.Comments.Core;
+using Stoa.Comments.Realtime;
 using Stoa.Comments.Storage;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Hosting;
@@ -23,7 +25,7 @@ public static class CommentsModule
         services.AddSingleton(Options.Create(ModuleOptions.Read<CommentsOptions>(configuration.GetSection(CommentsOptions.Section), o => o.Validate())));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILinkPreviewer, NoLinkPreviewer>();
-        services.TryAddSingleton<ICommentEvents, EngineCommentEvents>();
+        services.TryAddSingleton<ICommentEvents, ThreadEvents>();
         services.TryAddSingleton<CommentCommandCounter>();
         services.TryAddSingleton(sp => new SqlCommentStore(sp.GetRequiredService<StoaDatabase>(), sp.GetRequiredService<CommentCommandCounter>()));
         services.TryAddSingleton<ICommentStore>(sp =>

@@ -23,7 +23,6 @@ public static class DocsModule
         services.AddMigrations(new MigrationSet(Name, typeof(DocsModule).Assembly));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IDocStore, SqlDocStore>();
-        services.AddSingleton<DocCommitFeed>();
         services.AddSingleton<DocService>();
         services.AddSingleton<DocRelay>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DocsJsonContext.Default));

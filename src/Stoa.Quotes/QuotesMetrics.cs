@@ -1,9 +1,11 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.CircuitBreaker;
+using Stoa.Foundation.Realtime;
 using Stoa.Foundation.Telemetry;
+using Stoa.Quotes.Core;
 using Stoa.Quotes.Feeds;
-using Stoa.Quotes.Realtime;
+using Stoa.Quotes.Storage;
 
 namespace Stoa.Quotes;
 
@@ -18,7 +20,8 @@ internal sealed class QuotesMetrics
     public QuotesMetrics(ModuleTelemetry telemetry, IServiceProvider services)
     {
         _writes = telemetry.CreateCounter<long>("writes", "{quote}", "Quote writes, by scope (market, app) and outcome (applied, superseded).");
-        telemetry.CreateObservableGauge("stream.clients", () => One(services.GetService<QuoteHub>()?.ListenerCount ?? 0),
+        telemetry.CreateObservableGauge("stream.clients",
+            () => One(services.GetService<RealtimeHub>()?.ListenerCount(QuoteKeys.Ticks(QuoteScope.Market)) ?? 0),
             "{client}", "SSE and WebSocket clients streaming quotes from this node.");
         telemetry.CreateObservableGauge("feed.leader", () => One(services.GetService<FeedLeader>()?.IsLeader == true ? 1 : 0),
             "{node}", "1 while this node holds the feed lease and runs the feed.");

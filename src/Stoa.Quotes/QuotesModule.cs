@@ -8,13 +8,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.Realtime;
 using Stoa.Foundation.Sql;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Telemetry;
 using Stoa.Quotes.Api;
 using Stoa.Quotes.Core;
 using Stoa.Quotes.Feeds;
-using Stoa.Quotes.Realtime;
 using Stoa.Quotes.Storage;
 
 namespace Stoa.Quotes;
@@ -35,10 +35,9 @@ public static class QuotesModule
         services.AddSingleton<IQuoteArchive>(sp => new MissCachingQuoteArchive(
             new SqlQuoteArchive(sp.GetRequiredService<StoaDatabase>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IQuoteStore>(sp => new DurableQuoteStore(
-            new EngineQuoteStore(sp.GetRequiredService<IEngine>(), options.NearCache, sp.GetRequiredService<QuotesMetrics>()),
+            new EngineQuoteStore(sp.GetRequiredService<IEngine>(), sp.GetRequiredService<RealtimeHub>(), options.NearCache, sp.GetRequiredService<QuotesMetrics>()),
             sp.GetRequiredService<IQuoteArchive>(), sp.GetRequiredService<QuotesMetrics>()));
         services.AddSingleton(sp => new QuoteService(sp.GetRequiredService<IQuoteStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuoteArchive>()));
-        services.AddSingleton<QuoteHub>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotesJsonContext.Default));
         // An app's backend pushing prices writes far more often than the platform's "writes" policy allows; this
         // policy can still be tuned under Stoa:RateLimits:Policies:quote-pushes.
@@ -88,7 +87,7 @@ public static class QuotesModule
     /// </summary>
     private static void MapBenchEndpoints(RouteGroupBuilder group, IEngine engine)
     {
-        var direct = new QuoteService(new EngineQuoteStore(engine, nearCache: false), TimeProvider.System);
+        var direct = new QuoteService(new EngineQuoteStore(engine, hub: null, nearCache: false), TimeProvider.System);
         var constant = new Quote("AAPL", 228.52m, "USD", 1.23m, 0.54m, DateTimeOffset.UnixEpoch, 1, "static");
         group.MapGet("/_bench/static", (TimeProvider time) => TypedResults.Ok(QuoteView.Of(constant, time.GetUtcNow())))
             .RequireApp().RateLimit("reads").ExcludeFromDescription();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Stoa.Comments.Api;
+using Stoa.Comments.Contracts;
 using Stoa.Comments.Storage;
 using Stoa.Testing;
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Stoa.Comments.Api;
+using Stoa.Comments.Contracts;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Errors;
 using Stoa.Foundation.Sql;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Stoa.Comments.Api;
+using Stoa.Comments.Contracts;
 using Stoa.Testing;
 using static Stoa.Comments.Tests.CommentClient;
 

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Stoa.Docs.Core;
 using Stoa.Docs.Relay;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Realtime;
 using Stoa.Testing;
 
 namespace Stoa.Docs.Tests;
@@ -101,7 +103,11 @@ public sealed class PresenceTests
         // What a crashed node leaves behind: its client's join, and never a leave.
         var channel = EngineKeys.For(app.Id, "docs", id.ToString("N"), "presence");
         var ghost = new Presence("ghost-1", "ghost", 3, Online: true, "crashed-node");
-        await nodeA.Services.GetRequiredService<IEngine>().PublishAsync(channel, DocWire.Presence(ghost), TestContext.Current.CancellationToken);
+        await using (var crashedNode = new RealtimeHub(nodeA.Services.GetRequiredService<IEngine>(), NullLogger<RealtimeHub>.Instance))
+        {
+            await crashedNode.PublishAsync(channel, "presence", DocWire.Presence(ghost), keepHistory: false, TestContext.Current.CancellationToken);
+        }
+
         (await NextPresenceOfAsync(alice, "ghost-1")).GetProperty("online").GetBoolean().ShouldBeTrue();
         var offline = await NextPresenceOfAsync(alice, "ghost-1");
         offline.GetProperty("online").GetBoolean().ShouldBeFalse();

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.WebSockets;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stoa.Foundation.Engine.Memory;
+using Stoa.Foundation.Realtime;
 using Stoa.Quotes.Core;
 using Stoa.Quotes.Realtime;
 using Stoa.Quotes.Storage;
@@ -96,36 +98,37 @@ public sealed class StreamTests
         await using var node = await QuotesNode.StartAsync();
         var tenant = await node.CreateTenantAsync();
         await node.Store.TryWriteAsync(QuoteScope.Market, Market("AAPL", 228m, 1), Ct);
-        var hub = (QuoteHub)node.Services.GetService(typeof(QuoteHub))!;
+        var hub = node.Services.GetRequiredService<RealtimeHub>();
+        int Listeners() => hub.ListenerCount(QuoteKeys.Ticks(QuoteScope.Market));
         using (var socket = new ClientWebSocket())
         {
             var uri = new UriBuilder(node.BaseAddress) { Scheme = "ws", Path = "/v1/quotes/stream", Query = $"symbols=AAPL&api_key={tenant.ApiKey}" }.Uri;
             await socket.ConnectAsync(uri, Ct);
             (await socket.NextQuoteAsync(Ct)).ShouldNotBeNull();
-            hub.ListenerCount.ShouldBe(1);
+            Listeners().ShouldBe(1);
             await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", Ct);
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (hub.ListenerCount != 0 && DateTime.UtcNow < deadline)
+        while (Listeners() != 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20, Ct);
         }
 
-        hub.ListenerCount.ShouldBe(0);
+        Listeners().ShouldBe(0);
     }
 
     [Fact]
     public async Task A_client_that_never_reads_holds_one_tick_per_symbol_and_slows_no_one()
     {
         await using var engine = new MemoryEngine();
-        var store = new EngineQuoteStore(engine);
-        await using var hub = new QuoteHub(store, NullLogger<QuoteHub>.Instance);
+        await using var hub = new RealtimeHub(engine, NullLogger<RealtimeHub>.Instance);
+        var store = new EngineQuoteStore(engine, hub);
         var appId = Guid.NewGuid();
         var stalled = new StreamListener(appId, ["AAPL", "MSFT"]);
         var live = new StreamListener(appId, ["AAPL"]);
-        await using var a = await hub.JoinAsync(stalled, Ct);
-        await using var b = await hub.JoinAsync(live, Ct);
+        await using var a = await stalled.JoinAsync(hub, Ct);
+        await using var b = await live.JoinAsync(hub, Ct);
         var received = 0L;
         var reader = Task.Run(async () =>
         {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Stoa.Comments.Contracts;
 using Stoa.Comments.Core;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.RateLimiting;

@@ -1,67 +1,33 @@
-using System.Text;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
+using Stoa.Comments.Realtime;
 using Stoa.Foundation.Auth;
-using Stoa.Foundation.Engine;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.Realtime;
 
 namespace Stoa.Comments.Api;
 
 /// <summary>
-/// <c>GET /v1/threads/{threadId}/events</c>: server-sent events of one thread. Subscribes to the thread's engine
-/// channel and relays its frames; a comment line every 15 s keeps proxies from closing an idle stream; the stream
-/// ends when the node starts draining, and EventSource reconnects to another node.
+/// <c>GET /v1/threads/{threadId}/events</c>: server-sent events of one thread (<c>comment.created</c>,
+/// <c>comment.updated</c>, <c>comment.counts</c>), each with an id. EventSource sends the last id back when it
+/// reconnects (Last-Event-ID), and the stream first replays what the client missed from the thread's recent history,
+/// or sends one <c>reload</c> event when that history no longer reaches back (then the client reloads the listing).
+/// The stream ends when the node starts draining, and EventSource reconnects to another node.
 /// </summary>
 internal static class ThreadEventStream
 {
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
-    private static readonly byte[] s_connected = Encoding.UTF8.GetBytes(": connected\nretry: 2000\n\n");
-    private static readonly byte[] s_heartbeat = Encoding.UTF8.GetBytes(": heartbeat\n\n");
+    /// <summary>Events a slow client may fall behind by before it is sent a gap (then replayed from history).</summary>
+    private const int QueueLength = 256;
 
-    public static async Task StreamAsync(string threadId, Caller caller, HttpContext context, IPubSub pubSub, DrainState drain)
+    private static readonly SseStreamOptions s_options = new(TimeSpan.FromSeconds(2), Heartbeat, Greeting: "connected");
+
+    public static async Task StreamAsync(string threadId, Caller caller, HttpContext context, RealtimeHub hub, DrainState drain)
     {
         RequestValidation.ThrowIfInvalidThreadId(threadId);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.Draining);
-        var token = stop.Token;
-
-        // A slow client loses the oldest frames rather than holding memory without bound (at-most-once, as pub/sub).
-        var frames = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest });
-        await using var subscription = await pubSub.SubscribeAsync(EngineCommentEvents.Channel(caller.AppId, threadId), (_, payload) =>
-        {
-            frames.Writer.TryWrite(payload.ToArray());
-            return ValueTask.CompletedTask;
-        }, token);
-
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        try
-        {
-            await response.Body.WriteAsync(s_connected, token);
-            await response.Body.FlushAsync(token);
-            while (!token.IsCancellationRequested)
-            {
-                using var beat = CancellationTokenSource.CreateLinkedTokenSource(token);
-                beat.CancelAfter(Heartbeat);
-                byte[] frame;
-                try
-                {
-                    frame = await frames.Reader.ReadAsync(beat.Token);
-                }
-                catch (OperationCanceledException) when (!token.IsCancellationRequested)
-                {
-                    frame = s_heartbeat;
-                }
-
-                await response.Body.WriteAsync(frame, token);
-                await response.Body.FlushAsync(token);
-            }
-        }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // The client left or the node is draining: end the response normally.
-        }
+        var topic = ThreadEvents.Topic(caller.AppId, threadId);
+        var outbox = new ResumableOutbox(hub, topic, SseStream.LastEventId(context), QueueLength);
+        await using var subscription = await hub.SubscribeAsync(topic, outbox, context.RequestAborted);
+        await SseStream.RunAsync(context, outbox, s_options, drain);
     }
 }

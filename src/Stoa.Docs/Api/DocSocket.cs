@@ -1,197 +1,70 @@
-using System.Buffers;
-using System.Net.WebSockets;
 using System.Text.Json;
-using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Stoa.Docs.Core;
 using Stoa.Docs.Relay;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Errors;
+using Stoa.Foundation.Hosting;
 using Stoa.Foundation.Json;
+using Stoa.Foundation.Realtime;
 using Stoa.Ot;
 
 namespace Stoa.Docs.Api;
 
 /// <summary>
-/// One client's WebSocket: a read loop that submits its ops (one at a time, as the client state machine sends them)
-/// and relays its cursor, and a write loop that is the only sender, draining the queue the channel fills in version
-/// order. Acks travel in that same ordered stream, so a client always has every op before its own op's ack.
+/// One client's session on a document's WebSocket: the realtime layer's <see cref="WebSocketSession"/> runs the socket
+/// (one writer, keep-alive pings, close codes, 1001 on drain); this class submits the client's ops (one at a time, as
+/// the client state machine sends them), relays its cursor, and is the channel's listener, whose messages queue in
+/// version order. Acks travel in that same ordered stream, so a client always has every op before its own op's ack.
+/// A client that cannot keep up with its queue is closed (1008) and catches up from its version when it reconnects.
 /// </summary>
 internal sealed partial class DocSocket : IDocListener
 {
     private const int MaxMessageBytes = 1024 * 1024;
-    private static readonly TimeSpan s_closeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_keepAlive = TimeSpan.FromSeconds(20);
 
-    private readonly WebSocket _socket;
     private readonly DocChannel _channel;
     private readonly DocService _docs;
     private readonly Caller _caller;
     private readonly ILogger _logger;
-    private readonly Channel<ReadOnlyMemory<byte>> _outbound;
-    private readonly CancellationTokenSource _stop = new();
-    private Timer? _abortTimer;
-    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
-    private string _closeReason = "bye";
+    private readonly RealtimeQueue _outbound;
     private long _joinedAt;
 
-    public DocSocket(WebSocket socket, DocChannel channel, DocService docs, Caller caller, string clientId, int queueLength, ILogger logger)
+    public DocSocket(DocChannel channel, DocService docs, Caller caller, string clientId, int queueLength, ILogger logger)
     {
-        _socket = socket;
         _channel = channel;
         _docs = docs;
         _caller = caller;
         _logger = logger;
         ClientId = clientId;
-        _outbound = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(queueLength) { SingleReader = true });
+        _outbound = new RealtimeQueue(queueLength, OverflowRule.Close);
     }
 
     public string ClientId { get; }
 
     public long After { get; set; }
 
-    public bool TryEnqueue(ReadOnlyMemory<byte> message)
-    {
-        if (_outbound.Writer.TryWrite(message))
-        {
-            return true;
-        }
+    public bool TryEnqueue(ReadOnlyMemory<byte> message) =>
+        _outbound.TryEnqueue(new RealtimeMessage(DocService.Channel(_caller.AppId, _channel.DocId), null, "doc", message, ""));
 
-        Stop(WebSocketCloseStatus.PolicyViolation, "too slow: reconnect and catch up");
-        return false;
-    }
-
-    public async Task RunAsync(long? from, CancellationToken draining, CancellationToken aborted)
+    public async Task RunAsync(HttpContext context, long? from, DrainState drain)
     {
-        using var onDrain = draining.Register(() => Stop(WebSocketCloseStatus.EndpointUnavailable, "server shutting down"));
-        await _channel.JoinAsync(this, from, _caller.UserId, aborted);
+        await _channel.JoinAsync(this, from, _caller.UserId, context.RequestAborted);
         // Ops after this version reach the client through the stream (its own as acks); older ones never will.
         _joinedAt = from ?? After;
-        var writer = Task.Run(() => WriteLoopAsync(aborted), CancellationToken.None);
         try
         {
-            await ReadLoopAsync(aborted);
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            // The client went away without a close handshake.
+            await WebSocketSession.RunAsync(context, _outbound, new WebSocketSessionOptions(s_keepAlive, MaxMessageBytes), drain,
+                HandleAsync, () => TryEnqueue(DocWire.Error(DocErrors.OpTooLarge, $"Messages are limited to {MaxMessageBytes} bytes.")));
         }
         finally
         {
             await _channel.LeaveAsync(this);
-            Stop(_closeStatus, _closeReason);
-            await writer;
-            if (_abortTimer is not null)
-            {
-                await _abortTimer.DisposeAsync();
-            }
-
-            if (_socket.State is not WebSocketState.Closed)
-            {
-                _socket.Abort();
-            }
         }
     }
 
-    private void Stop(WebSocketCloseStatus status, string reason)
-    {
-        if (!_stop.IsCancellationRequested)
-        {
-            _closeStatus = status;
-            _closeReason = reason;
-            _stop.Cancel();
-
-            // A client that does not complete the close handshake in time (or stopped reading) is cut off.
-            _abortTimer = new Timer(static state => ((WebSocket)state!).Abort(), _socket, s_closeTimeout, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task WriteLoopAsync(CancellationToken aborted)
-    {
-        try
-        {
-            while (await _outbound.Reader.WaitToReadAsync(_stop.Token))
-            {
-                while (!_stop.IsCancellationRequested && _outbound.Reader.TryRead(out var message))
-                {
-                    await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, aborted);
-                }
-
-                _stop.Token.ThrowIfCancellationRequested();
-            }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested && !aborted.IsCancellationRequested)
-        {
-            // Stopping: say so with a close frame, which the client answers, ending the read loop.
-            try
-            {
-                if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                {
-                    using var timeout = new CancellationTokenSource(s_closeTimeout);
-                    await _socket.CloseOutputAsync(_closeStatus, _closeReason, timeout.Token);
-                }
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-            {
-                _socket.Abort();
-            }
-        }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-        {
-            _socket.Abort();
-        }
-    }
-
-    private async Task ReadLoopAsync(CancellationToken aborted)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            while (true)
-            {
-                var length = 0;
-                ValueWebSocketReceiveResult result;
-                do
-                {
-                    if (length == buffer.Length)
-                    {
-                        if (buffer.Length >= MaxMessageBytes)
-                        {
-                            TryEnqueue(DocWire.Error(DocErrors.OpTooLarge, $"Messages are limited to {MaxMessageBytes} bytes."));
-                            Stop(WebSocketCloseStatus.MessageTooBig, "message too big");
-                            return;
-                        }
-
-                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
-                    }
-
-                    result = await _socket.ReceiveAsync(buffer.AsMemory(length), aborted);
-                    length += result.Count;
-                }
-                while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    Stop(WebSocketCloseStatus.NormalClosure, "bye");
-                    return;
-                }
-
-                await HandleAsync(buffer.AsMemory(0, length), aborted);
-                if (_stop.IsCancellationRequested && _socket.State is not WebSocketState.Open)
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private async Task HandleAsync(ReadOnlyMemory<byte> message, CancellationToken aborted)
+    private async ValueTask HandleAsync(ReadOnlyMemory<byte> message, CancellationToken aborted)
     {
         long? seq = null;
         try

@@ -35,10 +35,8 @@ internal static class DocSocketEndpoint
                 await docs.GetOpsAsync(caller.AppId, id, after, 1, context.RequestAborted);
             }
 
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            var session = new DocSocket(socket, channel, docs, caller, clientId!, docs.Options.SocketQueueLength,
-                loggers.CreateLogger<DocSocket>());
-            await session.RunAsync(from, drain.Draining, context.RequestAborted);
+            var session = new DocSocket(channel, docs, caller, clientId!, docs.Options.SocketQueueLength, loggers.CreateLogger<DocSocket>());
+            await session.RunAsync(context, from, drain);
         }
         finally
         {

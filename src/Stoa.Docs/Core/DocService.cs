@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Errors;
+using Stoa.Foundation.Realtime;
 using Stoa.Ot;
 
 namespace Stoa.Docs.Core;
@@ -13,8 +14,8 @@ namespace Stoa.Docs.Core;
 /// ShareDB's submit pipeline: an op made on version <c>baseVersion</c> is transformed against every op committed
 /// since, one at a time, checked against the current text, and committed at the next version, where the store's
 /// primary key decides races between nodes (the loser catches up and transforms again). A resent op (same client id
-/// and seq) is answered with the version it was first committed at. Committed ops go to this node's relay and, through
-/// the engine's pub/sub, to every other node.
+/// and seq) is answered with the version it was first committed at. Committed ops are announced on the document's
+/// realtime topic: this node's relay gets them at once, the other nodes' through the engine's pub/sub.
 /// </summary>
 public sealed partial class DocService
 {
@@ -34,24 +35,27 @@ public sealed partial class DocService
 
     private readonly IDocStore _store;
     private readonly IEngine _engine;
-    private readonly DocCommitFeed _feed;
+    private readonly RealtimeHub _hub;
     private readonly DocOptions _options;
     private readonly ILogger<DocService> _logger;
     private readonly ConcurrentDictionary<(Guid, Guid), DocState> _states = new();
     private long _clock;
 
-    public DocService(IDocStore store, IEngine engine, DocCommitFeed feed, IOptions<DocOptions> options, ILogger<DocService> logger)
+    /// <summary>The type of a committed op's message on the document's topic.</summary>
+    public const string OpType = "op";
+
+    public DocService(IDocStore store, IEngine engine, RealtimeHub hub, IOptions<DocOptions> options, ILogger<DocService> logger)
     {
         _store = store;
         _engine = engine;
-        _feed = feed;
+        _hub = hub;
         _options = options.Value;
         _logger = logger;
     }
 
     public DocOptions Options => _options;
 
-    /// <summary>The engine channel a document's committed ops are published on.</summary>
+    /// <summary>The realtime topic a document's committed ops are published on.</summary>
     public static string Channel(Guid appId, Guid docId) => EngineKeys.For(appId, "docs", docId.ToString("N"));
 
     public async Task<(Guid Id, DocSnapshot Snapshot)> CreateAsync(Guid appId, string? userId, string? text, CancellationToken cancellationToken)
@@ -365,22 +369,23 @@ public sealed partial class DocService
     }
 
     /// <summary>
-    /// The ops are durable: nothing here may fail the submits. This node's relay gets them first, in version order;
-    /// pub/sub carries them to the other nodes, which fill any gap from the store.
+    /// The ops are durable: nothing here may fail the submits. This node's relay gets them first, in version order,
+    /// whatever the engine does; pub/sub carries them to the other nodes, which fill any gap from the store.
     /// </summary>
     private async Task AfterCommitAsync(DocState state, List<CommittedOp> rows, long before, string text)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var messages = new List<RealtimeMessage>(rows.Count);
         foreach (var row in rows)
         {
-            RaiseCommitted(state.AppId, state.DocId, row);
+            messages.Add(DeliverHere(state.AppId, state.DocId, row));
         }
 
-        foreach (var row in rows)
+        foreach (var message in messages)
         {
             try
             {
-                await _engine.PublishAsync(Channel(state.AppId, state.DocId), DocWire.CommittedPayload(row), deadline.Token);
+                await _hub.SendToOtherNodesAsync(message, deadline.Token);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -403,17 +408,8 @@ public sealed partial class DocService
         }
     }
 
-    private void RaiseCommitted(Guid appId, Guid docId, CommittedOp committed)
-    {
-        try
-        {
-            _feed.Raise(appId, docId, committed);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogAfterCommitFailure(_logger, "local relay", e);
-        }
-    }
+    private RealtimeMessage DeliverHere(Guid appId, Guid docId, CommittedOp committed) =>
+        _hub.DeliverHere(Channel(appId, docId), OpType, DocWire.CommittedPayload(committed));
 
     private DocState State(Guid appId, Guid docId)
     {

@@ -2,16 +2,18 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Stoa.Docs.Core;
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Realtime;
 using Stoa.Ot;
 
 namespace Stoa.Docs.Relay;
 
 /// <summary>
-/// This node's relay for one open document: one pub/sub subscription, the text at the last delivered version, and
-/// the local listeners. Committed ops arrive from this node's submits and from pub/sub (at most once, maybe out of
-/// order across the two paths); they are delivered strictly in version order, out-of-order ones are buffered, and
-/// a gap is filled from the store, which is the truth. A lost publish leaves no gap to notice when nothing follows
-/// it, so every few heartbeats a channel with listeners also reads the store for ops after its version.
+/// This node's relay for one open document: its subscriptions to the document's realtime topics (ops, presence), the
+/// text at the last delivered version, and the local listeners. Committed ops arrive from this node's submits and from
+/// other nodes (at most once, maybe out of order across the two); they are delivered strictly in version order,
+/// out-of-order ones are buffered, and a gap is filled from the store, which is the truth. A lost publish leaves no
+/// gap to notice when nothing follows it, so every few heartbeats a channel with listeners also reads the store for
+/// ops after its version.
 /// </summary>
 internal sealed partial class DocChannel : IAsyncDisposable
 {
@@ -31,7 +33,7 @@ internal sealed partial class DocChannel : IAsyncDisposable
     private readonly Guid _appId;
     private readonly Guid _docId;
     private readonly DocService _docs;
-    private readonly IPubSub _pubSub;
+    private readonly RealtimeHub _hub;
     private readonly string _nodeId;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -50,15 +52,15 @@ internal sealed partial class DocChannel : IAsyncDisposable
     private long _version;
     private string _text = "";
 
-    public DocChannel(Guid appId, Guid docId, DocService docs, IPubSub pubSub, string nodeId, TimeSpan presenceHeartbeat, ILogger logger)
+    public DocChannel(Guid appId, Guid docId, DocService docs, RealtimeHub hub, TimeSpan presenceHeartbeat, ILogger logger)
     {
-        _presence = new PresenceBoard(nodeId);
+        _nodeId = hub.NodeId;
+        _presence = new PresenceBoard(_nodeId);
         _presenceHeartbeat = presenceHeartbeat;
         _appId = appId;
         _docId = docId;
         _docs = docs;
-        _pubSub = pubSub;
-        _nodeId = nodeId;
+        _hub = hub;
         _logger = logger;
     }
 
@@ -80,10 +82,10 @@ internal sealed partial class DocChannel : IAsyncDisposable
         await _gate.WaitAsync();
         try
         {
-            // Subscribe first, then read: an op committed in between arrives on pub/sub and is dropped as already seen,
-            // or fills in after the snapshot's version; nothing falls between the two.
-            _opSubscription = await _pubSub.SubscribeAsync(DocService.Channel(_appId, _docId), OnPublishedOpAsync, _closed.Token);
-            _presenceSubscription = await _pubSub.SubscribeAsync(PresenceChannel, OnPublishedPresenceAsync, _closed.Token);
+            // Subscribe first, then read: an op committed in between arrives on the topic and is dropped as already
+            // seen, or fills in after the snapshot's version; nothing falls between the two.
+            _opSubscription = await _hub.SubscribeAsync(DocService.Channel(_appId, _docId), new Topic(this, presence: false), _closed.Token);
+            _presenceSubscription = await _hub.SubscribeAsync(PresenceChannel, new Topic(this, presence: true), _closed.Token);
             var snapshot = await _docs.GetAsync(_appId, _docId, _closed.Token);
             _version = snapshot.Version;
             _text = snapshot.Text;
@@ -100,47 +102,39 @@ internal sealed partial class DocChannel : IAsyncDisposable
 
     private static long Now => Environment.TickCount64;
 
-    /// <summary>A committed op from this node's own submits (already in version order).</summary>
-    public void OnLocalCommit(CommittedOp op) => _inbound.Writer.TryWrite(new Inbound(op, Fill: false));
-
-    /// <summary>Pub/sub lost messages (reconnect, overflow): read what may be missing from the store.</summary>
-    public void OnSubscriptionsRestored() => _inbound.Writer.TryWrite(new Inbound(null, Fill: true));
-
-    private ValueTask OnPublishedOpAsync(string channel, ReadOnlyMemory<byte> payload)
+    /// <summary>A message of one of the document's topics, queued for the pump, which handles everything in order.</summary>
+    private sealed class Topic(DocChannel channel, bool presence) : IRealtimeListener
     {
-        if (DocWire.ParseCommitted(payload.Span) is { } op)
+        public void OnMessage(RealtimeMessage message)
         {
-            _inbound.Writer.TryWrite(new Inbound(op, Fill: false));
+            if (!presence && DocWire.ParseCommitted(message.Data.Span) is { } op)
+            {
+                channel._inbound.Writer.TryWrite(new Inbound(op, Fill: false));
+            }
+            else if (presence && message.NodeId != channel._nodeId && DocWire.ParsePresenceMessage(message.Data.Span) is { } update)
+            {
+                // This node's own presence is applied where it is published.
+                channel._inbound.Writer.TryWrite(new Inbound(null, Fill: false, update));
+            }
         }
 
-        return ValueTask.CompletedTask;
+        /// <summary>Messages were lost (reconnect, overflow): read what may be missing from the store.</summary>
+        public void OnGap() => channel._inbound.Writer.TryWrite(new Inbound(null, Fill: true));
     }
 
-    private async ValueTask OnPublishedPresenceAsync(string channel, ReadOnlyMemory<byte> payload)
+    /// <summary>Another node's presence news. Call under the gate.</summary>
+    private void OnPresence((List<Presence> Presences, bool Repeat) message)
     {
-        if (DocWire.ParsePresenceMessage(payload.Span) is not { } message)
+        if (message.Repeat)
         {
-            return;
-        }
-
-        await _gate.WaitAsync(_closed.Token);
-        try
-        {
-            if (message.Repeat)
+            foreach (var joined in _presence.Refresh(message.Presences, Now))
             {
-                foreach (var joined in _presence.Refresh(message.Presences, Now))
-                {
-                    Broadcast(DocWire.Presence(joined), except: null);
-                }
-            }
-            else if (message.Presences[0].NodeId != _nodeId)
-            {
-                ApplyPresence(message.Presences[0], except: null);
+                Broadcast(DocWire.Presence(joined), except: null);
             }
         }
-        finally
+        else
         {
-            _gate.Release();
+            ApplyPresence(message.Presences[0], except: null);
         }
     }
 
@@ -289,7 +283,7 @@ internal sealed partial class DocChannel : IAsyncDisposable
         try
         {
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await _pubSub.PublishAsync(PresenceChannel, message, deadline.Token);
+            await _hub.PublishAsync(PresenceChannel, "presence", message, keepHistory: false, deadline.Token);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -312,11 +306,16 @@ internal sealed partial class DocChannel : IAsyncDisposable
                         Accept(op);
                     }
 
+                    if (inbound.Presence is { } presence)
+                    {
+                        OnPresence(presence);
+                    }
+
                     if (inbound.Fill)
                     {
                         await FillFromStoreAsync(_closed.Token);
                     }
-                    else if (_pending.Count > 0 && Interlocked.CompareExchange(ref _gapFillScheduled, 1, 0) == 0)
+                    else if (inbound.Op is not null && _pending.Count > 0 && Interlocked.CompareExchange(ref _gapFillScheduled, 1, 0) == 0)
                     {
                         // A gap: the missing op is usually a moment behind on the other path; give it that moment.
                         _ = ScheduleGapFillAsync();
@@ -505,7 +504,7 @@ internal sealed partial class DocChannel : IAsyncDisposable
         }
     }
 
-    private readonly record struct Inbound(CommittedOp? Op, bool Fill);
+    private readonly record struct Inbound(CommittedOp? Op, bool Fill, (List<Presence> Presences, bool Repeat)? Presence = null);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying document {DocId} failed; it resumes with the next op")]
     private static partial void LogRelayFailure(ILogger logger, Guid docId, Exception e);

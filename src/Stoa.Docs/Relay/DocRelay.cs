@@ -1,31 +1,28 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stoa.Docs.Core;
-using Stoa.Foundation.Engine;
+using Stoa.Foundation.Realtime;
 
 namespace Stoa.Docs.Relay;
 
 /// <summary>
-/// The node's open documents: one <see cref="DocChannel"/> (one pub/sub subscription) per document with at least
+/// The node's open documents: one <see cref="DocChannel"/> (one realtime subscription) per document with at least
 /// one local listener, shared by all of them and closed with the last.
 /// </summary>
 internal sealed class DocRelay : IAsyncDisposable
 {
     private readonly DocService _docs;
-    private readonly IEngine _engine;
+    private readonly RealtimeHub _hub;
     private readonly ILogger<DocRelay> _logger;
     private readonly TimeSpan _presenceHeartbeat;
     private readonly Dictionary<(Guid, Guid), DocChannel> _channels = [];
-    private readonly string _nodeId = Guid.NewGuid().ToString("N")[..12];
 
-    public DocRelay(DocService docs, IEngine engine, DocCommitFeed feed, IOptions<DocOptions> options, ILogger<DocRelay> logger)
+    public DocRelay(DocService docs, RealtimeHub hub, IOptions<DocOptions> options, ILogger<DocRelay> logger)
     {
         _presenceHeartbeat = TimeSpan.FromSeconds(options.Value.PresenceHeartbeatSeconds);
         _docs = docs;
-        _engine = engine;
+        _hub = hub;
         _logger = logger;
-        feed.Committed += OnLocalCommit;
-        engine.SubscriptionsRestored += OnSubscriptionsRestored;
     }
 
     public int OpenDocuments
@@ -59,7 +56,7 @@ internal sealed class DocRelay : IAsyncDisposable
         {
             if (!_channels.TryGetValue((appId, docId), out channel!))
             {
-                channel = new DocChannel(appId, docId, _docs, _engine, _nodeId, _presenceHeartbeat, _logger);
+                channel = new DocChannel(appId, docId, _docs, _hub, _presenceHeartbeat, _logger);
                 _channels[(appId, docId)] = channel;
                 channel.Start();
             }
@@ -97,31 +94,8 @@ internal sealed class DocRelay : IAsyncDisposable
         await channel.DisposeAsync();
     }
 
-    private void OnLocalCommit(Guid appId, Guid docId, CommittedOp op)
-    {
-        DocChannel? channel;
-        lock (_channels)
-        {
-            _channels.TryGetValue((appId, docId), out channel);
-        }
-
-        channel?.OnLocalCommit(op);
-    }
-
-    private void OnSubscriptionsRestored()
-    {
-        lock (_channels)
-        {
-            foreach (var channel in _channels.Values)
-            {
-                channel.OnSubscriptionsRestored();
-            }
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        _engine.SubscriptionsRestored -= OnSubscriptionsRestored;
         List<DocChannel> channels;
         lock (_channels)
         {

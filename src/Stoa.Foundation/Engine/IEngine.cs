@@ -4,7 +4,7 @@ namespace Stoa.Foundation.Engine;
 /// Everything the engine provides. The in-process engine serves one node (embedded default); the Redis engine lets
 /// many nodes share state. Both pass the same contract test suite.
 /// </summary>
-public interface IEngine : IPubSub, IKeyValueStore, ISortedSets, ILeases, IRateLimitBuckets
+public interface IEngine : IPubSub, IKeyValueStore, ISortedSets, ILeases, IRateLimitBuckets, IEventLogs
 {
     /// <summary>"memory" or "redis".</summary>
     string Name { get; }

@@ -7,6 +7,7 @@ using Stoa.Foundation.Engine.Memory;
 using Stoa.Foundation.Engine.Redis;
 using Stoa.Foundation.Health;
 using Stoa.Foundation.RateLimiting;
+using Stoa.Foundation.Realtime;
 
 namespace Stoa.Foundation.Hosting;
 
@@ -37,6 +38,7 @@ public static class PlatformServices
         services.TryAddSingleton<IRateLimitBuckets>(sp => sp.GetRequiredService<IEngine>());
         services.TryAddSingleton(sp => sp.GetRequiredService<IEngine>().NearCache);
         services.AddSingleton<IReadinessCheck, EngineReadinessCheck>();
+        services.TryAddSingleton<RealtimeHub>();
         return services;
     }
 

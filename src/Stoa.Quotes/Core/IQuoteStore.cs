@@ -1,8 +1,9 @@
 namespace Stoa.Quotes.Core;
 
 /// <summary>
-/// Where quotes live, per scope (<see cref="QuoteScope"/>): the latest quote of each symbol, ordered by seq, and a
-/// stream of the quotes written. Implemented over the engine (<c>Storage/EngineQuoteStore</c>).
+/// Where quotes live, per scope (<see cref="QuoteScope"/>): the latest quote of each symbol, ordered by seq. A quote
+/// written is announced on the scope's realtime topic (<c>QuoteKeys.Ticks</c>). Implemented over the engine
+/// (<c>Storage/EngineQuoteStore</c>).
 /// </summary>
 internal interface IQuoteStore
 {
@@ -24,9 +25,4 @@ internal interface IQuoteStore
     /// <summary>Removes the scope's quote for the symbol; true if there was one.</summary>
     ValueTask<bool> DeleteAsync(Guid scope, string symbol, CancellationToken cancellationToken);
 
-    /// <summary>Quotes written in the scope on any node from now on (at-most-once, in order per writer) until disposed.</summary>
-    ValueTask<IAsyncDisposable> SubscribeAsync(Guid scope, Func<Quote, ValueTask> onQuote, CancellationToken cancellationToken);
-
-    /// <summary>Raised when subscriptions were restored after a gap: quotes may have been missed.</summary>
-    event Action? SubscriptionsRestored;
 }

@@ -38,6 +38,15 @@ internal sealed class LatestQuoteBuffer
         }
     }
 
+    /// <summary>Wakes a waiting <see cref="TakeAsync"/> with nothing new, so that its caller looks at its own state.</summary>
+    public void Wake()
+    {
+        lock (_gate)
+        {
+            _signal.TrySetResult();
+        }
+    }
+
     /// <summary>Everything pending, waiting for something if nothing is; empty when <paramref name="idle"/> passed first.</summary>
     public async ValueTask<IReadOnlyList<(Quote Quote, bool Own)>> TakeAsync(TimeSpan idle, CancellationToken cancellationToken)
     {

@@ -11,12 +11,6 @@ namespace Stoa.Quotes.Storage;
 /// </summary>
 internal sealed class DurableQuoteStore(IQuoteStore engine, IQuoteArchive archive, QuotesMetrics? metrics = null) : IQuoteStore
 {
-    public event Action? SubscriptionsRestored
-    {
-        add => engine.SubscriptionsRestored += value;
-        remove => engine.SubscriptionsRestored -= value;
-    }
-
     public ValueTask<Quote?> GetAsync(Guid scope, string symbol, CancellationToken cancellationToken) =>
         engine.GetAsync(scope, symbol, cancellationToken);
 
@@ -40,7 +34,4 @@ internal sealed class DurableQuoteStore(IQuoteStore engine, IQuoteArchive archiv
         await archive.DeleteAsync(scope, symbol, cancellationToken);
         return await engine.DeleteAsync(scope, symbol, cancellationToken);
     }
-
-    public ValueTask<IAsyncDisposable> SubscribeAsync(Guid scope, Func<Quote, ValueTask> onQuote, CancellationToken cancellationToken) =>
-        engine.SubscribeAsync(scope, onQuote, cancellationToken);
 }

@@ -1,25 +1,23 @@
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Realtime;
 using Stoa.Quotes.Core;
 
 namespace Stoa.Quotes.Storage;
 
 /// <summary>
 /// Quotes in the engine. Writes are one compare-and-set on seq (<see cref="IKeyValueStore.SetIfNewerAsync"/>, a Lua
-/// script on Redis) followed by a publish; reads go through the near-cache, so on Redis a hot symbol is answered
-/// from this process's memory and only re-read after an invalidation (CLIENT TRACKING), one load per miss however
-/// many requests wait for it.
+/// script on Redis) followed by a publish on the realtime hub; reads go through the near-cache, so on Redis a hot
+/// symbol is answered from this process's memory and only re-read after an invalidation (CLIENT TRACKING), one load
+/// per miss however many requests wait for it.
 /// </summary>
-internal sealed class EngineQuoteStore(IEngine engine, bool nearCache = true, QuotesMetrics? metrics = null) : IQuoteStore
+/// <param name="hub">Where writes are announced; null for a store that only reads (the benchmark baseline).</param>
+internal sealed class EngineQuoteStore(IEngine engine, RealtimeHub? hub, bool nearCache = true, QuotesMetrics? metrics = null) : IQuoteStore
 {
+    public const string TickType = "quote";
+
     // The near-cache cannot hold null, and "no quote" is worth caching too (an app without overrides asks for its
     // own quote on every read before falling back to the market).
     private static readonly Entry s_absent = new(null);
-
-    public event Action? SubscriptionsRestored
-    {
-        add => engine.SubscriptionsRestored += value;
-        remove => engine.SubscriptionsRestored -= value;
-    }
 
     public async ValueTask<Quote?> GetAsync(Guid scope, string symbol, CancellationToken cancellationToken)
     {
@@ -55,7 +53,11 @@ internal sealed class EngineQuoteStore(IEngine engine, bool nearCache = true, Qu
             return false;
         }
 
-        await engine.PublishAsync(QuoteKeys.Ticks(scope), bytes, cancellationToken);
+        if (hub is not null)
+        {
+            await hub.PublishAsync(QuoteKeys.Ticks(scope), TickType, bytes, keepHistory: false, cancellationToken);
+        }
+
         return true;
     }
 
@@ -64,10 +66,6 @@ internal sealed class EngineQuoteStore(IEngine engine, bool nearCache = true, Qu
 
     public ValueTask<bool> DeleteAsync(Guid scope, string symbol, CancellationToken cancellationToken) =>
         engine.DeleteAsync(QuoteKeys.Quote(scope, symbol), cancellationToken);
-
-    public ValueTask<IAsyncDisposable> SubscribeAsync(Guid scope, Func<Quote, ValueTask> onQuote, CancellationToken cancellationToken) =>
-        engine.SubscribeAsync(QuoteKeys.Ticks(scope), (_, payload) =>
-            QuoteCodec.Decode(payload.Span) is { } quote ? onQuote(quote) : ValueTask.CompletedTask, cancellationToken);
 
     private sealed record Entry(Quote? Quote);
 }

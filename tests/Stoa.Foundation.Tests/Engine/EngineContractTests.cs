@@ -421,6 +421,54 @@ public abstract class EngineContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_event_log_appended_on_one_node_is_read_after_an_id_on_another_in_order()
+    {
+        var key = Key("log");
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await (i % 2 == 0 ? A : B).AppendAsync(key, Bytes($"e{i}"), 100, TimeSpan.FromMinutes(1), Ct));
+        }
+
+        ids.ShouldBe(ids.OrderBy(id => id, Comparer<string>.Create(EventIds.Compare)).ToList(), "ids grow with every append");
+        ids.Distinct().Count().ShouldBe(5);
+        var read = await B.ReadAfterAsync(key, ids[1], 10, Ct);
+        read.Found.ShouldBeTrue();
+        read.Entries.Select(e => e.Id).ShouldBe(ids[2..]);
+        read.Entries.Select(e => Text(e.Entry)).ShouldBe(["e2", "e3", "e4"]);
+        (await A.ReadAfterAsync(key, ids[0], 2, Ct)).Entries.Select(e => Text(e.Entry)).ShouldBe(["e1", "e2"]);
+        (await A.ReadAfterAsync(key, ids[^1], 10, Ct)).ShouldSatisfyAllConditions(r => r.Found.ShouldBeTrue(), r => r.Entries.ShouldBeEmpty());
+    }
+
+    [Fact]
+    public async Task An_event_log_keeps_its_last_entries_and_says_when_an_id_fell_out()
+    {
+        var key = Key("trimmed");
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await A.AppendAsync(key, Bytes($"e{i}"), 4, TimeSpan.FromMinutes(1), Ct));
+        }
+
+        (await B.ReadAfterAsync(key, ids[0], 10, Ct)).Found.ShouldBeFalse("the first entries were trimmed away");
+        var kept = await B.ReadAfterAsync(key, ids[6], 10, Ct);
+        kept.Found.ShouldBeTrue();
+        kept.Entries.Select(e => Text(e.Entry)).ShouldBe(["e7", "e8", "e9"]);
+        (await B.ReadAfterAsync(key, "1-0", 10, Ct)).Found.ShouldBeFalse("an id the log never had");
+        (await B.ReadAfterAsync(key, "not an id", 10, Ct)).Found.ShouldBeFalse();
+        (await B.ReadAfterAsync(Key("no log"), ids[9], 10, Ct)).Found.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task An_event_log_expires_after_its_last_append()
+    {
+        var key = Key("expiring log");
+        var id = await A.AppendAsync(key, Bytes("x"), 10, TimeSpan.FromMilliseconds(300), Ct);
+        (await B.ReadAfterAsync(key, id, 10, Ct)).Found.ShouldBeTrue();
+        await Eventually(async () => !(await B.ReadAfterAsync(key, id, 10, Ct)).Found, "the log expired");
+    }
+
+    [Fact]
     public async Task Keys_of_different_apps_never_collide()
     {
         var other = Guid.NewGuid();

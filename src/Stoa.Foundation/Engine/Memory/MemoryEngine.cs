@@ -102,6 +102,7 @@ public sealed partial class MemoryEngine : IEngine, IAsyncDisposable
         public long Version;
         public MemorySortedSet? SortedSet;
         public Dictionary<string, long>? Versions;
+        public List<EventLogEntry>? Log;
         public string? LeaseToken;
         public double Tokens;
         public long RefilledAt;
@@ -157,7 +158,8 @@ public sealed partial class MemoryEngine : IEngine, IAsyncDisposable
     private void Resize(string key, Entry entry)
     {
         var size = EntryOverhead + (2L * key.Length) + (entry.Bytes?.Length ?? 0) + (entry.SortedSet?.ApproximateBytes ?? 0)
-            + ((entry.Versions?.Count ?? 0) * 96L) + (2L * (entry.LeaseToken?.Length ?? 0));
+            + ((entry.Versions?.Count ?? 0) * 96L) + (2L * (entry.LeaseToken?.Length ?? 0))
+            + (entry.Log?.Sum(e => 96L + e.Entry.Length) ?? 0);
         _bytes += size - entry.Size;
         entry.Size = size;
         while (_bytes > MaxBytes && (_expiring.First ?? _lasting.First) is { } oldest && !ReferenceEquals(oldest, entry.Recency))

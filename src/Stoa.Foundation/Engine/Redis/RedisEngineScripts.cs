@@ -39,6 +39,13 @@ internal static class RedisEngineScripts
         return 1
         """);
 
+    /// <summary>KEYS[1] stream; ARGV: max length, entry, ttl ms. Appends, trims to the length, renews the expiry; returns the id.</summary>
+    public static readonly RedisScript AppendToLog = new("""
+        local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], '*', 'd', ARGV[2])
+        redis.call('PEXPIRE', KEYS[1], ARGV[3])
+        return id
+        """);
+
     /// <summary>KEYS[1] lease; ARGV: token, ttl ms. Extends only the holder's lease.</summary>
     public static readonly RedisScript RenewLease = new("""
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Stoa.Comments.Api;
+namespace Stoa.Comments.Contracts;
 
 /// <summary>The module's HTTP and event JSON, camelCase, without reflection.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -1,6 +1,6 @@
 using Stoa.Comments.Core;
 
-namespace Stoa.Comments.Api;
+namespace Stoa.Comments.Contracts;
 
 public sealed record CreateCommentRequest(string? Body, Guid? ParentId);
 

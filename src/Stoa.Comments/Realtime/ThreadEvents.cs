@@ -1,23 +1,24 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Stoa.Comments.Contracts;
 using Stoa.Comments.Core;
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Realtime;
 
-namespace Stoa.Comments.Api;
+namespace Stoa.Comments.Realtime;
 
 /// <summary>
-/// Publishes thread events on the engine's pub/sub (one channel per thread, under the app id), already framed as
-/// server-sent events, so that each node's stream endpoint relays the bytes as they are. Events carry no viewer state:
-/// they go to everyone watching the thread.
+/// A thread's events on the realtime layer: one topic per thread (under the app id), kept in the topic's history so
+/// that a stream reconnecting with its last event id gets what it missed. Each event's data is the JSON of a
+/// <see cref="ThreadEvent"/>, without viewer state: it goes to everyone watching the thread.
 /// </summary>
-internal sealed partial class EngineCommentEvents(IPubSub pubSub, ILogger<EngineCommentEvents> logger) : ICommentEvents
+internal sealed partial class ThreadEvents(RealtimeHub hub, ILogger<ThreadEvents> logger) : ICommentEvents
 {
     public const string Created = "comment.created";
     public const string Updated = "comment.updated";
     public const string CountsChanged = "comment.counts";
 
-    public static string Channel(Guid appId, string threadId) => EngineKeys.For(appId, "comments", "thread", threadId);
+    public static string Topic(Guid appId, string threadId) => EngineKeys.For(appId, "comments", "thread", threadId);
 
     public ValueTask CommentCreatedAsync(Guid appId, Comment comment, CancellationToken cancellationToken) =>
         PublishAsync(appId, comment.ThreadId, new ThreadEvent(Created, comment.ToResponse(viewer: null), null), cancellationToken);
@@ -30,15 +31,14 @@ internal sealed partial class EngineCommentEvents(IPubSub pubSub, ILogger<Engine
 
     private async ValueTask PublishAsync(Guid appId, string threadId, ThreadEvent message, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(message, CommentsJsonContext.Default.ThreadEvent);
-        var frame = Encoding.UTF8.GetBytes($"event: {message.Type}\ndata: {json}\n\n");
+        var json = JsonSerializer.SerializeToUtf8Bytes(message, CommentsJsonContext.Default.ThreadEvent);
         try
         {
-            await pubSub.PublishAsync(Channel(appId, threadId), frame, cancellationToken);
+            await hub.PublishAsync(Topic(appId, threadId), message.Type, json, keepHistory: true, cancellationToken);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The write is committed; live listeners missing one event refetch, as with any at-most-once delivery.
+            // The write is committed; live listeners missing one event reload when their stream reconnects.
             LogPublishFailed(logger, ex);
         }
     }
