@@ -32,7 +32,7 @@ public static class QuotesModule
         services.AddModuleTelemetry(Name);
         services.AddSingleton(sp => new QuotesMetrics(sp.GetRequiredKeyedService<ModuleTelemetry>(Name), sp));
         services.AddMigrations(new MigrationSet(Name, typeof(QuotesModule).Assembly));
-        services.AddSingleton<IQuoteArchive>(sp => new MissCachingQuoteArchive(
+        services.AddSingleton<IQuoteArchive>(sp => new CachingQuoteArchive(
             new SqlQuoteArchive(sp.GetRequiredService<StoaDatabase>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IQuoteStore>(sp => new DurableQuoteStore(
             new EngineQuoteStore(sp.GetRequiredService<IEngine>(), sp.GetRequiredService<RealtimeHub>(), options.NearCache, sp.GetRequiredService<QuotesMetrics>()),

@@ -19,26 +19,26 @@ public sealed class HostileTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task An_unknown_symbol_costs_the_archive_one_query_until_its_miss_expires_or_it_is_written()
+    public async Task An_unknown_symbol_costs_the_archive_one_query_until_its_answer_expires_or_it_is_written()
     {
         await using var node = await QuotesNode.StartAsync();
         var time = new MovableTime();
         var counted = new CountingArchive(new SqlQuoteArchive(node.Services.GetRequiredService<StoaDatabase>()));
-        var archive = new MissCachingQuoteArchive(counted, time);
+        var archive = new CachingQuoteArchive(counted, time);
         var app = Guid.NewGuid();
 
         for (var i = 0; i < 100; i++)
         {
-            (await archive.FindAsync(app, "NOPE", Ct)).ShouldBeNull();
+            (await archive.FindAsync(app, "NOPE", Ct)).ShouldBe(ArchivedQuotes.None);
         }
 
         counted.Finds.ShouldBe(1);
-        time.Advance(MissCachingQuoteArchive.Ttl);
-        (await archive.FindAsync(app, "NOPE", Ct)).ShouldBeNull();
+        time.Advance(CachingQuoteArchive.Ttl);
+        (await archive.FindAsync(app, "NOPE", Ct)).ShouldBe(ArchivedQuotes.None);
         counted.Finds.ShouldBe(2);
 
         await archive.SaveAsync(app, new Quote("NOPE", 1m, "USD", null, null, DateTimeOffset.UtcNow, 1, "app"), Ct);
-        (await archive.FindAsync(app, "NOPE", Ct)).ShouldNotBeNull("a write through this node forgets the miss at once");
+        (await archive.FindAsync(app, "NOPE", Ct)).Own.ShouldNotBeNull("a write through this node forgets the miss at once");
     }
 
     [Fact]
@@ -104,6 +104,27 @@ public sealed class HostileTests
         (served.Seq, served.Price).ShouldBe((10L, 10m));
     }
 
+    [Fact]
+    public async Task A_read_the_engine_cannot_answer_is_answered_from_the_archive_and_writes_nothing()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = await QuotesNode.StartAsync(new Dictionary<string, string?> { ["Stoa:Redis"] = redis.Url },
+            await TestStores.CreateAsync("postgres"));
+        var tenant = await node.CreateTenantAsync();
+        using var backend = tenant.Server();
+        using var reader = tenant.App();
+        (await backend.PutQuoteAsync("OWN", 7m, seq: 3, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await using var admin = await RedisClient.ConnectAsync(redis.Url, Ct);
+        await admin.ExecuteAsync("FLUSHALL", [], Ct);
+
+        for (var i = 0; i < 5; i++)
+        {
+            (await (await reader.GetAsync("/v1/quotes/OWN", Ct)).ReadQuoteAsync(Ct)).Price.ShouldBe(7m);
+        }
+
+        (await admin.ExecuteAsync("DBSIZE", [], Ct)).AsInt64().ShouldBe(0, "a read put nothing back into the engine");
+    }
+
     private sealed class CountingArchive(IQuoteArchive inner) : IQuoteArchive
     {
         private int _finds;
@@ -112,7 +133,7 @@ public sealed class HostileTests
 
         public Task<bool> SaveAsync(Guid scope, Quote quote, CancellationToken cancellationToken) => inner.SaveAsync(scope, quote, cancellationToken);
 
-        public Task<(Guid Scope, Quote Quote)?> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken)
+        public Task<ArchivedQuotes> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _finds);
             return inner.FindAsync(appId, symbol, cancellationToken);

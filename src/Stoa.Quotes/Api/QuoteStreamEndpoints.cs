@@ -29,11 +29,11 @@ internal static class QuoteStreamEndpoints
     }
 
     private static async Task StreamAsync(HttpContext context, string? symbols, Caller caller, QuotesOptions options, RealtimeHub hub,
-        IQuoteStore store, DrainState drain, TimeProvider time)
+        IQuoteStore store, QuoteService quotes, DrainState drain, TimeProvider time)
     {
         var listener = new StreamListener(caller.AppId, Symbols.ParseList(symbols, options.MaxSymbolsPerRequest));
         await using var membership = await listener.JoinAsync(hub, context.RequestAborted);
-        var outbox = new QuoteStreamOutbox(listener, store, time);
+        var outbox = new QuoteStreamOutbox(listener, store, quotes.Resolver, time);
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         if (context.WebSockets.IsWebSocketRequest)
         {

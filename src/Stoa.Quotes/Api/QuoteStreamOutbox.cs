@@ -10,7 +10,7 @@ namespace Stoa.Quotes.Api;
 /// falls between the two) and again after a gap, then the ticks its buffer holds, never an older seq than it already
 /// sent and never the market's quote for a symbol its app has its own quote for. Each as <c>quote</c>, the API's JSON.
 /// </summary>
-internal sealed class QuoteStreamOutbox(StreamListener listener, IQuoteStore store, TimeProvider time) : IOutbox
+internal sealed class QuoteStreamOutbox(StreamListener listener, IQuoteStore store, QuoteResolver resolver, TimeProvider time) : IOutbox
 {
     private readonly Dictionary<(string Symbol, bool Own), long> _sent = [];
     private bool _started;
@@ -32,7 +32,7 @@ internal sealed class QuoteStreamOutbox(StreamListener listener, IQuoteStore sto
                 continue;
             }
 
-            if (!own && await store.GetAsync(listener.AppId, quote.Symbol, cancellationToken) is not null)
+            if (!own && await resolver.IsOverriddenAsync(listener.AppId, quote.Symbol, cancellationToken))
             {
                 continue;
             }

@@ -10,8 +10,13 @@ internal interface IQuoteArchive
     /// <summary>Saves the quote if its seq is greater than the archived one's; false when it is not newer.</summary>
     Task<bool> SaveAsync(Guid scope, Quote quote, CancellationToken cancellationToken);
 
-    /// <summary>The app's own archived quote for the symbol, else the market's, else null.</summary>
-    Task<(Guid Scope, Quote Quote)?> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken);
+    /// <summary>The app's own archived quote for the symbol and the market's (either may be null).</summary>
+    Task<ArchivedQuotes> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken);
 
     Task DeleteAsync(Guid scope, string symbol, CancellationToken cancellationToken);
+}
+
+internal sealed record ArchivedQuotes(Quote? Own, Quote? Market)
+{
+    public static readonly ArchivedQuotes None = new(null, null);
 }

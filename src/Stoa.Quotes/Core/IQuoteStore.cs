@@ -16,12 +16,6 @@ internal interface IQuoteStore
     /// </summary>
     ValueTask<bool> TryWriteAsync(Guid scope, Quote quote, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Puts back a quote read from the archive after the engine lost it: compare-and-set only, so nothing newer is
-    /// overwritten, and neither archived again nor announced (it is not news).
-    /// </summary>
-    ValueTask RestoreAsync(Guid scope, Quote quote, CancellationToken cancellationToken);
-
     /// <summary>Removes the scope's quote for the symbol; true if there was one.</summary>
     ValueTask<bool> DeleteAsync(Guid scope, string symbol, CancellationToken cancellationToken);
 

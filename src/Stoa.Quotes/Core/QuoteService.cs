@@ -3,36 +3,23 @@ using Stoa.Foundation.Errors;
 namespace Stoa.Quotes.Core;
 
 /// <summary>
-/// The rules an app sees: its own quote for a symbol (pushed by its backend) overrides the market quote (written by
-/// the feed); seq orders writes; unknown symbols are 404s.
+/// The rules an app sees: the quote it reads is <see cref="QuoteResolver"/>'s (its own over the market's); seq orders
+/// writes; unknown symbols are 404s.
 /// </summary>
 internal sealed class QuoteService(IQuoteStore store, TimeProvider time, IQuoteArchive? archive = null)
 {
+    private readonly QuoteResolver _resolver = new(store, archive);
+
     /// <summary>Seqs are compared as Lua numbers (doubles) in the Redis engine: integers beyond 2^53 would lose precision.</summary>
     public const long MaxSeq = (1L << 53) - 1;
 
     public IQuoteStore Store => store;
 
-    /// <summary>
-    /// The quote the app sees, or null. When the engine has none (it lost its data, or the symbol is unknown) the
-    /// archive answers, and its quote is put back into the engine for the next readers (not archived or announced again).
-    /// </summary>
-    public async ValueTask<Quote?> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken)
-    {
-        var quote = await store.GetAsync(appId, symbol, cancellationToken) ?? await store.GetAsync(QuoteScope.Market, symbol, cancellationToken);
-        if (quote is not null || archive is null)
-        {
-            return quote;
-        }
+    public QuoteResolver Resolver => _resolver;
 
-        if (await archive.FindAsync(appId, symbol, cancellationToken) is not { } archived)
-        {
-            return null;
-        }
-
-        await store.RestoreAsync(archived.Scope, archived.Quote, cancellationToken);
-        return archived.Quote;
-    }
+    /// <summary>The quote the app sees, or null.</summary>
+    public ValueTask<Quote?> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken) =>
+        _resolver.ResolveAsync(appId, symbol, cancellationToken);
 
     public async ValueTask<Quote> GetAsync(Guid appId, string symbol, CancellationToken cancellationToken) =>
         await FindAsync(appId, symbol, cancellationToken)

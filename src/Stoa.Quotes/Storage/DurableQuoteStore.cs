@@ -26,9 +26,6 @@ internal sealed class DurableQuoteStore(IQuoteStore engine, IQuoteArchive archiv
         return true;
     }
 
-    public ValueTask RestoreAsync(Guid scope, Quote quote, CancellationToken cancellationToken) =>
-        engine.RestoreAsync(scope, quote, cancellationToken);
-
     public async ValueTask<bool> DeleteAsync(Guid scope, string symbol, CancellationToken cancellationToken)
     {
         await archive.DeleteAsync(scope, symbol, cancellationToken);

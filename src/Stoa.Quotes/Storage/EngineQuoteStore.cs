@@ -61,9 +61,6 @@ internal sealed class EngineQuoteStore(IEngine engine, RealtimeHub? hub, bool ne
         return true;
     }
 
-    public async ValueTask RestoreAsync(Guid scope, Quote quote, CancellationToken cancellationToken) =>
-        await engine.SetIfNewerAsync(QuoteKeys.Quote(scope, quote.Symbol), quote.Seq, QuoteCodec.Encode(quote), ttl: null, cancellationToken);
-
     public ValueTask<bool> DeleteAsync(Guid scope, string symbol, CancellationToken cancellationToken) =>
         engine.DeleteAsync(QuoteKeys.Quote(scope, symbol), cancellationToken);
 

@@ -15,16 +15,15 @@ internal sealed class SqlQuoteArchive(StoaDatabase database) : IQuoteArchive
             """, new { scope, symbol = quote.Symbol, seq = quote.Seq, payload = QuoteCodec.Encode(quote) }, transaction,
             cancellationToken: cancellationToken)), cancellationToken) > 0;
 
-    public async Task<(Guid Scope, Quote Quote)?> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken)
+    /// <summary>Both scopes' rows in one statement; which one the app sees is <see cref="QuoteResolver"/>'s to say.</summary>
+    public async Task<ArchivedQuotes> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(Guid Scope, byte[] Payload)>(new CommandDefinition(
+        var rows = (await connection.QueryAsync<(Guid Scope, byte[] Payload)>(new CommandDefinition(
             "SELECT app_id, payload FROM quotes WHERE symbol = @symbol AND app_id IN (@appId, @market)",
-            new { symbol, appId, market = QuoteScope.Market }, cancellationToken: cancellationToken));
-        var found = rows.Select(r => (r.Scope, Quote: QuoteCodec.Decode(r.Payload))).Where(r => r.Quote is not null).ToList();
-        var pick = found.FirstOrDefault(r => r.Scope == appId);
-        pick = pick.Quote is null ? found.FirstOrDefault() : pick;
-        return pick.Quote is null ? null : (pick.Scope, pick.Quote);
+            new { symbol, appId, market = QuoteScope.Market }, cancellationToken: cancellationToken))).ToList();
+        Quote? Of(Guid scope) => rows.Where(r => r.Scope == scope).Select(r => QuoteCodec.Decode(r.Payload)).FirstOrDefault();
+        return new ArchivedQuotes(Of(appId), QuoteScope.IsMarket(appId) ? null : Of(QuoteScope.Market));
     }
 
     public Task DeleteAsync(Guid scope, string symbol, CancellationToken cancellationToken) =>
