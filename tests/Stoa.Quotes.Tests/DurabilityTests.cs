@@ -35,8 +35,7 @@ public sealed class DurabilityTests
     public async Task A_pushed_quote_survives_a_redis_restart_that_lost_every_key()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var node = await QuotesNode.StartAsync(new Dictionary<string, string?> { ["Stoa:Redis"] = redis.Url },
-            await TestStores.CreateAsync("postgres"));
+        await using var node = await QuotesNode.StartDeployedAsync(redis);
         var tenant = await node.CreateTenantAsync();
         using var backend = tenant.Server();
         using var reader = tenant.App();

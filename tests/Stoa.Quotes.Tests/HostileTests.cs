@@ -86,8 +86,7 @@ public sealed class HostileTests
     public async Task After_redis_lost_its_data_a_late_older_write_is_refused_and_not_served()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var node = await QuotesNode.StartAsync(new Dictionary<string, string?> { ["Stoa:Redis"] = redis.Url },
-            await TestStores.CreateAsync("postgres"));
+        await using var node = await QuotesNode.StartDeployedAsync(redis);
         var tenant = await node.CreateTenantAsync();
         using var backend = tenant.Server();
         using var reader = tenant.App();
@@ -108,8 +107,7 @@ public sealed class HostileTests
     public async Task A_read_the_engine_cannot_answer_is_answered_from_the_archive_and_writes_nothing()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var node = await QuotesNode.StartAsync(new Dictionary<string, string?> { ["Stoa:Redis"] = redis.Url },
-            await TestStores.CreateAsync("postgres"));
+        await using var node = await QuotesNode.StartDeployedAsync(redis);
         var tenant = await node.CreateTenantAsync();
         using var backend = tenant.Server();
         using var reader = tenant.App();

@@ -34,6 +34,10 @@ public sealed class QuotesNode : StoaAppFactory<Program>
         return node;
     }
 
+    /// <summary>A node as deployed: PostgreSQL for the archive, <paramref name="redis"/> for the engine.</summary>
+    public static async Task<QuotesNode> StartDeployedAsync(RedisServer redis) =>
+        await StartAsync(new Dictionary<string, string?> { ["Stoa:Redis"] = redis.Url }, await TestStores.CreateAsync("postgres"));
+
     private static Dictionary<string, string?> WithDefaults(IReadOnlyDictionary<string, string?>? settings)
     {
         var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
