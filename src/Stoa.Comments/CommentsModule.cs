@@ -26,8 +26,7 @@ public static class CommentsModule
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ILinkPreviewer, NoLinkPreviewer>();
         services.TryAddSingleton<ICommentEvents, ThreadEvents>();
-        services.TryAddSingleton<CommentCommandCounter>();
-        services.TryAddSingleton(sp => new SqlCommentStore(sp.GetRequiredService<StoaDatabase>(), sp.GetRequiredService<CommentCommandCounter>()));
+        services.TryAddSingleton(sp => new SqlCommentStore(sp.GetRequiredService<StoaDatabase>()));
         services.TryAddSingleton<ICommentStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<CommentsOptions>>().Value;

@@ -27,7 +27,7 @@ public sealed class CommentsApp : StoaAppFactory<Program>
     }
 
     /// <summary>SQL statements the comments store has sent so far.</summary>
-    public long Statements => Services.GetRequiredService<CommentCommandCounter>().Count;
+    public long Statements => Services.GetRequiredService<Stoa.Foundation.Sql.StoaDatabase>().StatementCount(SqlCommentStore.Module);
 
     public static async Task<CommentsApp> StartAsync(string kind, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {

@@ -79,7 +79,11 @@ public sealed record ListQuery(string ThreadId, CommentSort Sort, Guid? ParentId
 }
 
 /// <summary>The counters of one comment after a vote or like, and the caller's own state.</summary>
-public sealed record CommentCounts(Guid Id, string ThreadId, long Upvotes, long Downvotes, long Likes, long ReplyCount, int MyVote, bool Liked);
+public sealed record CommentCounts(Guid Id, string ThreadId, long Upvotes, long Downvotes, long Likes, long ReplyCount, int MyVote, bool Liked)
+{
+    public static CommentCounts Of(Comment comment, ViewerState viewer) =>
+        new(comment.Id, comment.ThreadId, comment.Upvotes, comment.Downvotes, comment.Likes, comment.ReplyCount, viewer.Vote, viewer.Liked);
+}
 
 /// <summary>The caller's own vote (-1, 0, 1) and like on a comment.</summary>
 public readonly record struct ViewerState(int Vote, bool Liked);

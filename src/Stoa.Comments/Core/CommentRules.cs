@@ -1,8 +1,9 @@
 namespace Stoa.Comments.Core;
 
 /// <summary>
-/// The rules, as pure functions over rows the store read inside its transaction, so that a check and the write it
-/// guards cannot be separated by a concurrent change.
+/// The rules, as pure functions over rows read inside the write's transaction (<see cref="ICommentStore.InTransactionAsync"/>),
+/// so that a check and the write it guards cannot be separated by a concurrent change; and the arithmetic of a write:
+/// where a new comment sits in the tree, how votes move the counters and the scores derived from them.
 /// </summary>
 public static class CommentRules
 {
@@ -81,4 +82,36 @@ public static class CommentRules
     /// <summary>How the up and down counters move when a user's vote goes from <paramref name="previous"/> to <paramref name="next"/>.</summary>
     public static (long Up, long Down) VoteDelta(int previous, int next) =>
         ((next == 1 ? 1 : 0) - (previous == 1 ? 1 : 0), (next == -1 ? 1 : 0) - (previous == -1 ? 1 : 0));
+
+    /// <summary>The comment after a user's vote moved from <paramref name="previous"/> to <paramref name="next"/>, scores included.</summary>
+    public static Comment WithVote(Comment comment, int previous, int next)
+    {
+        var (up, down) = VoteDelta(previous, next);
+        var upvotes = comment.Upvotes + up;
+        var downvotes = comment.Downvotes + down;
+        return comment with
+        {
+            Upvotes = upvotes,
+            Downvotes = downvotes,
+            Best = Scoring.Wilson(upvotes, downvotes),
+            Hot = Scoring.Hot(upvotes, downvotes, comment.CreatedAt),
+            Controversy = Scoring.Controversy(upvotes, downvotes),
+        };
+    }
+
+    /// <summary>A new comment as stored: top level, or under its parent in the parent's tree, with no votes yet.</summary>
+    public static Comment Place(NewComment comment, Comment? parent) => new()
+    {
+        Id = comment.Id,
+        ThreadId = comment.ThreadId,
+        ParentId = comment.ParentId,
+        RootId = parent?.RootId ?? comment.Id,
+        Depth = parent is null ? 0 : parent.Depth + 1,
+        AuthorId = comment.AuthorId,
+        Body = comment.Body,
+        BodyHtml = comment.BodyHtml,
+        Links = comment.Links,
+        CreatedAt = comment.CreatedAt,
+        Hot = Scoring.Hot(0, 0, comment.CreatedAt),
+    };
 }

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace Stoa.Comments.Core;
 
 /// <summary>
-/// The use cases: render and unfurl bodies, call the store (which applies <see cref="CommentRules"/> inside its
-/// transactions), and announce changes once they are committed.
+/// The use cases: check what can be checked before any work, render and unfurl bodies, run each write as one store
+/// transaction (<see cref="CommentWrites"/>, where the rules are checked against the rows read inside it), and announce
+/// changes once they are committed.
 /// </summary>
 public sealed partial class CommentService(
     ICommentStore store,
@@ -22,8 +23,11 @@ public sealed partial class CommentService(
     public Task<ThreadInfo> GetThreadAsync(Guid appId, string threadId, CancellationToken cancellationToken) =>
         store.GetThreadAsync(appId, threadId, cancellationToken);
 
-    public Task<ThreadInfo> SetLockedAsync(Guid appId, string threadId, bool locked, CancellationToken cancellationToken) =>
-        store.SetLockedAsync(appId, threadId, locked, Now(), cancellationToken);
+    public Task<ThreadInfo> SetLockedAsync(Guid appId, string threadId, bool locked, CancellationToken cancellationToken)
+    {
+        var now = Now();
+        return store.InTransactionAsync(appId, tx => tx.SetThreadLockedAsync(threadId, locked, now), cancellationToken);
+    }
 
     public async Task<(Comment Comment, ViewerState Viewer)> GetAsync(Guid appId, Guid id, string? userId, CancellationToken cancellationToken)
     {
@@ -82,7 +86,7 @@ public sealed partial class CommentService(
 
         var comment = new NewComment(id, threadId, parentId, userId, rendered.Markdown, rendered.Html, rendered.Links, Now(),
             Keyed: idempotencyKey is not null);
-        var created = await store.CreateAsync(appId, comment, cancellationToken);
+        var created = await store.InTransactionAsync(appId, tx => CommentWrites.CreateAsync(tx, comment), cancellationToken);
         if (!created.Replayed)
         {
             await events.CommentCreatedAsync(appId, created.Comment, CancellationToken.None);
@@ -104,27 +108,34 @@ public sealed partial class CommentService(
         CommentRules.EnsureCanEdit(current, userId, Now(), _options.EditWindow);
         CommentRules.EnsureUnlocked((await store.GetThreadAsync(appId, current.ThreadId, cancellationToken)).Locked);
         var rendered = await RenderAsync(appId, body, cancellationToken);
-        var edited = await store.EditAsync(appId, id, userId, rendered, Now(), _options.EditWindow, cancellationToken);
+        var now = Now();
+        var edited = await store.InTransactionAsync(appId,
+            tx => CommentWrites.EditAsync(tx, id, userId, rendered, now, _options.EditWindow), cancellationToken);
         await events.CommentChangedAsync(appId, edited, CancellationToken.None);
         return edited;
     }
 
     public async Task DeleteAsync(Guid appId, Guid id, string? userId, CancellationToken cancellationToken)
     {
-        var deleted = await store.DeleteAsync(appId, id, userId, Now(), cancellationToken);
+        var now = Now();
+        var deleted = await store.InTransactionAsync(appId, tx => CommentWrites.DeleteAsync(tx, id, userId, now), cancellationToken);
         await events.CommentChangedAsync(appId, deleted, CancellationToken.None);
     }
 
     public async Task<CommentCounts> VoteAsync(Guid appId, Guid id, string userId, int value, CancellationToken cancellationToken)
     {
-        var counts = await store.VoteAsync(appId, id, userId, value, Now(), cancellationToken);
+        var now = Now();
+        var counts = await store.InTransactionAsync(appId, tx => CommentWrites.VoteAsync(tx, id, userId, value, now), cancellationToken,
+            hotComment: id);
         await events.CountsChangedAsync(appId, counts, CancellationToken.None);
         return counts;
     }
 
     public async Task<CommentCounts> SetLikeAsync(Guid appId, Guid id, string userId, bool liked, CancellationToken cancellationToken)
     {
-        var counts = await store.SetLikeAsync(appId, id, userId, liked, Now(), cancellationToken);
+        var now = Now();
+        var counts = await store.InTransactionAsync(appId, tx => CommentWrites.LikeAsync(tx, id, userId, liked, now), cancellationToken,
+            hotComment: id);
         await events.CountsChangedAsync(appId, counts, CancellationToken.None);
         return counts;
     }

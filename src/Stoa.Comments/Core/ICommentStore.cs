@@ -2,14 +2,13 @@ namespace Stoa.Comments.Core;
 
 /// <summary>
 /// Durable comments, votes and likes of every app. Every call is scoped to one app id; nothing is visible across apps.
-/// Writes are single transactions in which the vote (or like) row and the counters change together, and the rules in
-/// <see cref="CommentRules"/> are checked against the rows read inside that transaction.
+/// The store only stores: the rules live in Core (<see cref="CommentService"/>, <see cref="CommentRules"/>), which drives
+/// each write as one transaction through <see cref="InTransactionAsync"/> and checks the rules against the rows it reads
+/// there, so that a check and the write it guards cannot be separated by a concurrent change.
 /// </summary>
 public interface ICommentStore
 {
     Task<ThreadInfo> GetThreadAsync(Guid appId, string threadId, CancellationToken cancellationToken);
-
-    Task<ThreadInfo> SetLockedAsync(Guid appId, string threadId, bool locked, DateTimeOffset now, CancellationToken cancellationToken);
 
     Task<Comment?> GetAsync(Guid appId, Guid id, CancellationToken cancellationToken);
 
@@ -20,18 +19,52 @@ public interface ICommentStore
     Task<IReadOnlyDictionary<Guid, ViewerState>> GetViewerStateAsync(Guid appId, string userId, IReadOnlyCollection<Guid> ids,
         CancellationToken cancellationToken);
 
-    Task<CreatedComment> CreateAsync(Guid appId, NewComment comment, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs <paramref name="work"/> as one serializable transaction on the app's data and commits it. A serialization
+    /// failure runs the work again from the start, so it must decide only from what it reads through the transaction
+    /// and change nothing outside it. Writes to one hot comment (<paramref name="hotComment"/>) may be queued one behind
+    /// the other on this node, at the store's discretion, to spare them conflicts with each other.
+    /// </summary>
+    Task<T> InTransactionAsync<T>(Guid appId, Func<ICommentTransaction, Task<T>> work, CancellationToken cancellationToken,
+        Guid? hotComment = null);
+}
 
-    Task<Comment> EditAsync(Guid appId, Guid id, string userId, RenderedBody body, DateTimeOffset now, TimeSpan window,
-        CancellationToken cancellationToken);
+/// <summary>What a write transaction can read and change: rows and counters, no rules.</summary>
+public interface ICommentTransaction
+{
+    /// <summary>A comment; with <paramref name="forUpdate"/>, locked for the rest of the transaction.</summary>
+    Task<Comment?> ReadAsync(Guid id, bool forUpdate);
 
-    /// <summary>Soft delete. <paramref name="userId"/> null means the app's backend (moderation): any comment.</summary>
-    Task<Comment> DeleteAsync(Guid appId, Guid id, string? userId, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>The user's vote and like on a comment.</summary>
+    Task<ViewerState> ReadViewerAsync(Guid commentId, string userId);
 
-    /// <summary>Sets the user's vote to -1, 0 (retract) or 1.</summary>
-    Task<CommentCounts> VoteAsync(Guid appId, Guid id, string userId, int value, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<bool> IsThreadLockedAsync(string threadId);
 
-    Task<CommentCounts> SetLikeAsync(Guid appId, Guid id, string userId, bool liked, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Counts a new comment in its thread (creating the thread) and says whether the thread is locked.</summary>
+    Task<bool> CountNewCommentAsync(string threadId, DateTimeOffset now);
+
+    Task InsertAsync(Comment comment);
+
+    /// <summary>One more reply under <paramref name="parent"/>.</summary>
+    Task CountReplyAsync(Comment parent);
+
+    /// <summary>Stores the comment's body, html, links and edit time.</summary>
+    Task SaveBodyAsync(Comment comment);
+
+    /// <summary>Removes the body of a comment marked deleted, and uncounts it in its thread.</summary>
+    Task SoftDeleteAsync(Comment deleted);
+
+    /// <summary>Sets the user's vote (0 removes it).</summary>
+    Task SetVoteAsync(Comment comment, string userId, int value, DateTimeOffset now);
+
+    /// <summary>Stores the comment's vote counters and the sort scores derived from them.</summary>
+    Task SaveCountersAsync(Comment comment);
+
+    Task SetLikeAsync(Comment comment, string userId, bool liked, DateTimeOffset now);
+
+    Task SaveLikesAsync(Comment comment);
+
+    Task<ThreadInfo> SetThreadLockedAsync(string threadId, bool locked, DateTimeOffset now);
 }
 
 /// <summary>A body as stored: the Markdown source, its safe HTML and its link cards.</summary>

@@ -62,52 +62,31 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
     public Task<ThreadInfo> GetThreadAsync(Guid appId, string threadId, CancellationToken cancellationToken) =>
         inner.GetThreadAsync(appId, threadId, cancellationToken);
 
-    public Task<ThreadInfo> SetLockedAsync(Guid appId, string threadId, bool locked, DateTimeOffset now, CancellationToken cancellationToken) =>
-        inner.SetLockedAsync(appId, threadId, locked, now, cancellationToken);
-
     public Task<Comment?> GetAsync(Guid appId, Guid id, CancellationToken cancellationToken) => inner.GetAsync(appId, id, cancellationToken);
 
     public Task<IReadOnlyDictionary<Guid, ViewerState>> GetViewerStateAsync(Guid appId, string userId, IReadOnlyCollection<Guid> ids,
         CancellationToken cancellationToken) => inner.GetViewerStateAsync(appId, userId, ids, cancellationToken);
 
-    public async Task<CreatedComment> CreateAsync(Guid appId, NewComment comment, CancellationToken cancellationToken)
+    /// <summary>
+    /// The transaction runs on the inner store; what it wrote is noted on the way, and once it has committed each thread
+    /// it wrote to gets a new version (a transaction that wrote nothing, such as a replayed create, changes none).
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Guid appId, Func<ICommentTransaction, Task<T>> work, CancellationToken cancellationToken,
+        Guid? hotComment = null)
     {
-        var created = await inner.CreateAsync(appId, comment, cancellationToken);
-        if (!created.Replayed)
+        WriteNotes? notes = null;
+        var result = await inner.InTransactionAsync(appId, tx =>
         {
-            await InvalidateAsync(appId, created.Comment.ThreadId);
+            // A retried transaction starts over: only the attempt that committed counts.
+            notes = new WriteNotes(tx);
+            return work(notes);
+        }, cancellationToken, hotComment);
+        foreach (var threadId in notes?.Threads ?? [])
+        {
+            await InvalidateAsync(appId, threadId);
         }
 
-        return created;
-    }
-
-    public async Task<Comment> EditAsync(Guid appId, Guid id, string userId, RenderedBody body, DateTimeOffset now, TimeSpan window,
-        CancellationToken cancellationToken)
-    {
-        var edited = await inner.EditAsync(appId, id, userId, body, now, window, cancellationToken);
-        await InvalidateAsync(appId, edited.ThreadId);
-        return edited;
-    }
-
-    public async Task<Comment> DeleteAsync(Guid appId, Guid id, string? userId, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var deleted = await inner.DeleteAsync(appId, id, userId, now, cancellationToken);
-        await InvalidateAsync(appId, deleted.ThreadId);
-        return deleted;
-    }
-
-    public async Task<CommentCounts> VoteAsync(Guid appId, Guid id, string userId, int value, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var counts = await inner.VoteAsync(appId, id, userId, value, now, cancellationToken);
-        await InvalidateAsync(appId, counts.ThreadId);
-        return counts;
-    }
-
-    public async Task<CommentCounts> SetLikeAsync(Guid appId, Guid id, string userId, bool liked, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var counts = await inner.SetLikeAsync(appId, id, userId, liked, now, cancellationToken);
-        await InvalidateAsync(appId, counts.ThreadId);
-        return counts;
+        return result;
     }
 
     internal static string VersionKey(Guid appId, string threadId) => EngineKeys.For(appId, "comments", "version", threadId);

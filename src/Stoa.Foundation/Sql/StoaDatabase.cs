@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -18,6 +20,9 @@ public sealed class StoaDatabase : IAsyncDisposable
     private static readonly Counter<long> s_retries = s_meter.CreateCounter<long>("stoa.store.transaction.retries",
         description: "Transactions retried after a serialization failure or a busy database.");
 
+    private const string Unnamed = "platform";
+
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _statements = new(StringComparer.Ordinal);
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _sqliteConnectionString = "";
     private readonly TransactionRetryPolicy _retry;
@@ -57,7 +62,19 @@ public sealed class StoaDatabase : IAsyncDisposable
 
     public SqlDialect Dialect => Settings.Dialect;
 
-    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>SQL statements sent so far on connections the <paramref name="module"/> opened (one per command executed).</summary>
+    public long StatementCount(string module) => _statements.TryGetValue(module, out var count) ? Interlocked.Read(ref count.Value) : 0;
+
+    public Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => OpenAsync(Unnamed, cancellationToken);
+
+    /// <summary>A connection whose statements count against <paramref name="module"/> (<see cref="StatementCount"/>).</summary>
+    public async Task<DbConnection> OpenAsync(string module, CancellationToken cancellationToken)
+    {
+        var count = _statements.GetOrAdd(module, static _ => new StrongBox<long>());
+        return new CountedConnection(await OpenProviderConnectionAsync(cancellationToken), () => Interlocked.Increment(ref count.Value));
+    }
+
+    private async Task<DbConnection> OpenProviderConnectionAsync(CancellationToken cancellationToken)
     {
         if (_postgres is not null)
         {
@@ -95,13 +112,17 @@ public sealed class StoaDatabase : IAsyncDisposable
     /// failure with capped, jittered backoff. The work must therefore be safe to run again from the start (no side
     /// effects outside the transaction until it returns).
     /// </summary>
-    public async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        InTransactionAsync(Unnamed, work, cancellationToken);
+
+    /// <inheritdoc cref="InTransactionAsync{T}(Func{DbConnection, DbTransaction, Task{T}}, CancellationToken)"/>
+    public async Task<T> InTransactionAsync<T>(string module, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var connection = await OpenAsync(cancellationToken);
+                await using var connection = await OpenAsync(module, cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, cancellationToken);
                 var result = await work(connection, transaction);
                 await transaction.CommitAsync(cancellationToken);
