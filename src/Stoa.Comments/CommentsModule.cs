@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,8 +21,8 @@ public static class CommentsModule
 
     public static IServiceCollection AddComments(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(Options.Create(ModuleOptions.Read<CommentsOptions>(configuration.GetSection(CommentsOptions.Section), o => o.Validate())));
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddStoaModule<CommentsOptions>(new StoaModuleSpec(Name, typeof(CommentsModule).Assembly, CommentsJsonContext.Default),
+            configuration.GetSection(CommentsOptions.Section), o => o.Validate());
         services.TryAddSingleton<ILinkPreviewer, NoLinkPreviewer>();
         services.TryAddSingleton<ICommentEvents, ThreadEvents>();
         services.TryAddSingleton(sp => new SqlCommentStore(sp.GetRequiredService<StoaDatabase>()));
@@ -34,8 +33,6 @@ public static class CommentsModule
             return options.CacheFirstPages ? new CachingCommentStore(store, sp.GetRequiredService<IEngine>(), options.PageTtl) : store;
         });
         services.TryAddSingleton<CommentService>();
-        services.AddMigrations(new MigrationSet(Name, typeof(CommentsModule).Assembly));
-        services.Configure<JsonOptions>(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, CommentsJsonContext.Default));
         return services;
     }
 

@@ -1,14 +1,11 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Stoa.Docs.Api;
 using Stoa.Docs.Core;
 using Stoa.Docs.Relay;
 using Stoa.Docs.Storage;
 using Stoa.Foundation.Hosting;
-using Stoa.Foundation.Sql;
 
 namespace Stoa.Docs;
 
@@ -19,13 +16,11 @@ public static class DocsModule
 
     public static IServiceCollection AddDocs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(Options.Create(ModuleOptions.Read<DocOptions>(configuration.GetSection(DocOptions.Section), o => o.Validate())));
-        services.AddMigrations(new MigrationSet(Name, typeof(DocsModule).Assembly));
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddStoaModule<DocOptions>(new StoaModuleSpec(Name, typeof(DocsModule).Assembly, DocsJsonContext.Default),
+            configuration.GetSection(DocOptions.Section), o => o.Validate());
         services.AddSingleton<IDocStore, SqlDocStore>();
         services.AddSingleton<DocService>();
         services.AddSingleton<DocRelay>();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DocsJsonContext.Default));
         return services;
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +6,6 @@ using Stoa.Follows.Api;
 using Stoa.Follows.Core;
 using Stoa.Follows.Storage;
 using Stoa.Foundation.Hosting;
-using Stoa.Foundation.Sql;
 
 namespace Stoa.Follows;
 
@@ -18,12 +16,10 @@ public static class FollowsModule
 
     public static IServiceCollection AddFollows(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddMigrations(new MigrationSet(Name, typeof(FollowsModule).Assembly));
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddStoaModule(new StoaModuleSpec(Name, typeof(FollowsModule).Assembly, FollowsJsonContext.Default));
         services.TryAddSingleton<IFollowStore, SqlFollowStore>();
         services.TryAddSingleton<IFollowLists, EngineFollowLists>();
         services.TryAddSingleton<FollowService>();
-        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, FollowsJsonContext.Default));
         return services;
     }
 

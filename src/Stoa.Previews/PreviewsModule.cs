@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,8 +20,8 @@ public static partial class PreviewsModule
 
     public static IServiceCollection AddPreviews(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = ReadOptions(configuration.GetSection(Section));
-        services.TryAddSingleton(TimeProvider.System);
+        var options = services.AddStoaModule<PreviewOptions>(new StoaModuleSpec(Name, Json: PreviewsJsonContext.Default),
+            configuration.GetSection(Section), read: ReadOptions);
         services.TryAddSingleton(sp =>
         {
             var service = new PreviewService(options, meterFactory: sp.GetRequiredService<IMeterFactory>(), timeProvider: sp.GetRequiredService<TimeProvider>());
@@ -32,7 +31,6 @@ public static partial class PreviewsModule
         });
         services.TryAddSingleton<IPreviewCache, EnginePreviewCache>();
         services.TryAddSingleton<LinkPreviewer>();
-        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PreviewsJsonContext.Default));
         // Each preview may cost an upstream fetch: a tighter default than plain reads.
         services.PostConfigure<RateLimitOptions>(o => o.Policies.TryAdd("previews", new RateLimitPolicyOptions
         {

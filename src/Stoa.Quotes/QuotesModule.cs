@@ -8,9 +8,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Realtime;
 using Stoa.Foundation.Sql;
-using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Telemetry;
 using Stoa.Quotes.Api;
 using Stoa.Quotes.Core;
@@ -26,19 +26,15 @@ public static class QuotesModule
 
     public static IServiceCollection AddQuotes(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = ModuleOptions.Read<QuotesOptions>(configuration.GetSection(QuotesOptions.Section), o => o.Validate());
-        services.AddSingleton(options);
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddModuleTelemetry(Name);
+        var options = services.AddStoaModule<QuotesOptions>(new StoaModuleSpec(Name, typeof(QuotesModule).Assembly, QuotesJsonContext.Default),
+            configuration.GetSection(QuotesOptions.Section), o => o.Validate());
         services.AddSingleton(sp => new QuotesMetrics(sp.GetRequiredKeyedService<ModuleTelemetry>(Name), sp));
-        services.AddMigrations(new MigrationSet(Name, typeof(QuotesModule).Assembly));
         services.AddSingleton<IQuoteArchive>(sp => new CachingQuoteArchive(
             new SqlQuoteArchive(sp.GetRequiredService<StoaDatabase>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IQuoteStore>(sp => new DurableQuoteStore(
             new EngineQuoteStore(sp.GetRequiredService<IEngine>(), sp.GetRequiredService<RealtimeHub>(), options.NearCache, sp.GetRequiredService<QuotesMetrics>()),
             sp.GetRequiredService<IQuoteArchive>(), sp.GetRequiredService<QuotesMetrics>()));
         services.AddSingleton(sp => new QuoteService(sp.GetRequiredService<IQuoteStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuoteArchive>()));
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotesJsonContext.Default));
         // An app's backend pushing prices writes far more often than the platform's "writes" policy allows; this
         // policy can still be tuned under Stoa:RateLimits:Policies:quote-pushes.
         services.PostConfigure<RateLimitOptions>(limits =>
