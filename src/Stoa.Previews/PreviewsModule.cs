@@ -8,11 +8,12 @@ using Stoa.Foundation.Hosting;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Previews.Api;
 using Stoa.Previews.Core;
+using Stoa.Previews.Fetching;
 using Stoa.Previews.Storage;
 
 namespace Stoa.Previews;
 
-/// <summary>URL → link card, fetched safely, cached in the engine, shared with other modules through <see cref="LinkPreviewer"/>.</summary>
+/// <summary>URL → link card, fetched safely, cached in the engine, shared with other modules through <see cref="ILinkCards"/>.</summary>
 public static partial class PreviewsModule
 {
     public const string Name = "previews";
@@ -29,8 +30,10 @@ public static partial class PreviewsModule
             service.BreakerStateChanged += change => LogBreaker(logger, change.Host, change.State);
             return service;
         });
+        services.TryAddSingleton<IPageCards>(sp => sp.GetRequiredService<PreviewService>());
         services.TryAddSingleton<IPreviewCache, EnginePreviewCache>();
         services.TryAddSingleton<LinkPreviewer>();
+        services.TryAddSingleton<ILinkCards>(sp => sp.GetRequiredService<LinkPreviewer>());
         // Each preview may cost an upstream fetch: a tighter default than plain reads.
         services.PostConfigure<RateLimitOptions>(o => o.Policies.TryAdd("previews", new RateLimitPolicyOptions
         {

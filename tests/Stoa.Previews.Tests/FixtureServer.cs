@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Stoa.Previews.Core;
+using Stoa.Previews.Fetching;
 using Stoa.Testing;
 
 [assembly: AssemblyFixture(typeof(Stoa.Previews.Tests.FixtureServer))]
@@ -43,7 +44,7 @@ public sealed class FixtureServer : IAsyncLifetime
     public Task Abandoned(string id) => _abandoned.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>A service allowed to reach this server (127.0.0.1/32, its port and the refused port) and nothing else private.</summary>
-    public PreviewService CreateService(Action<PreviewOptions>? configure = null, Fetching.IHostResolver? resolver = null)
+    internal PreviewService CreateService(Action<PreviewOptions>? configure = null, IHostResolver? resolver = null)
     {
         var options = new PreviewOptions
         {

@@ -1,4 +1,5 @@
 using Stoa.Previews.Core;
+using Stoa.Previews.Fetching;
 
 namespace Stoa.Previews.Tests;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Stoa.Previews.Core;
+using Stoa.Previews.Fetching;
 using Stoa.Previews.Extraction;
 
 namespace Stoa.Bench.Previews;
@@ -61,7 +62,7 @@ public class PreviewBenchmarks
     public object Extract500KbPage() => PageExtractor.Extract(_page, new Uri("https://news.example.com/articles/1"));
 
     [Benchmark]
-    public async Task<LinkCard> ColdFetchFromLocalServer() => (await _service!.GetAsync(_url, CancellationToken.None)).Card;
+    public async Task<object> ColdFetchFromLocalServer() => (await _service!.GetAsync(_url, CancellationToken.None)).Card;
 
     /// <summary>A realistic article: metadata in the head, JSON-LD, then a long body of paragraphs, links and images.</summary>
     internal static string BuildPage(int size)

@@ -1,7 +1,7 @@
 namespace Stoa.Previews.Core;
 
 /// <summary>Per-host circuit state; the numeric values are what the breaker-state gauge reports.</summary>
-public enum BreakerState
+internal enum BreakerState
 {
     Closed = 0,
     HalfOpen = 1,

@@ -1,14 +1,14 @@
 namespace Stoa.Previews.Core;
 
 /// <summary>A cached answer for one URL: the card, or the failure (negative caching).</summary>
-public sealed record CachedPreview(LinkCard? Card, string? ErrorCode, string? ErrorDetail, int? UpstreamStatus, DateTimeOffset FetchedAt)
+internal sealed record CachedPreview(LinkCard? Card, string? ErrorCode, string? ErrorDetail, int? UpstreamStatus, DateTimeOffset FetchedAt)
 {
     /// <summary>For an open circuit: when the host may be tried again.</summary>
     public TimeSpan? RetryAfter { get; init; }
 }
 
 /// <summary>Previews already fetched, shared by every node through the engine.</summary>
-public interface IPreviewCache
+internal interface IPreviewCache
 {
     /// <summary>
     /// The cached answer for <paramref name="url"/>, or the result of <paramref name="fetch"/>, computed once per

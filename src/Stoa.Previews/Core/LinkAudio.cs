@@ -1,3 +1,3 @@
 namespace Stoa.Previews.Core;
 
-public sealed record LinkAudio(string Url, string? Type = null);
+internal sealed record LinkAudio(string Url, string? Type = null);

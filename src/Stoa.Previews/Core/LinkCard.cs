@@ -4,7 +4,7 @@ namespace Stoa.Previews.Core;
 /// The link card the API returns as JSON (property names serialise to camelCase). Every URL is absolute http(s).
 /// Texts are entity-decoded, whitespace-normalised and length-capped.
 /// </summary>
-public sealed record LinkCard
+internal sealed record LinkCard
 {
     /// <summary>The URL that was finally fetched, after redirects.</summary>
     public required string Url { get; init; }

@@ -4,7 +4,7 @@ namespace Stoa.Previews.Core;
 /// The oEmbed answer merged into a card. <see cref="Html"/> is the provider's markup for video/rich embeds: it is
 /// upstream-controlled, so clients must only render it inside a sandboxed iframe.
 /// </summary>
-public sealed record LinkEmbed
+internal sealed record LinkEmbed
 {
     /// <summary>photo, video, link or rich.</summary>
     public string? Type { get; init; }

@@ -1,3 +1,3 @@
 namespace Stoa.Previews.Core;
 
-public sealed record LinkImage(string Url, int? Width = null, int? Height = null, string? Alt = null, string? Type = null);
+internal sealed record LinkImage(string Url, int? Width = null, int? Height = null, string? Alt = null, string? Type = null);

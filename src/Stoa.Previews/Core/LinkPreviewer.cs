@@ -6,7 +6,7 @@ namespace Stoa.Previews.Core;
 /// The module's use case: a card for a URL, from the cache when possible. Failures are answers too: they are
 /// cached briefly and turned into the stable error codes of <see cref="PreviewErrors"/>.
 /// </summary>
-public sealed class LinkPreviewer(PreviewService service, IPreviewCache cache, TimeProvider time)
+internal sealed class LinkPreviewer(IPageCards pages, IPreviewCache cache, TimeProvider time) : ILinkCards
 {
     public async Task<LinkCard> PreviewAsync(Guid appId, string url, bool refresh, CancellationToken cancellationToken)
     {
@@ -20,7 +20,7 @@ public sealed class LinkPreviewer(PreviewService service, IPreviewCache cache, T
         Uri parsed;
         try
         {
-            parsed = Fetching.UrlPolicy.Parse(url);
+            parsed = pages.ParseUrl(url);
         }
         catch (PreviewException ex)
         {
@@ -31,7 +31,7 @@ public sealed class LinkPreviewer(PreviewService service, IPreviewCache cache, T
         {
             try
             {
-                var result = await service.GetAsync(parsed, ct);
+                var result = await pages.GetAsync(parsed, ct);
                 return (new CachedPreview(result.Card, null, null, null, time.GetUtcNow()), PreviewPolicy.TtlFor(result.UpstreamMaxAge));
             }
             catch (PreviewException ex)
@@ -42,6 +42,11 @@ public sealed class LinkPreviewer(PreviewService service, IPreviewCache cache, T
             }
         }, cancellationToken);
     }
+
+    async Task<LinkCardPreview?> ILinkCards.PreviewAsync(Guid appId, Uri url, CancellationToken cancellationToken) =>
+        (await AnswerAsync(appId, url.AbsoluteUri, refresh: false, cancellationToken)).Card is { } card
+            ? new LinkCardPreview(card.Url, card.Title, card.Description, card.Images.FirstOrDefault()?.Url, card.SiteName)
+            : null;
 
     private CachedPreview Failure(PreviewException ex) =>
         new(null, ex.Code, ex.Message, ex.UpstreamStatus, time.GetUtcNow()) { RetryAfter = ex.RetryAfter };

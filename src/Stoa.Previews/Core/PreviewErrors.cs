@@ -5,7 +5,7 @@ namespace Stoa.Previews.Core;
 /// <see cref="PreviewException"/> into problem+json using <see cref="PreviewException.Code"/> and
 /// <see cref="PreviewException.HttpStatus"/>; the codes are part of the public contract, so never rename one.
 /// </summary>
-public static class PreviewErrors
+internal static class PreviewErrors
 {
     /// <summary>
     /// 400: not an absolute URL, an unparseable host, or a host that looks numeric but is no IPv4 address. Raised for a

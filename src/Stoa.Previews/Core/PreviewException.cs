@@ -4,7 +4,7 @@ namespace Stoa.Previews.Core;
 /// A preview failure with a stable <see cref="Code"/> from <see cref="PreviewErrors"/>. <see cref="Exception.Message"/>
 /// is safe to show to clients: it never carries resolved addresses or internal detail (that stays in InnerException).
 /// </summary>
-public sealed class PreviewException : Exception
+internal sealed class PreviewException : Exception
 {
     public PreviewException(string code, string? message = null, Exception? innerException = null)
         : base(message ?? PreviewErrors.DefaultMessage(code), innerException)

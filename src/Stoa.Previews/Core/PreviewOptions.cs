@@ -4,7 +4,7 @@ namespace Stoa.Previews.Core;
 /// Settings of the previews module (bound from configuration section <c>Stoa:Previews</c> by the host).
 /// The defaults are the production policy: public addresses on ports 80/443 only.
 /// </summary>
-public sealed class PreviewOptions
+internal sealed class PreviewOptions
 {
     /// <summary>Sent on every upstream request so site owners can identify and contact us.</summary>
     public string UserAgent { get; set; } = "StoaPreviews/1.0 (+https://github.com/stoa)";

@@ -1,7 +1,7 @@
 namespace Stoa.Previews.Core;
 
 /// <summary>How long answers are cached: what upstream allows, within bounds that protect both sides.</summary>
-public static class PreviewPolicy
+internal static class PreviewPolicy
 {
     public static readonly TimeSpan MinTtl = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan MaxTtl = TimeSpan.FromHours(24);

@@ -4,4 +4,4 @@ namespace Stoa.Previews.Core;
 /// A card and how long the upstream said it may be cached (Cache-Control s-maxage/max-age, else Expires − Date;
 /// zero for no-store/no-cache; null when it said nothing). The caller clamps it to its own TTL bounds.
 /// </summary>
-public sealed record PreviewResult(LinkCard Card, TimeSpan? UpstreamMaxAge);
+internal sealed record PreviewResult(LinkCard Card, TimeSpan? UpstreamMaxAge);

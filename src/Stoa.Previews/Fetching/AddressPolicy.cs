@@ -11,7 +11,7 @@ internal sealed class AddressPolicy
     private readonly IPNetwork[] _allowedNetworks;
     private readonly HashSet<int> _allowedPorts;
 
-    /// <summary>The lists as <see cref="Core.PreviewService.Problems"/> has checked them.</summary>
+    /// <summary>The lists as <see cref="PreviewService.Problems"/> has checked them.</summary>
     public AddressPolicy(IEnumerable<string> allowedNetworks, IEnumerable<int> allowedPorts)
     {
         _allowedNetworks = [.. allowedNetworks.Select(text => TryParseNetwork(text, out var network)

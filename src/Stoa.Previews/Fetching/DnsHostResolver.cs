@@ -3,7 +3,7 @@ using System.Net;
 namespace Stoa.Previews.Fetching;
 
 /// <summary>The system resolver.</summary>
-public sealed class DnsHostResolver : IHostResolver
+internal sealed class DnsHostResolver : IHostResolver
 {
     public static DnsHostResolver Instance { get; } = new();
 

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Stoa.Foundation.Engine;
-using Stoa.Previews.Api;
 using Stoa.Previews.Core;
 
 namespace Stoa.Previews.Storage;
@@ -92,7 +91,7 @@ internal sealed class EnginePreviewCache(IEngine engine, IMeterFactory meters) :
                 var (answer, ttl) = await fetch(ct);
                 if (ttl > TimeSpan.Zero)
                 {
-                    await engine.SetAsync(key, JsonSerializer.SerializeToUtf8Bytes(answer, PreviewsJsonContext.Default.CachedPreview), ttl, ct);
+                    await engine.SetAsync(key, JsonSerializer.SerializeToUtf8Bytes(answer, PreviewCacheJsonContext.Default.CachedPreview), ttl, ct);
                 }
 
                 return answer;
@@ -185,7 +184,7 @@ internal sealed class EnginePreviewCache(IEngine engine, IMeterFactory meters) :
 
         try
         {
-            return JsonSerializer.Deserialize(bytes, PreviewsJsonContext.Default.CachedPreview);
+            return JsonSerializer.Deserialize(bytes, PreviewCacheJsonContext.Default.CachedPreview);
         }
         catch (JsonException)
         {

@@ -7,7 +7,7 @@ namespace Stoa.Server.Ports;
 /// Plugs the previews module into the comments module's <see cref="ILinkPreviewer"/> port when both run on this
 /// node. Each URL is previewed through the previews cache, with a short deadline; URLs that fail are left out.
 /// </summary>
-internal sealed class CommentsLinkPreviewer(LinkPreviewer previewer) : ILinkPreviewer
+internal sealed class CommentsLinkPreviewer(ILinkCards cards) : ILinkPreviewer
 {
     private const int MaxUrls = 3;
     private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(3);
@@ -16,20 +16,19 @@ internal sealed class CommentsLinkPreviewer(LinkPreviewer previewer) : ILinkPrev
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(s_deadline);
-        var answers = await Task.WhenAll(urls.Take(MaxUrls).Select(async url =>
+        var previews = await Task.WhenAll(urls.Take(MaxUrls).Select(async url =>
         {
             try
             {
-                return await previewer.AnswerAsync(appId, url.AbsoluteUri, refresh: false, deadline.Token);
+                return await cards.PreviewAsync(appId, url, deadline.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return null;
             }
         }));
-        return [.. answers
-            .Where(a => a?.Card is not null)
-            .Select(a => a!.Card!)
-            .Select(card => new LinkCardSummary(card.Url, card.Title, card.Description, card.Images.FirstOrDefault()?.Url, card.SiteName))];
+        return [.. previews
+            .OfType<LinkCardPreview>()
+            .Select(card => new LinkCardSummary(card.Url, card.Title, card.Description, card.ImageUrl, card.SiteName))];
     }
 }

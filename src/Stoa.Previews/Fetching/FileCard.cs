@@ -1,7 +1,7 @@
+using Stoa.Previews.Core;
 using Stoa.Previews.Extraction;
-using Stoa.Previews.Fetching;
 
-namespace Stoa.Previews.Core;
+namespace Stoa.Previews.Fetching;
 
 /// <summary>The card of a resource that is not HTML (an image, PDF, video…): described from its headers alone.</summary>
 internal static class FileCard

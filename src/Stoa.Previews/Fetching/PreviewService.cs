@@ -1,15 +1,15 @@
 using System.Diagnostics.Metrics;
+using Stoa.Previews.Core;
 using Stoa.Previews.Extraction;
-using Stoa.Previews.Fetching;
 
-namespace Stoa.Previews.Core;
+namespace Stoa.Previews.Fetching;
 
 /// <summary>
-/// The previews module's single entry point: validates a URL, fetches it safely (SSRF policy, per-host circuit breaker,
-/// deadline, size caps), extracts a link card and merges the page's oEmbed. One instance per process: it owns the
-/// HttpClient, the breakers and the meter. Thread-safe.
+/// The card of a page, for Core's <see cref="IPageCards"/>: validates a URL, fetches it safely (SSRF policy, per-host
+/// circuit breaker, deadline, size caps), extracts a link card and merges the page's oEmbed. One instance per process:
+/// it owns the HttpClient, the breakers and the meter. Thread-safe.
 /// </summary>
-public sealed class PreviewService : IDisposable
+internal sealed class PreviewService : IPageCards, IDisposable
 {
     private readonly PreviewOptions _options;
     private readonly UrlPolicy _policy;
@@ -40,6 +40,8 @@ public sealed class PreviewService : IDisposable
     public event Action<BreakerStateChange>? BreakerStateChanged;
 
     internal Meter Meter => _metrics.Meter;
+
+    public Uri ParseUrl(string url) => UrlPolicy.Parse(url);
 
     /// <summary>Parses <paramref name="url"/> as a client sent it, then previews it.</summary>
     /// <exception cref="PreviewException">With a code from <see cref="PreviewErrors"/>.</exception>
