@@ -42,4 +42,20 @@ public static class CommentsModule
         CommentsApi.Map(endpoints);
         return endpoints;
     }
+
+    /// <summary>
+    /// Writes realistic benchmark data for one app straight into the store (<c>stoa seed comments</c>): a big thread
+    /// <c>seed-big</c> of <paramref name="bigThread"/> comments, the rest of <paramref name="comments"/> spread over
+    /// <paramref name="threads"/> threads <c>seed-00000</c>…, repeatable for one <paramref name="randomSeed"/>.
+    /// Progress goes to <paramref name="progress"/>. The schema must be migrated.
+    /// </summary>
+    public static Task SeedAsync(IServiceProvider services, Guid appId, int comments, int bigThread, int threads, int randomSeed,
+        TextWriter progress, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(comments);
+        ArgumentOutOfRangeException.ThrowIfNegative(bigThread);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        var seeder = new CommentSeeder(services.GetRequiredService<StoaDatabase>(), appId, randomSeed, comments, progress);
+        return seeder.RunAsync(Math.Min(bigThread, comments), threads, cancellationToken);
+    }
 }
