@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Stoa.Foundation.Auth;
+using Stoa.Foundation.Hosting;
 using Stoa.Foundation.Sql;
 
 namespace Stoa.Server.Cli;

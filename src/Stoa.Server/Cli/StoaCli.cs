@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Stoa.Mentions;
 
 namespace Stoa.Server.Cli;
 

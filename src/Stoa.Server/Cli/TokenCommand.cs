@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Stoa.Foundation.Auth;
+using Stoa.Foundation.Hosting;
 
 namespace Stoa.Server.Cli;
 

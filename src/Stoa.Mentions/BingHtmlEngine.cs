@@ -1,6 +1,6 @@
 using AngleSharp.Dom;
 
-namespace Stoa.Server.Mentions;
+namespace Stoa.Mentions;
 
 /// <summary>Bing's results page, <c>www.bing.com/search?q=…</c>; organic results are <c>li.b_algo</c>.</summary>
 internal sealed class BingHtmlEngine(HttpClient http, Uri? baseUrl = null, TimeSpan? timeout = null)

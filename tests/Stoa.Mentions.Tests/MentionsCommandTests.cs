@@ -1,7 +1,8 @@
-using Stoa.Server.Cli;
+using Stoa.Mentions;
+using Stoa.Server.Tests;
 using Stoa.Testing;
 
-namespace Stoa.Server.Tests.Mentions;
+namespace Stoa.Mentions.Tests;
 
 /// <summary>The built <c>stoa</c> executable, as a script would run it: stdout is exactly true or false, the exit code says the same.</summary>
 public sealed class MentionsCommandTests(SearchPagesServer server) : IClassFixture<SearchPagesServer>

@@ -1,4 +1,4 @@
-namespace Stoa.Server.Mentions;
+namespace Stoa.Mentions;
 
 /// <summary>Why a search produced no answer; the CLI turns every kind into exit code 2.</summary>
 internal enum SearchFailure

@@ -1,4 +1,4 @@
-namespace Stoa.Server.Mentions;
+namespace Stoa.Mentions;
 
 /// <summary>The answer to "does a result link to the domain?", with the first matching result when there is one.</summary>
 internal sealed record Mention(bool Found, SearchResult? Match, int ResultCount);

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
-namespace Stoa.Server.Mentions;
+namespace Stoa.Mentions;
 
 /// <summary>
 /// Fetches one HTML results page and reads its result links. Subclasses say where to ask and how to read the markup;

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Web;
 
-namespace Stoa.Server.Mentions;
+namespace Stoa.Mentions;
 
 /// <summary>Turns an <c>href</c> from a results page into the address the result leads to.</summary>
 internal static class ResultLinks

@@ -1,4 +1,4 @@
-namespace Stoa.Server.Mentions;
+namespace Stoa.Mentions;
 
 /// <summary>A web search engine seen as a list of result links, so the matching logic never depends on one engine's markup.</summary>
 internal interface ISearchEngine

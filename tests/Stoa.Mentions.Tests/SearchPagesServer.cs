@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Stoa.Testing;
 
-namespace Stoa.Server.Tests.Mentions;
+namespace Stoa.Mentions.Tests;
 
 /// <summary>
 /// Plays the search engines: a Kestrel server on 127.0.0.1 serving the recorded-style result pages under Pages/.
@@ -126,7 +126,7 @@ public sealed class SearchPagesServer : IAsyncLifetime
 
     private static string FindPages([CallerFilePath] string sourceFile = "")
     {
-        var copied = Path.Combine(AppContext.BaseDirectory, "Mentions", "Pages");
+        var copied = Path.Combine(AppContext.BaseDirectory, "Pages");
         var source = Path.Combine(Path.GetDirectoryName(sourceFile) ?? ".", "Pages");
         return Directory.Exists(copied) ? copied
             : Directory.Exists(source) ? source

@@ -1,7 +1,7 @@
-using Stoa.Server.Mentions;
+using Stoa.Mentions;
 using Stoa.Testing;
 
-namespace Stoa.Server.Tests.Mentions;
+namespace Stoa.Mentions.Tests;
 
 /// <summary>Every engine fails the same ways, each with its own one-line message; none of them is a "false".</summary>
 public sealed class HtmlEngineFailureTests(SearchPagesServer server) : IClassFixture<SearchPagesServer>

@@ -1,7 +1,7 @@
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 
-namespace Stoa.Server.Mentions;
+namespace Stoa.Mentions;
 
 /// <summary>
 /// Any engine with an HTML results page: a URL template with <c>{query}</c> and a CSS selector for the result links,

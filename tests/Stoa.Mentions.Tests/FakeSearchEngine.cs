@@ -1,6 +1,6 @@
-using Stoa.Server.Mentions;
+using Stoa.Mentions;
 
-namespace Stoa.Server.Tests.Mentions;
+namespace Stoa.Mentions.Tests;
 
 /// <summary>An engine that answers with fixed results and remembers what it was asked.</summary>
 internal sealed class FakeSearchEngine(params SearchResult[] results) : ISearchEngine

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Stoa.Server.Mentions;
+namespace Stoa.Mentions;
 
 /// <summary>
 /// Host name normalisation and the "same site" rule: compare ASCII (punycode) lower-case names without trailing dots,

@@ -1,6 +1,6 @@
-using Stoa.Server.Mentions;
+using Stoa.Mentions;
 
-namespace Stoa.Server.Tests.Mentions;
+namespace Stoa.Mentions.Tests;
 
 public sealed class DuckDuckGoHtmlEngineTests(SearchPagesServer server) : IClassFixture<SearchPagesServer>
 {

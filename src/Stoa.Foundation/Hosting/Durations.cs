@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace Stoa.Server.Cli;
+namespace Stoa.Foundation.Hosting;
 
-/// <summary>Parses the short durations the CLI accepts: <c>90s</c>, <c>15m</c>, <c>1h</c>, <c>7d</c>.</summary>
-internal static class Durations
+/// <summary>Parses the short durations an operator types on the command line: <c>90s</c>, <c>15m</c>, <c>1h</c>, <c>7d</c>.</summary>
+public static class Durations
 {
     public static bool TryParse(string? text, out TimeSpan duration)
     {

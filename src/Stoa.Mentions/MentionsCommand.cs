@@ -1,15 +1,16 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using Stoa.Server.Mentions;
+using Stoa.Foundation.Hosting;
 
-namespace Stoa.Server.Cli;
+namespace Stoa.Mentions;
 
 /// <summary>
 /// <c>stoa mentions --query "chat api" --domain getstream.io [--engine duckduckgo|bing|url-template]</c>: prints
 /// <c>true</c> (exit 0) when a result of the first results page links to the domain or a subdomain, <c>false</c> (exit 1)
-/// when none does, and exits 2 with a one-line message on any error. Needs no store or configuration.
+/// when none does, and exits 2 with a one-line message on any error. Needs no store or configuration. The project's
+/// only public entry: the <c>stoa</c> executable adds this command and knows nothing else of it.
 /// </summary>
-internal static class MentionsCommand
+public static class MentionsCommand
 {
     public const string BaseUrlVariable = "STOA_MENTIONS_BASE_URL";
 

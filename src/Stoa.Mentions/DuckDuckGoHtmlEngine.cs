@@ -1,6 +1,6 @@
 using AngleSharp.Dom;
 
-namespace Stoa.Server.Mentions;
+namespace Stoa.Mentions;
 
 /// <summary>DuckDuckGo's JavaScript-free results page, <c>html.duckduckgo.com/html/?q=…</c>.</summary>
 internal sealed class DuckDuckGoHtmlEngine(HttpClient http, Uri? baseUrl = null, TimeSpan? timeout = null)

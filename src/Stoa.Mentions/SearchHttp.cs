@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Stoa.Server.Mentions;
+namespace Stoa.Mentions;
 
 /// <summary>The one HttpClient shape every engine uses: honest identity, English results, bounded pages.</summary>
 internal static class SearchHttp
