@@ -4,7 +4,7 @@ using Stoa.Docs.Relay;
 namespace Stoa.Docs;
 
 /// <summary>Read-only figures about this node's open documents, for benchmarks and diagnostics.</summary>
-public static class DocsDiagnostics
+internal static class DocsDiagnostics
 {
     /// <summary>Documents with at least one live WebSocket on this node.</summary>
     public static int OpenDocuments(IServiceProvider services) => services.GetRequiredService<DocRelay>().OpenDocuments;

@@ -2,17 +2,17 @@ using Stoa.Comments.Core;
 
 namespace Stoa.Comments.Contracts;
 
-public sealed record CreateCommentRequest(string? Body, Guid? ParentId);
+internal sealed record CreateCommentRequest(string? Body, Guid? ParentId);
 
-public sealed record EditCommentRequest(string? Body);
+internal sealed record EditCommentRequest(string? Body);
 
-public sealed record VoteRequest(int? Value);
+internal sealed record VoteRequest(int? Value);
 
 /// <summary>
 /// A comment as clients see it. A deleted comment keeps its place and counters but has no body, html or author.
 /// <see cref="MyVote"/> and <see cref="Liked"/> are the caller's own, present when the request carries a user token.
 /// </summary>
-public sealed record CommentResponse(
+internal sealed record CommentResponse(
     Guid Id,
     string ThreadId,
     Guid? ParentId,
@@ -34,17 +34,17 @@ public sealed record CommentResponse(
     bool? Liked,
     IReadOnlyList<CommentResponse>? Replies);
 
-public sealed record CommentListResponse(IReadOnlyList<CommentResponse> Items, string? NextCursor);
+internal sealed record CommentListResponse(IReadOnlyList<CommentResponse> Items, string? NextCursor);
 
-public sealed record ThreadResponse(string ThreadId, long CommentCount, bool Locked);
+internal sealed record ThreadResponse(string ThreadId, long CommentCount, bool Locked);
 
-public sealed record CountsResponse(Guid Id, string ThreadId, long Upvotes, long Downvotes, long Score, long Likes, long ReplyCount, int? MyVote, bool? Liked);
+internal sealed record CountsResponse(Guid Id, string ThreadId, long Upvotes, long Downvotes, long Score, long Likes, long ReplyCount, int? MyVote, bool? Liked);
 
 /// <summary>
 /// What the thread's event stream sends: <c>comment.created</c>, <c>comment.updated</c> (edited or deleted), and
 /// <c>comment.counts</c> after a vote, a like, or a new reply (then the parent's counters).
 /// </summary>
-public sealed record ThreadEvent(string Type, CommentResponse? Comment, CountsResponse? Counts);
+internal sealed record ThreadEvent(string Type, CommentResponse? Comment, CountsResponse? Counts);
 
 internal static class CommentMapping
 {

@@ -1,7 +1,7 @@
 namespace Stoa.Comments.Core;
 
 /// <summary>One stored comment with its counters. A deleted comment keeps its place (and replies) but no body.</summary>
-public sealed record Comment
+internal sealed record Comment
 {
     public required Guid Id { get; init; }
 
@@ -45,10 +45,10 @@ public sealed record Comment
 }
 
 /// <summary>A comment in a listing with the replies inlined below it (up to the requested number and depth).</summary>
-public sealed record CommentNode(Comment Comment, IReadOnlyList<CommentNode> Replies);
+internal sealed record CommentNode(Comment Comment, IReadOnlyList<CommentNode> Replies);
 
 /// <summary>One page of a listing: items in order, and where the next page starts (null at the end).</summary>
-public sealed record CommentPage(IReadOnlyList<CommentNode> Items, PageCursor? Next);
+internal sealed record CommentPage(IReadOnlyList<CommentNode> Items, PageCursor? Next);
 
 /// <summary>
 /// Where a keyset page starts: strictly after (key, id) in the listing's order. The key is a time in ticks for
@@ -58,7 +58,7 @@ public sealed record CommentPage(IReadOnlyList<CommentNode> Items, PageCursor? N
 /// in the order, not a snapshot. new/old never change, so their pages have no duplicates and no gaps. Snapshotting
 /// (or offset paging) would cost deep pages their constant cost; feeds of this kind accept the trade.</para>
 /// </summary>
-public sealed record PageCursor(CommentSort Sort, Guid? ParentId, long LongKey, double DoubleKey, Guid LastId)
+internal sealed record PageCursor(CommentSort Sort, Guid? ParentId, long LongKey, double DoubleKey, Guid LastId)
 {
     public static PageCursor After(CommentSort sort, Guid? parentId, Comment last) => sort switch
     {
@@ -72,30 +72,30 @@ public sealed record PageCursor(CommentSort Sort, Guid? ParentId, long LongKey, 
 }
 
 /// <summary>What a listing asks for. <see cref="Replies"/> replies per comment are inlined down to <see cref="Depth"/> levels.</summary>
-public sealed record ListQuery(string ThreadId, CommentSort Sort, Guid? ParentId, PageCursor? Cursor, int Limit, int Replies, int Depth)
+internal sealed record ListQuery(string ThreadId, CommentSort Sort, Guid? ParentId, PageCursor? Cursor, int Limit, int Replies, int Depth)
 {
     /// <summary>The most comments the listing returns, page and inlined replies together (<see cref="CommentsOptions.MaxListingRows"/>).</summary>
     public int MaxRows { get; init; } = int.MaxValue;
 }
 
 /// <summary>The counters of one comment after a vote or like, and the caller's own state.</summary>
-public sealed record CommentCounts(Guid Id, string ThreadId, long Upvotes, long Downvotes, long Likes, long ReplyCount, int MyVote, bool Liked)
+internal sealed record CommentCounts(Guid Id, string ThreadId, long Upvotes, long Downvotes, long Likes, long ReplyCount, int MyVote, bool Liked)
 {
     public static CommentCounts Of(Comment comment, ViewerState viewer) =>
         new(comment.Id, comment.ThreadId, comment.Upvotes, comment.Downvotes, comment.Likes, comment.ReplyCount, viewer.Vote, viewer.Liked);
 }
 
 /// <summary>The caller's own vote (-1, 0, 1) and like on a comment.</summary>
-public readonly record struct ViewerState(int Vote, bool Liked);
+internal readonly record struct ViewerState(int Vote, bool Liked);
 
 /// <summary>A thread's summary. Threads exist implicitly: one never written to has zero counts.</summary>
-public sealed record ThreadInfo(string ThreadId, long CommentCount, bool Locked);
+internal sealed record ThreadInfo(string ThreadId, long CommentCount, bool Locked);
 
 /// <summary>
 /// A comment to insert, already validated and rendered. <see cref="Keyed"/>: its id comes from the client's
 /// Idempotency-Key (<see cref="CommentIds.Keyed"/>), so an existing comment with that id is this one, sent again.
 /// </summary>
-public sealed record NewComment(Guid Id, string ThreadId, Guid? ParentId, string AuthorId, string Body, string BodyHtml,
+internal sealed record NewComment(Guid Id, string ThreadId, Guid? ParentId, string AuthorId, string Body, string BodyHtml,
     IReadOnlyList<LinkCardSummary> Links, DateTimeOffset CreatedAt, bool Keyed = false);
 
 /// <summary>
@@ -103,4 +103,4 @@ public sealed record NewComment(Guid Id, string ThreadId, Guid? ParentId, string
 /// <see cref="ParentCounts"/>: for a new reply, its parent's counters with this reply counted, read in the same
 /// transaction, so that live listeners see the parent's reply count move.
 /// </summary>
-public sealed record CreatedComment(Comment Comment, bool Replayed, CommentCounts? ParentCounts = null);
+internal sealed record CreatedComment(Comment Comment, bool Replayed, CommentCounts? ParentCounts = null);

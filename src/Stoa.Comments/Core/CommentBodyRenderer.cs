@@ -12,7 +12,7 @@ namespace Stoa.Comments.Core;
 /// <c>data:</c> payloads), and every link carries <c>rel="nofollow ugc noopener"</c>. Link targets are checked after
 /// Markdig has decoded entities and escapes, so <c>&amp;#106;avascript:</c> is seen as what a browser would see.
 /// </summary>
-public static class CommentBodyRenderer
+internal static class CommentBodyRenderer
 {
     public const string LinkRel = "nofollow ugc noopener";
     public const int MaxPreviewedLinks = 3;

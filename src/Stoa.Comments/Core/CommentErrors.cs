@@ -3,7 +3,7 @@ using Stoa.Foundation.Errors;
 namespace Stoa.Comments.Core;
 
 /// <summary>The comments module's error codes: a public contract, clients switch on them.</summary>
-public static class CommentErrors
+internal static class CommentErrors
 {
     public const string CommentNotFound = "comment_not_found";
     public const string ParentNotFound = "parent_not_found";

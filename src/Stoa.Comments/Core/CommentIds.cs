@@ -4,7 +4,7 @@ using System.Text;
 namespace Stoa.Comments.Core;
 
 /// <summary>Ids of comments created with an Idempotency-Key.</summary>
-public static class CommentIds
+internal static class CommentIds
 {
     public const int MaxKeyLength = 255;
 

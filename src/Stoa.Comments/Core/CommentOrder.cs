@@ -4,7 +4,7 @@ namespace Stoa.Comments.Core;
 /// The listing orders as comparers, equal to the SQL's ORDER BY (key, then id in its canonical text form, which is
 /// also PostgreSQL's uuid order), used where rows come back grouped rather than ordered.
 /// </summary>
-public static class CommentOrder
+internal static class CommentOrder
 {
     public static IComparer<Comment> For(CommentSort sort) => Comparer<Comment>.Create((a, b) =>
     {

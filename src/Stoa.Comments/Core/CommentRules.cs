@@ -5,7 +5,7 @@ namespace Stoa.Comments.Core;
 /// so that a check and the write it guards cannot be separated by a concurrent change; and the arithmetic of a write:
 /// where a new comment sits in the tree, how votes move the counters and the scores derived from them.
 /// </summary>
-public static class CommentRules
+internal static class CommentRules
 {
     public const int MaxBodyLength = 10_000;
 

@@ -8,7 +8,7 @@ namespace Stoa.Comments.Core;
 /// transaction (<see cref="CommentWrites"/>, where the rules are checked against the rows read inside it), and announce
 /// changes once they are committed.
 /// </summary>
-public sealed partial class CommentService(
+internal sealed partial class CommentService(
     ICommentStore store,
     ILinkPreviewer previewer,
     ICommentEvents events,

@@ -4,7 +4,7 @@ namespace Stoa.Comments.Core;
 /// The listing orders. Each maps to one composite index ending in (key, id); ties break on the random id, so that
 /// keyset paging has a total order.
 /// </summary>
-public enum CommentSort
+internal enum CommentSort
 {
     /// <summary>Newest first.</summary>
     New,
@@ -28,7 +28,7 @@ public enum CommentSort
     Controversial,
 }
 
-public static class CommentSorts
+internal static class CommentSorts
 {
     public static bool TryParse(string? value, out CommentSort sort)
     {

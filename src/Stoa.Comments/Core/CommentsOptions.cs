@@ -1,7 +1,7 @@
 namespace Stoa.Comments.Core;
 
 /// <summary><c>Stoa:Comments</c> settings.</summary>
-public sealed class CommentsOptions
+internal sealed class CommentsOptions
 {
     public const string Section = "Stoa:Comments";
 

@@ -4,7 +4,7 @@ namespace Stoa.Comments.Core;
 /// Announces changes to a thread's live listeners (SSE), on every node. Best effort and at-most-once, like the engine's
 /// pub/sub under it: a listener that misses one refetches the listing.
 /// </summary>
-public interface ICommentEvents
+internal interface ICommentEvents
 {
     ValueTask CommentCreatedAsync(Guid appId, Comment comment, CancellationToken cancellationToken);
 

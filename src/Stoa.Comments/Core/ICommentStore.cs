@@ -6,7 +6,7 @@ namespace Stoa.Comments.Core;
 /// each write as one transaction through <see cref="InTransactionAsync"/> and checks the rules against the rows it reads
 /// there, so that a check and the write it guards cannot be separated by a concurrent change.
 /// </summary>
-public interface ICommentStore
+internal interface ICommentStore
 {
     Task<ThreadInfo> GetThreadAsync(Guid appId, string threadId, CancellationToken cancellationToken);
 
@@ -68,4 +68,4 @@ public interface ICommentTransaction
 }
 
 /// <summary>A body as stored: the Markdown source, its safe HTML and its link cards.</summary>
-public sealed record RenderedBody(string Markdown, string Html, IReadOnlyList<LinkCardSummary> Links);
+internal sealed record RenderedBody(string Markdown, string Html, IReadOnlyList<LinkCardSummary> Links);

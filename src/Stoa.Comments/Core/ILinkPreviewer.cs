@@ -14,7 +14,7 @@ public interface ILinkPreviewer
 }
 
 /// <summary>The default when no previews module is connected: no cards.</summary>
-public sealed class NoLinkPreviewer : ILinkPreviewer
+internal sealed class NoLinkPreviewer : ILinkPreviewer
 {
     public Task<IReadOnlyList<LinkCardSummary>> PreviewAsync(IReadOnlyList<Uri> urls, Guid appId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<LinkCardSummary>>([]);

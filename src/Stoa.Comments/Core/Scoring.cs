@@ -3,7 +3,7 @@ namespace Stoa.Comments.Core;
 /// <summary>
 /// The derived sort keys, recomputed whenever a vote changes and stored as columns so that listings are index scans.
 /// </summary>
-public static class Scoring
+internal static class Scoring
 {
     /// <summary>z for an 80% confidence interval (Reddit's "best"; Evan Miller, "How not to sort by average rating").</summary>
     public const double WilsonZ = 1.281551565545;

@@ -3,10 +3,10 @@ using Stoa.Ot;
 namespace Stoa.Docs.Core;
 
 /// <summary>An op as committed: it turns version <c>Version - 1</c> of the document into version <see cref="Version"/>.</summary>
-public sealed record CommittedOp(long Version, TextOp Op, string ClientId, long Seq, string? UserId);
+internal sealed record CommittedOp(long Version, TextOp Op, string ClientId, long Seq, string? UserId);
 
 /// <summary>The text of a document at a version.</summary>
-public sealed record DocSnapshot(long Version, string Text);
+internal sealed record DocSnapshot(long Version, string Text);
 
 /// <summary>The result of a submit: the version the op was committed at, and whether it had been committed before.</summary>
-public readonly record struct SubmitResult(long Version, bool Duplicate);
+internal readonly record struct SubmitResult(long Version, bool Duplicate);

@@ -4,7 +4,7 @@ using Stoa.Ot;
 namespace Stoa.Docs.Core;
 
 /// <summary>The docs module's error codes, a public contract: clients switch on them.</summary>
-public static class DocErrors
+internal static class DocErrors
 {
     public const string DocNotFound = "doc_not_found";
     public const string OpInvalid = "op_invalid";

@@ -1,7 +1,7 @@
 namespace Stoa.Docs.Core;
 
 /// <summary><c>Stoa:Docs</c>: the module's limits and tuning.</summary>
-public sealed class DocOptions
+internal sealed class DocOptions
 {
     public const string Section = "Stoa:Docs";
 

@@ -17,7 +17,7 @@ namespace Stoa.Docs.Core;
 /// and seq) is answered with the version it was first committed at. Committed ops are announced on the document's
 /// realtime topic: this node's relay gets them at once, the other nodes' through the engine's pub/sub.
 /// </summary>
-public sealed partial class DocService
+internal sealed partial class DocService
 {
     private const int MaxCommitAttempts = 64;
 

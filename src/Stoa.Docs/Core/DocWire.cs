@@ -9,7 +9,7 @@ namespace Stoa.Docs.Core;
 /// The JSON messages of the module that are not HTTP bodies: committed ops and presence on the engine's pub/sub, and
 /// the server-to-client WebSocket messages (docs/docs-protocol.md). Written once per op, whatever the fan-out.
 /// </summary>
-public static class DocWire
+internal static class DocWire
 {
     // The payloads are not HTML: keep non-ASCII text as UTF-8 rather than \u escapes.
     private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -186,4 +186,4 @@ public static class DocWire
 }
 
 /// <summary>Who is connected to a document and where their cursor is (code points, at the version they last saw).</summary>
-public sealed record Presence(string ClientId, string? UserId, int? Cursor, bool Online, string? NodeId);
+internal sealed record Presence(string ClientId, string? UserId, int? Cursor, bool Online, string? NodeId);

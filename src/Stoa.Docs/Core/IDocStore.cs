@@ -1,7 +1,7 @@
 namespace Stoa.Docs.Core;
 
 /// <summary>What the docs module needs from durable storage. Every call is scoped to one app.</summary>
-public interface IDocStore
+internal interface IDocStore
 {
     /// <summary>Creates a document with its version 0 snapshot.</summary>
     Task CreateAsync(Guid appId, Guid docId, string text, string? createdBy, CancellationToken cancellationToken);
@@ -29,7 +29,7 @@ public interface IDocStore
     Task SaveSnapshotAsync(Guid appId, Guid docId, DocSnapshot snapshot, CancellationToken cancellationToken);
 }
 
-public enum InsertOutcome
+internal enum InsertOutcome
 {
     Inserted,
 

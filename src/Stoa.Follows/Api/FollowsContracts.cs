@@ -4,7 +4,7 @@ using Stoa.Follows.Core;
 
 namespace Stoa.Follows.Api;
 
-public sealed record FollowListResponse(IReadOnlyList<FollowEntry> Items, string? NextCursor);
+internal sealed record FollowListResponse(IReadOnlyList<FollowEntry> Items, string? NextCursor);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FollowCounts))]

@@ -1,7 +1,7 @@
 namespace Stoa.Follows.Core;
 
 /// <summary>The follows module's error codes.</summary>
-public static class FollowErrors
+internal static class FollowErrors
 {
     public const string CannotFollowSelf = "cannot_follow_self";
     public const string InvalidCursor = "invalid_cursor";

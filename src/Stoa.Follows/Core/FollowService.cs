@@ -7,7 +7,7 @@ namespace Stoa.Follows.Core;
 /// version. A mirror failure never loses the follow (it is committed, and the call is idempotent to retry); it
 /// is reported as 503 so the client retries, and the lists heal on the retry or on a rebuild.
 /// </summary>
-public sealed class FollowService(IFollowStore store, IFollowLists lists, TimeProvider time)
+internal sealed class FollowService(IFollowStore store, IFollowLists lists, TimeProvider time)
 {
     public const int MaxUserIdLength = 256;
 

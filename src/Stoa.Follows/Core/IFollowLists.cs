@@ -4,7 +4,7 @@ namespace Stoa.Follows.Core;
 /// The follower and following lists, newest first, as the engine holds them (Redis sorted sets scored by follow
 /// time, served from process memory through the near-cache). They mirror the store and can always be rebuilt from it.
 /// </summary>
-public interface IFollowLists
+internal interface IFollowLists
 {
     /// <summary>Mirrors one stored pair; a change older than what the mirror has is ignored.</summary>
     Task ApplyAsync(Guid appId, FollowEdge edge, CancellationToken cancellationToken);

@@ -1,7 +1,7 @@
 namespace Stoa.Follows.Core;
 
 /// <summary>The durable truth of who follows whom.</summary>
-public interface IFollowStore
+internal interface IFollowStore
 {
     /// <summary>Marks the pair followed (idempotent) and returns its state after the change.</summary>
     Task<FollowEdge> FollowAsync(Guid appId, string followeeId, string followerId, DateTimeOffset now, CancellationToken cancellationToken);

@@ -1,7 +1,7 @@
 namespace Stoa.Quotes.Core;
 
 /// <summary>The module's error codes: a public contract, never reused with another meaning.</summary>
-public static class QuoteErrors
+internal static class QuoteErrors
 {
     /// <summary>404: no quote is stored for the symbol (no feed covers it and the app never pushed one).</summary>
     public const string QuoteNotFound = "quote_not_found";

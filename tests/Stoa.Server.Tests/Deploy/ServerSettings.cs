@@ -1,11 +1,10 @@
 using System.Collections;
 using System.Reflection;
-using Stoa.Comments.Core;
-using Stoa.Docs.Core;
+using Stoa.Comments;
+using Stoa.Docs;
 using Stoa.Foundation.Hosting;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Previews;
-using Stoa.Previews.Core;
 using Stoa.Quotes;
 
 namespace Stoa.Server.Tests.Deploy;
@@ -21,12 +20,14 @@ internal static class ServerSettings
     {
         [StoaOptions.Section] = typeof(StoaOptions),
         [RateLimitOptions.Section] = typeof(RateLimitOptions),
-        [PreviewsModule.Section] = typeof(PreviewOptions),
-        [CommentsOptions.Section] = typeof(CommentsOptions),
-        [DocOptions.Section] = typeof(DocOptions),
-        // internal to Stoa.Quotes, which shows its internals to its own tests only.
-        ["Stoa:Quotes"] = typeof(QuotesModule).Assembly.GetType("Stoa.Quotes.QuotesOptions", throwOnError: true)!,
+        // The modules' options are internal: each module shows its internals to its own tests only.
+        [PreviewsModule.Section] = Internal(typeof(PreviewsModule), "Stoa.Previews.Core.PreviewOptions"),
+        ["Stoa:Comments"] = Internal(typeof(CommentsModule), "Stoa.Comments.Core.CommentsOptions"),
+        ["Stoa:Docs"] = Internal(typeof(DocsModule), "Stoa.Docs.Core.DocOptions"),
+        ["Stoa:Quotes"] = Internal(typeof(QuotesModule), "Stoa.Quotes.QuotesOptions"),
     };
+
+    private static Type Internal(Type module, string name) => module.Assembly.GetType(name, throwOnError: true)!;
 
     /// <summary>Sections declared in code (a <c>const string Section</c> starting with "Stoa") by the server's assemblies.</summary>
     public static IEnumerable<string> DeclaredSections() =>
