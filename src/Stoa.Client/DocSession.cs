@@ -223,8 +223,12 @@ public sealed class DocSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Drops the connection as a network failure would; the session reconnects by itself.</summary>
-    public void DropConnection()
+    /// <summary>
+    /// Drops the connection as a network failure would; the session reconnects by itself. Internal: an app has no
+    /// reason to break its own connection; the session uses it when the server refused an op for good, and the docs
+    /// tests to cut sockets mid-edit.
+    /// </summary>
+    internal void DropConnection()
     {
         lock (_gate)
         {

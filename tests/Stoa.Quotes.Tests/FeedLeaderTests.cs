@@ -19,7 +19,8 @@ public sealed class FeedLeaderTests
     {
         await using var engine = new MemoryEngine();
         var feeds = Enumerable.Range(0, 3).Select(_ => new CountingFeed()).ToArray();
-        var leaders = feeds.Select(f => new FeedLeader(engine, f, Options, TimeProvider.System, NullLogger<FeedLeader>.Instance)).ToArray();
+        var connections = feeds.Select(_ => new SeverableLeases(engine)).ToArray();
+        var leaders = feeds.Select((f, i) => new FeedLeader(connections[i], f, Options, TimeProvider.System, NullLogger<FeedLeader>.Instance)).ToArray();
         foreach (var leader in leaders)
         {
             await leader.StartAsync(Ct);
@@ -32,7 +33,8 @@ public sealed class FeedLeaderTests
             leaders.Count(l => l.IsLeader).ShouldBe(1, "the lease is renewed, not lost, while the leader lives");
             leaders[first].IsLeader.ShouldBeTrue();
 
-            leaders[first].SimulateCrash();
+            // It dies with its engine connection: the lease is neither renewed nor released, it has to expire.
+            connections[first].Sever();
             var second = await WaitForSingleLeaderAsync(leaders, feeds, except: first);
             second.ShouldNotBe(first);
             feeds[first].Running.ShouldBe(0, "the crashed node stopped feeding");

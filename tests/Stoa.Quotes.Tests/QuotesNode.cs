@@ -16,6 +16,10 @@ public sealed class QuotesNode : StoaAppFactory<Program>
     public QuotesNode(string store, IReadOnlyDictionary<string, string?>? settings = null)
         : base(store, WithDefaults(settings))
     {
+        // The node's leases go through a connection a test can cut, as a crash would.
+        TestServices = services => services
+            .AddSingleton(sp => new SeverableLeases(sp.GetRequiredService<IEngine>()))
+            .AddSingleton<ILeases>(sp => sp.GetRequiredService<SeverableLeases>());
     }
 
     internal IQuoteStore Store => Services.GetRequiredService<IQuoteStore>();
@@ -23,6 +27,8 @@ public sealed class QuotesNode : StoaAppFactory<Program>
     internal INearCache NearCache => Services.GetRequiredService<IEngine>().NearCache;
 
     internal FeedLeader? Feed => Services.GetService<FeedLeader>();
+
+    internal SeverableLeases Leases => Services.GetRequiredService<SeverableLeases>();
 
     internal DrainState Drain => Services.GetRequiredService<DrainState>();
 

@@ -14,7 +14,6 @@ namespace Stoa.Quotes.Feeds;
 internal sealed partial class FeedLeader(ILeases leases, IQuoteFeed feed, QuotesOptions options, TimeProvider time, ILogger<FeedLeader> logger)
     : BackgroundService
 {
-    private readonly CancellationTokenSource _crash = new();
     private volatile bool _isLeader;
     private int _terms;
 
@@ -23,36 +22,32 @@ internal sealed partial class FeedLeader(ILeases leases, IQuoteFeed feed, Quotes
     /// <summary>Times this node became the leader.</summary>
     public int Terms => Volatile.Read(ref _terms);
 
-    /// <summary>Stops leading and competing without releasing the lease, as a crashed process would (tests).</summary>
-    internal void SimulateCrash() => _crash.Cancel();
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _crash.Token);
         var key = QuoteKeys.FeedLease(feed.Name);
         var ttl = options.LeaseTtl;
-        while (!stopping.IsCancellationRequested)
+        while (!stoppingToken.IsCancellationRequested)
         {
             Lease? lease = null;
             try
             {
-                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 deadline.CancelAfter(ttl / 3);
                 lease = await leases.TryAcquireAsync(key, ttl, deadline.Token);
             }
-            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 LogAcquireFailed(logger, ex);
             }
 
             if (lease is not null)
             {
-                await LeadAsync(lease, stopping.Token);
+                await LeadAsync(lease, stoppingToken);
             }
 
             try
             {
-                await Task.Delay(ttl / 3, time, stopping.Token);
+                await Task.Delay(ttl / 3, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -106,10 +101,7 @@ internal sealed partial class FeedLeader(ILeases leases, IQuoteFeed feed, Quotes
                 LogFeedFailed(logger, ex, feed.Name);
             }
 
-            if (!_crash.IsCancellationRequested)
-            {
-                await ReleaseAsync(lease);
-            }
+            await ReleaseAsync(lease);
         }
     }
 
@@ -139,12 +131,6 @@ internal sealed partial class FeedLeader(ILeases leases, IQuoteFeed feed, Quotes
         {
             // It expires by itself.
         }
-    }
-
-    public override void Dispose()
-    {
-        _crash.Dispose();
-        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "This node now runs the {Feed} quote feed")]
