@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Stoa.Foundation.Errors;
 using Stoa.Testing;
 
 namespace Stoa.Quotes.Tests;
@@ -98,7 +99,7 @@ public sealed class ClusterTests
             }
             else
             {
-                await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, Core.QuoteErrors.QuotesUnavailable);
+                await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, FoundationErrors.EngineUnavailable);
             }
         }
 

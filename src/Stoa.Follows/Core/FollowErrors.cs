@@ -5,5 +5,4 @@ internal static class FollowErrors
 {
     public const string CannotFollowSelf = "cannot_follow_self";
     public const string InvalidCursor = "invalid_cursor";
-    public const string EngineUnavailable = "follows_engine_unavailable";
 }

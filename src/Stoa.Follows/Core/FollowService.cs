@@ -4,8 +4,9 @@ namespace Stoa.Follows.Core;
 
 /// <summary>
 /// Follow and unfollow: the store commits the truth first, then the engine mirror is updated with the pair's
-/// version. A mirror failure never loses the follow (it is committed, and the call is idempotent to retry); it
-/// is reported as 503 so the client retries, and the lists heal on the retry or on a rebuild.
+/// version. A mirror failure never loses the follow (it is committed, and the call is idempotent to retry); an
+/// engine that does not answer is Foundation's 503 <c>engine_unavailable</c>, so the client retries, and the lists
+/// heal on the retry or on a rebuild.
 /// </summary>
 internal sealed class FollowService(IFollowStore store, IFollowLists lists, TimeProvider time)
 {
@@ -20,7 +21,7 @@ internal sealed class FollowService(IFollowStore store, IFollowLists lists, Time
         }
 
         var edge = await store.FollowAsync(appId, followeeId, followerId, time.GetUtcNow(), cancellationToken);
-        await MirrorAsync(appId, edge, cancellationToken);
+        await lists.ApplyAsync(appId, edge, cancellationToken);
         return await CountsAsync(appId, followeeId, followerId, cancellationToken);
     }
 
@@ -30,7 +31,7 @@ internal sealed class FollowService(IFollowStore store, IFollowLists lists, Time
         var edge = await store.UnfollowAsync(appId, followeeId, followerId, cancellationToken);
         if (edge is not null)
         {
-            await MirrorAsync(appId, edge, cancellationToken);
+            await lists.ApplyAsync(appId, edge, cancellationToken);
         }
 
         return await CountsAsync(appId, followeeId, followerId, cancellationToken);
@@ -50,19 +51,6 @@ internal sealed class FollowService(IFollowStore store, IFollowLists lists, Time
         ValidateUserId(userId, "userId");
         new Validation().Range(limit, "limit", 1, 100).ThrowIfInvalid();
         return lists.PageAsync(appId, userId, direction, cursor, limit, cancellationToken);
-    }
-
-    private async Task MirrorAsync(Guid appId, FollowEdge edge, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await lists.ApplyAsync(appId, edge, cancellationToken);
-        }
-        catch (Exception ex) when (ex is not (OperationCanceledException or ApiException or OutOfMemoryException))
-        {
-            throw new ApiException(503, FollowErrors.EngineUnavailable,
-                "The change is saved but the lists could not be updated; retry the request.") { RetryAfterSeconds = 1 };
-        }
     }
 
     public static void ValidateUserId(string userId, string field)

@@ -64,8 +64,8 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                 break;
             case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } busy:
                 // The embedded file stayed locked past the busy timeout (a read outside the retried transactions).
-                LogServerProblem(logger, "store_busy", busy.Message);
-                await ProblemResponses.WriteAsync(context, 503, "store_busy", "The data store is busy; retry the request.", retryAfterSeconds: 1);
+                LogServerProblem(logger, FoundationErrors.StoreBusy, busy.Message);
+                await ProblemResponses.WriteAsync(context, 503, FoundationErrors.StoreBusy, "The data store is busy; retry the request.", retryAfterSeconds: 1);
                 break;
             case BadHttpRequestException bad:
                 var (code, detail) = Describe(bad);

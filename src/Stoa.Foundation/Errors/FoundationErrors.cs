@@ -19,8 +19,19 @@ public static class FoundationErrors
     public const string Conflict = "conflict";
     public const string RateLimited = "rate_limited";
     public const string ShuttingDown = "shutting_down";
+
+    // The closed set of infrastructure failures: each a 503 with Retry-After, produced by Foundation alone (the error
+    // middleware maps the exceptions to them), never redeclared by a module under its own name.
+
+    /// <summary>503: the database did not answer (restarting, unreachable).</summary>
     public const string StoreUnavailable = "store_unavailable";
+
+    /// <summary>503: the database answered but a transaction kept conflicting, or the embedded file stayed locked.</summary>
+    public const string StoreBusy = "store_busy";
+
+    /// <summary>503: the engine (Redis) could not be reached or did not answer in time.</summary>
     public const string EngineUnavailable = "engine_unavailable";
+
     public const string Unavailable = "service_unavailable";
     public const string RequestTimeout = "request_timeout";
     public const string UriTooLong = "uri_too_long";

@@ -9,7 +9,7 @@ namespace Stoa.Foundation.Sql;
 public sealed class StoreContentionException : ApiException
 {
     public StoreContentionException(Exception inner)
-        : base(503, "store_busy", "The data store is busy; retry the request.")
+        : base(503, FoundationErrors.StoreBusy, "The data store is busy; retry the request.")
     {
         LastFailure = inner;
         RetryAfterSeconds = 1;

@@ -36,7 +36,7 @@ internal static class QuotesApi
     private static async ValueTask<Ok<QuoteView>> GetAsync(string symbol, Caller caller, QuoteService quotes, TimeProvider time,
         HttpContext context, CancellationToken cancellationToken)
     {
-        var quote = await Guard(quotes.GetAsync(caller.AppId, Symbols.Parse(symbol), cancellationToken));
+        var quote = await quotes.GetAsync(caller.AppId, Symbols.Parse(symbol), cancellationToken);
         var view = QuoteView.Of(quote, time.GetUtcNow());
         // Age is the standard header (seconds); the body carries milliseconds.
         context.Response.Headers.Age = (view.AgeMs / 1000).ToString(CultureInfo.InvariantCulture);
@@ -55,7 +55,7 @@ internal static class QuotesApi
         var now = time.GetUtcNow();
         foreach (var symbol in wanted)
         {
-            if (await Guard(quotes.FindAsync(caller.AppId, symbol, cancellationToken)) is { } quote)
+            if (await quotes.FindAsync(caller.AppId, symbol, cancellationToken) is { } quote)
             {
                 found.Add(QuoteView.Of(quote, now));
             }
@@ -81,28 +81,12 @@ internal static class QuotesApi
             .Require(request.ChangePercent is null or > -1_000_000m and < 1_000_000m, "changePercent", "is out of range");
         validation.ThrowIfInvalid();
         var input = new QuoteInput(normalized, request.Price!.Value, request.Currency, request.Change, request.ChangePercent, request.At, request.Seq);
-        var quote = await Guard(quotes.PutAsync(caller.AppId, input, cancellationToken));
+        var quote = await quotes.PutAsync(caller.AppId, input, cancellationToken);
         return TypedResults.Ok(QuoteView.Of(quote, time.GetUtcNow()));
     }
 
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(string symbol, Caller caller, QuoteService quotes, CancellationToken cancellationToken) =>
-        await Guard(quotes.DeleteAsync(caller.AppId, Symbols.Parse(symbol), cancellationToken))
+        await quotes.DeleteAsync(caller.AppId, Symbols.Parse(symbol), cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.NotFound();
-
-    /// <summary>An engine that does not answer is a 503 the client can retry, not a 500.</summary>
-    private static async ValueTask<T> Guard<T>(ValueTask<T> operation)
-    {
-        try
-        {
-            return await operation;
-        }
-        catch (Exception ex) when (EngineFailures.IsUnavailable(ex))
-        {
-            throw new ApiException(503, QuoteErrors.QuotesUnavailable, "The quotes engine is not reachable; retry shortly.", null)
-            {
-                RetryAfterSeconds = 1,
-            };
-        }
-    }
 }

@@ -14,7 +14,4 @@ internal static class QuoteErrors
 
     /// <summary>409: a quote with the same or a greater seq is already stored; the write was ignored.</summary>
     public const string QuoteSuperseded = "quote_superseded";
-
-    /// <summary>503: the engine holding the quotes did not answer.</summary>
-    public const string QuotesUnavailable = "quotes_unavailable";
 }

@@ -127,7 +127,7 @@ internal sealed partial class FeedLeader(ILeases leases, IQuoteFeed feed, Quotes
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             await leases.ReleaseAsync(lease, deadline.Token);
         }
-        catch (Exception ex) when (ex is OperationCanceledException || EngineFailures.IsUnavailable(ex))
+        catch (Exception ex) when (ex is OperationCanceledException || EngineFailure.IsUnreachable(ex))
         {
             // It expires by itself.
         }

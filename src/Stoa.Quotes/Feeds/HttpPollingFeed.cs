@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Stoa.Foundation.Engine;
 using Stoa.Quotes.Core;
 
 namespace Stoa.Quotes.Feeds;
@@ -45,7 +46,7 @@ internal sealed partial class HttpPollingFeed(IQuoteStore store, QuotesOptions o
                     LogBreakerOpen(logger, wait.TotalSeconds);
                     break;
                 }
-                catch (Exception ex) when (ex is ProviderException or HttpRequestException or TimeoutRejectedException || EngineFailures.IsUnavailable(ex))
+                catch (Exception ex) when (ex is ProviderException or HttpRequestException or TimeoutRejectedException || EngineFailure.IsUnreachable(ex))
                 {
                     failed = true;
                     LogPollFailed(logger, symbol, ex.Message);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Stoa.Foundation.Engine;
 using Stoa.Quotes.Core;
 
 namespace Stoa.Quotes.Feeds;
@@ -62,7 +63,7 @@ internal sealed partial class SimulatedExchange(IQuoteStore store, QuotesOptions
                         LogSuperseded(logger, walk.Symbol);
                     }
                 }
-                catch (Exception ex) when (EngineFailures.IsUnavailable(ex))
+                catch (Exception ex) when (EngineFailure.IsUnreachable(ex))
                 {
                     // The engine is away; the walk goes on and the next tick tries again.
                     LogWriteFailed(logger, ex);
@@ -82,7 +83,7 @@ internal sealed partial class SimulatedExchange(IQuoteStore store, QuotesOptions
                 return new Walk(symbol, stored.Price - (stored.Change ?? 0), stored.Price);
             }
         }
-        catch (Exception ex) when (EngineFailures.IsUnavailable(ex))
+        catch (Exception ex) when (EngineFailure.IsUnreachable(ex))
         {
             LogWriteFailed(logger, ex);
         }
