@@ -6,6 +6,7 @@ using Stoa.Docs.Core;
 using Stoa.Docs.Relay;
 using Stoa.Docs.Storage;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.Telemetry;
 
 namespace Stoa.Docs;
 
@@ -18,6 +19,7 @@ public static class DocsModule
     {
         services.AddStoaModule<DocOptions>(new StoaModuleSpec(Name, typeof(DocsModule).Assembly, DocsJsonContext.Default),
             configuration.GetSection(DocOptions.Section), o => o.Validate());
+        services.AddSingleton(sp => new DocMetrics(sp.GetRequiredKeyedService<ModuleTelemetry>(Name)));
         services.AddSingleton<IDocStore, SqlDocStore>();
         services.AddSingleton<DocService>();
         services.AddSingleton<DocRelay>();

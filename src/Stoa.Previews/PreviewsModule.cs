@@ -1,11 +1,12 @@
-using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Stoa.Foundation.Engine;
 using Stoa.Foundation.Hosting;
 using Stoa.Foundation.RateLimiting;
+using Stoa.Foundation.Telemetry;
 using Stoa.Previews.Api;
 using Stoa.Previews.Core;
 using Stoa.Previews.Fetching;
@@ -25,13 +26,13 @@ public static partial class PreviewsModule
             configuration.GetSection(Section), read: ReadOptions);
         services.TryAddSingleton(sp =>
         {
-            var service = new PreviewService(options, meterFactory: sp.GetRequiredService<IMeterFactory>(), timeProvider: sp.GetRequiredService<TimeProvider>());
+            var service = new PreviewService(options, telemetry: sp.GetRequiredKeyedService<ModuleTelemetry>(Name), timeProvider: sp.GetRequiredService<TimeProvider>());
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PreviewService));
             service.BreakerStateChanged += change => LogBreaker(logger, change.Host, change.State);
             return service;
         });
         services.TryAddSingleton<IPageCards>(sp => sp.GetRequiredService<PreviewService>());
-        services.TryAddSingleton<IPreviewCache, EnginePreviewCache>();
+        services.TryAddSingleton<IPreviewCache>(sp => new EnginePreviewCache(sp.GetRequiredService<IEngine>(), sp.GetRequiredKeyedService<ModuleTelemetry>(Name)));
         services.TryAddSingleton<LinkPreviewer>();
         services.TryAddSingleton<ILinkCards>(sp => sp.GetRequiredService<LinkPreviewer>());
         // Each preview may cost an upstream fetch: a tighter default than plain reads.

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Stoa.Foundation.Engine;
@@ -27,16 +26,11 @@ internal sealed partial class DocService
     private const int MaxBatch = 256;
     private static readonly TimeSpan s_batchTimeout = TimeSpan.FromSeconds(30);
 
-    private static readonly Meter s_meter = new("Stoa.Docs");
-    private static readonly Counter<long> s_committed = s_meter.CreateCounter<long>("stoa.docs.ops.committed", "{op}", "Ops committed.");
-    private static readonly Counter<long> s_duplicates = s_meter.CreateCounter<long>("stoa.docs.ops.duplicates", "{op}", "Resent ops acknowledged without applying them again.");
-    private static readonly Counter<long> s_conflicts = s_meter.CreateCounter<long>("stoa.docs.ops.conflicts", "{op}", "Commits that lost a version race and were transformed again.");
-    private static readonly Histogram<double> s_submitTime = s_meter.CreateHistogram<double>("stoa.docs.submit.duration", "ms", "Time from receiving an op to its commit.");
-
     private readonly IDocStore _store;
     private readonly IEngine _engine;
     private readonly RealtimeHub _hub;
     private readonly DocOptions _options;
+    private readonly DocMetrics _metrics;
     private readonly ILogger<DocService> _logger;
     private readonly ConcurrentDictionary<(Guid, Guid), DocState> _states = new();
     private long _clock;
@@ -44,12 +38,13 @@ internal sealed partial class DocService
     /// <summary>The type of a committed op's message on the document's topic.</summary>
     public const string OpType = "op";
 
-    public DocService(IDocStore store, IEngine engine, RealtimeHub hub, IOptions<DocOptions> options, ILogger<DocService> logger)
+    public DocService(IDocStore store, IEngine engine, RealtimeHub hub, IOptions<DocOptions> options, DocMetrics metrics, ILogger<DocService> logger)
     {
         _store = store;
         _engine = engine;
         _hub = hub;
         _options = options.Value;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -185,7 +180,7 @@ internal sealed partial class DocService
         }
 
         var result = await pending.Task;
-        s_submitTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        _metrics.Submitted(Stopwatch.GetElapsedTime(started));
         return result;
     }
 
@@ -255,7 +250,7 @@ internal sealed partial class DocService
                     var before = state.Version;
                     state.AppendBatch(rows, text, length);
                     await AfterCommitAsync(state, rows, before, text);
-                    s_committed.Add(rows.Count);
+                    _metrics.Committed(rows.Count);
                     foreach (var (submit, row) in accepted)
                     {
                         submit.Complete(new SubmitResult(row.Version, Duplicate: false));
@@ -263,7 +258,7 @@ internal sealed partial class DocService
 
                     foreach (var (submit, row) in inBatchDuplicates)
                     {
-                        s_duplicates.Add(1);
+                        _metrics.Duplicate();
                         submit.Complete(new SubmitResult(row.Version, Duplicate: true));
                     }
 
@@ -277,14 +272,14 @@ internal sealed partial class DocService
                     {
                         if (await _store.FindVersionAsync(state.AppId, state.DocId, submit.ClientId, submit.Seq, cancellationToken) is { } version)
                         {
-                            s_duplicates.Add(1);
+                            _metrics.Duplicate();
                             submit.Complete(new SubmitResult(version, Duplicate: true));
                         }
                     }
                 }
                 else
                 {
-                    s_conflicts.Add(1);
+                    _metrics.Conflict();
                 }
 
                 if (attempt >= MaxCommitAttempts)
@@ -330,7 +325,7 @@ internal sealed partial class DocService
             {
                 if (other.Version <= state.Version)
                 {
-                    s_duplicates.Add(1);
+                    _metrics.Duplicate();
                     submit.Complete(new SubmitResult(other.Version, Duplicate: true));
                 }
                 else

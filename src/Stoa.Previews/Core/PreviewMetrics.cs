@@ -1,28 +1,27 @@
 using System.Diagnostics.Metrics;
+using Stoa.Foundation.Telemetry;
 
 namespace Stoa.Previews.Core;
 
-/// <summary>The module's instruments on the <c>Stoa.Previews</c> meter.</summary>
+/// <summary>The upstream fetches' instruments on the module's <c>Stoa.Previews</c> meter.</summary>
 internal sealed class PreviewMetrics : IDisposable
 {
-    public const string MeterName = "Stoa.Previews";
-
-    private readonly bool _ownsMeter;
+    private readonly ModuleTelemetry? _owned;
     private readonly Histogram<double> _upstreamDuration;
     private readonly Counter<long> _upstreamBytes;
 
-    public PreviewMetrics(IMeterFactory? meterFactory, Func<IEnumerable<BreakerStateChange>> breakerStates)
+    /// <param name="telemetry">The module's, from the host; null (a service built alone, in tests) makes a private one.</param>
+    public PreviewMetrics(ModuleTelemetry? telemetry, Func<IEnumerable<BreakerStateChange>> breakerStates)
     {
-        _ownsMeter = meterFactory is null;
-        Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _upstreamDuration = Meter.CreateHistogram<double>(
-            "stoa.previews.upstream.duration", unit: "ms", description: "Duration of one upstream request, headers and body.");
-        _upstreamBytes = Meter.CreateCounter<long>(
-            "stoa.previews.upstream.bytes", unit: "By", description: "Bytes read from upstreams, as received on the wire.");
+        _owned = telemetry is null ? new ModuleTelemetry(PreviewsModule.Name) : null;
+        telemetry ??= _owned!;
+        Meter = telemetry.Meter;
+        _upstreamDuration = telemetry.CreateHistogram<double>("upstream.duration", "ms", "Duration of one upstream request, headers and body.");
+        _upstreamBytes = telemetry.CreateCounter<long>("upstream.bytes", "By", "Bytes read from upstreams, as received on the wire.");
         // Counted by state, never labelled by host: the hosts previewed are a tenant's browsing, and a label per host
         // would let one page full of links create unbounded series. Which host changed state is in the log.
-        Meter.CreateObservableGauge<int>(
-            "stoa.previews.breakers",
+        telemetry.CreateObservableGauge<int>(
+            "breakers",
             () =>
             {
                 var states = breakerStates().ToList();
@@ -32,8 +31,8 @@ internal sealed class PreviewMetrics : IDisposable
                     new Measurement<int>(states.Count(s => s.State == BreakerState.HalfOpen), new KeyValuePair<string, object?>("state", "half_open")),
                 ];
             },
-            unit: "{host}",
-            description: "Upstream hosts whose circuit breaker is open or half-open on this node.");
+            "{host}",
+            "Upstream hosts whose circuit breaker is open or half-open on this node.");
     }
 
     public Meter Meter { get; }
@@ -50,12 +49,6 @@ internal sealed class PreviewMetrics : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        // A factory-created meter belongs to the factory (and the DI container) and is disposed with it.
-        if (_ownsMeter)
-        {
-            Meter.Dispose();
-        }
-    }
+    // The host's telemetry belongs to the DI container and is disposed with it.
+    public void Dispose() => _owned?.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Stoa.Foundation.Telemetry;
 using Stoa.Previews.Core;
 using Stoa.Previews.Extraction;
 
@@ -19,11 +20,11 @@ internal sealed class PreviewService : IPageCards, IDisposable
     private readonly UpstreamFetcher _fetcher;
 
     /// <param name="resolver">DNS; the system resolver when null.</param>
-    /// <param name="meterFactory">The host's meter factory; a private <c>Stoa.Previews</c> meter when null.</param>
+    /// <param name="telemetry">The module's telemetry; a private <c>Stoa.Previews</c> meter when null.</param>
     /// <param name="timeProvider">Clock for the circuit breakers.</param>
     /// <exception cref="ArgumentException">An option is invalid; the message names the setting.</exception>
     public PreviewService(
-        PreviewOptions options, IHostResolver? resolver = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+        PreviewOptions options, IHostResolver? resolver = null, ModuleTelemetry? telemetry = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
@@ -31,7 +32,7 @@ internal sealed class PreviewService : IPageCards, IDisposable
         _policy = new UrlPolicy(new AddressPolicy(options.AllowedNetworks, options.AllowedPorts));
         _breakers = new HostCircuitBreakers(options, timeProvider ?? TimeProvider.System);
         _breakers.StateChanged += change => BreakerStateChanged?.Invoke(change);
-        _metrics = new PreviewMetrics(meterFactory, _breakers.Snapshot);
+        _metrics = new PreviewMetrics(telemetry, _breakers.Snapshot);
         _client = SafeHttpClient.Create();
         _fetcher = new UpstreamFetcher(options, _policy, resolver ?? DnsHostResolver.Instance, _breakers, _metrics, _client);
     }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Telemetry;
 using Stoa.Previews.Core;
 
 namespace Stoa.Previews.Storage;
@@ -15,13 +16,13 @@ namespace Stoa.Previews.Storage;
 /// when the last one leaves (disconnects, or its own deadline passes) before the answer is in, the fetch is cancelled
 /// rather than left to run for nobody.
 /// </summary>
-internal sealed class EnginePreviewCache(IEngine engine, IMeterFactory meters) : IPreviewCache
+internal sealed class EnginePreviewCache(IEngine engine, ModuleTelemetry telemetry) : IPreviewCache
 {
     private static readonly TimeSpan s_leaseTtl = TimeSpan.FromSeconds(7);
     private static readonly TimeSpan s_flightDeadline = TimeSpan.FromSeconds(15);
     private readonly ConcurrentDictionary<string, Flight> _inFlight = new(StringComparer.Ordinal);
-    private readonly Counter<long> _lookups = meters.Create("Stoa.Previews").CreateCounter<long>(
-        "stoa.previews.cache.lookups", "{lookup}", "Preview cache lookups by result (hit, miss, refresh).");
+    private readonly Counter<long> _lookups = telemetry.CreateCounter<long>(
+        "cache.lookups", "{lookup}", "Preview cache lookups by result (hit, miss, refresh).");
 
     public async Task<CachedPreview> GetOrFetchAsync(Guid appId, Uri url, bool refresh,
         Func<CancellationToken, Task<(CachedPreview Answer, TimeSpan Ttl)>> fetch, CancellationToken cancellationToken)
