@@ -30,7 +30,7 @@ internal interface ICommentStore
 }
 
 /// <summary>What a write transaction can read and change: rows and counters, no rules.</summary>
-public interface ICommentTransaction
+internal interface ICommentTransaction
 {
     /// <summary>A comment; with <paramref name="forUpdate"/>, locked for the rest of the transaction.</summary>
     Task<Comment?> ReadAsync(Guid id, bool forUpdate);
