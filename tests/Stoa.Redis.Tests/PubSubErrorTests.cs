@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Stoa.Redis.Protocol;
+using Stoa.Testing;
 
 namespace Stoa.Redis.Tests;
 

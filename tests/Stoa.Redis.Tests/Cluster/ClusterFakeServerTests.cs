@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Stoa.Redis.Protocol;
+using Stoa.Testing;
 
 namespace Stoa.Redis.Tests.Cluster;
 

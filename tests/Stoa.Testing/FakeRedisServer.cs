@@ -4,14 +4,15 @@ using System.Net;
 using System.Net.Sockets;
 using Stoa.Redis.Protocol;
 
-namespace Stoa.Redis.Tests;
+namespace Stoa.Testing;
 
 /// <summary>
 /// A scripted RESP3 server on loopback for failure modes a real Redis will not produce on demand: it answers each
 /// command with whatever frames the script returns (none at all = never answers; a <c>default(RespValue)</c> frame
 /// flushes what came before and pauses 200 ms, which delays this connection's later replies too, like a slow server).
+/// Library tests build any frame; engine tests use the few frames offered here.
 /// </summary>
-internal sealed class FakeRedisServer : IAsyncDisposable
+public sealed class FakeRedisServer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<string[], IEnumerable<RespValue>> _script;
@@ -34,9 +35,26 @@ internal sealed class FakeRedisServer : IAsyncDisposable
     public static IEnumerable<RespValue>? Handshake(string[] command) => command[0].ToUpperInvariant() switch
     {
         "HELLO" => [RespValue.FromAggregate(RespType.Map, [RespValue.BulkString("proto"), RespValue.FromInteger(3)])],
-        "CLIENT" or "SELECT" => [RespValue.FromBytes(RespType.SimpleString, "OK"u8.ToArray())],
+        "CLIENT" or "SELECT" => [Ok],
         _ => null,
     };
+
+    /// <summary>The simple string <c>+OK</c>.</summary>
+    public static RespValue Ok => RespValue.FromBytes(RespType.SimpleString, "OK"u8.ToArray());
+
+    /// <summary>The RESP3 push a tracking connection gets when <paramref name="key"/> changes.</summary>
+    public static RespValue Invalidation(string key) =>
+        RespValue.FromAggregate(RespType.Push, [RespValue.BulkString("invalidate"), RespValue.FromAggregate(RespType.Array, [RespValue.BulkString(key)])]);
+
+    /// <summary>A server whose first GET is answered by that key's invalidation and then "old", and every later GET by
+    /// "new": an invalidation that overtakes the reply it invalidates (Lettuce #3481).</summary>
+    public static FakeRedisServer InvalidatingFirstRead()
+    {
+        int gets = 0;
+        return new FakeRedisServer(command => Handshake(command) ?? (Interlocked.Increment(ref gets) == 1
+            ? [Invalidation(command[1]), RespValue.BulkString("old")]
+            : [RespValue.BulkString("new")]));
+    }
 
     private async Task AcceptAsync()
     {
