@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using Stoa.Foundation.Engine;
 
@@ -340,6 +341,69 @@ public abstract class EngineContractTests : IAsyncLifetime
         await A.AddAsync(key, "u2", 2, Ct);
         await Eventually(async () => await B.NearCache.GetOrLoadAsync(key, "count", Count, Ct) == 2, "the count variant is invalidated");
         (await B.NearCache.GetOrLoadAsync(key, "page1", async ct => (await B.RangeByScoreAsync(key, ScoreBound.MinusInfinity, ScoreBound.PlusInfinity, true, 0, 10, ct)).Count, Ct)).ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_nodes_own_write_is_visible_to_its_next_near_cache_read()
+    {
+        // The server announces a node's own write after the write's reply (redis#9422): the node must not wait for it.
+        var key = Key("own");
+        async ValueTask<string?> Load(CancellationToken ct) => Text(await A.GetAsync(key, ct));
+        for (var i = 0; i < 100; i++)
+        {
+            var value = i.ToString(CultureInfo.InvariantCulture);
+
+            // A read racing the write, then one right after it: the latter must see the write.
+            var racing = A.NearCache.GetOrLoadAsync(key, "", Load, Ct);
+            await A.SetAsync(key, Bytes(value), null, Ct);
+            (await A.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBe(value);
+            await racing;
+        }
+
+        (await A.DeleteAsync(key, Ct)).ShouldBeTrue();
+        (await A.NearCache.GetOrLoadAsync(key, "", Load, Ct)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Near_cache_never_stays_stale_under_concurrent_writes_and_reads()
+    {
+        string[] keys = [Key("a"), Key("b"), Key("c")];
+        async ValueTask<string?> Load(string key, CancellationToken ct) => Text(await B.GetAsync(key, ct));
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 4).Select(r => Task.Run(async () =>
+        {
+            var key = keys[r % keys.Length];
+            for (var n = 1; !stop.IsCancellationRequested; n++)
+            {
+                await B.NearCache.GetOrLoadAsync(key, "", ct => Load(key, ct), Ct);
+                if (n % 64 == 0)
+                {
+                    // Hits complete synchronously: without a pause these loops would starve the 2 shared cores.
+                    await Task.Delay(1, Ct);
+                }
+            }
+        }, Ct)).ToArray();
+        var writers = keys.Select(key => Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                await A.SetAsync(key, Bytes(i.ToString(CultureInfo.InvariantCulture)), null, Ct);
+            }
+        }, Ct)).ToArray();
+        await Task.WhenAll(writers);
+
+        // Once the writes stop, every key must converge to its last value: no invalidation was lost or overtaken.
+        foreach (var key in keys)
+        {
+            await Eventually(async () => await B.NearCache.GetOrLoadAsync(key, "", ct => Load(key, ct), Ct) == "199", $"{key} converges");
+        }
+
+        stop.Cancel();
+        await Task.WhenAll(readers);
+        foreach (var key in keys)
+        {
+            (await B.NearCache.GetOrLoadAsync(key, "", ct => Load(key, ct), Ct)).ShouldBe("199");
+        }
     }
 
     [Fact]
