@@ -59,7 +59,7 @@ public sealed class RedisOptions
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>After this long without any byte from the server a PING is sent; if that PING is not answered within
-    /// the same interval the connection is considered dead and closed (which flushes near-caches).</summary>
+    /// the same interval the connection is considered dead and closed (which signals a flush to tracking caches).</summary>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>First reconnect delay; doubles per failed attempt up to <see cref="ReconnectMaxDelay"/>, with jitter.</summary>

@@ -30,4 +30,18 @@ internal static class RedisFixture
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Polls until <paramref name="attempt"/> returns true without a Redis failure (a client finding its way
+    /// back after a restart or a failover: failures before that are expected).</summary>
+    public static Task EventuallySucceedsAsync(Func<Task<bool>> attempt, string because) => EventuallyAsync(async () =>
+    {
+        try
+        {
+            return await attempt();
+        }
+        catch (RedisException)
+        {
+            return false;
+        }
+    }, because, timeoutSeconds: 30);
 }

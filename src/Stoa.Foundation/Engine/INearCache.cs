@@ -27,7 +27,9 @@ public interface INearCache
     /// </summary>
     bool TryGet<T>(string key, string variant, [MaybeNullWhen(false)] out T value);
 
-    /// <summary>Raised for each invalidated key, or with null when everything was flushed.</summary>
+    /// <summary>Raised for each invalidated key, or with null when everything was flushed, on the thread that applies
+    /// the invalidation (the writer's on the memory engine, the connection's socket reader on Redis): handlers must be
+    /// quick and must not wait for the engine.</summary>
     event Action<string?>? Invalidated;
 
     /// <summary>Entries currently cached (for metrics).</summary>

@@ -212,7 +212,7 @@ internal sealed class RedisConnection : IRedisTransport
         _current = null;
         var error = first.Exception?.GetBaseException() ?? (reader.IsFaulted ? reader.Exception.GetBaseException() : writer.Exception?.GetBaseException());
 
-        // Each step is isolated: the near-cache flush (Disconnected) and failing the unanswered callers must happen
+        // Each step is isolated: the tracking flush signal (Disconnected) and failing the unanswered callers must happen
         // whatever went wrong before them.
         try
         {
@@ -455,7 +455,7 @@ internal sealed class RedisConnection : IRedisTransport
             else if (now - Volatile.Read(ref current.LastReceived) > 2 * interval)
             {
                 // Nothing at all for two intervals although a PING is outstanding: a half-open connection. Closing it
-                // flushes near-caches, which could otherwise miss invalidations forever.
+                // signals a flush to tracking caches, which could otherwise miss invalidations forever.
                 current.Abort();
             }
 
@@ -498,7 +498,7 @@ internal sealed class RedisConnection : IRedisTransport
     /// Closes a cluster node's connection that no longer owns slots: operations never written fail with
     /// <see cref="NodeRetiredException"/> (the router sends them elsewhere, nothing of them ran); those written and
     /// unanswered fail with <see cref="RedisConnectionException"/>, as on any connection loss. Disconnected runs if
-    /// the connection was up, so a near-cache drops what this node could have invalidated.
+    /// the connection was up, so a tracking cache drops what this node could have invalidated.
     /// </summary>
     public ValueTask RetireAsync()
     {

@@ -48,7 +48,7 @@ public sealed class ClusterFailoverTests
         await RedisFixture.EventuallyAsync(() => Task.FromResult(acknowledged.Count >= 100), "writes are acknowledged before the kill");
         int promoted = await cluster.KillPrimaryAndWaitForFailoverAsync(victim);
         int beforeRecovery = acknowledged.Count(e => e.Key.StartsWith(victimTag, StringComparison.Ordinal));
-        await ClusterFixture.EventuallySucceedsAsync(async () => await client.SetAsync(victimTag + "probe", "x"), "the client writes to the victim's slots again");
+        await RedisFixture.EventuallySucceedsAsync(async () => await client.SetAsync(victimTag + "probe", "x"), "the client writes to the victim's slots again");
         await Task.Delay(300);
         stop.Cancel();
         await Task.WhenAll(writers);
@@ -66,44 +66,48 @@ public sealed class ClusterFailoverTests
     }
 
     [Fact]
-    public async Task The_near_cache_serves_nothing_stale_after_a_failover_and_tracks_on_the_new_primary()
+    public async Task Tracking_flushes_what_was_read_from_a_dead_primary_and_tracks_on_the_promoted_replica()
     {
         await using var cluster = await RedisClusterServer.StartAsync();
         var options = ClusterFixture.Options(cluster);
-        await using var cache = await RedisNearCache.ConnectAsync(options);
+        await using var tracking = await RedisTracking.ConnectAsync(options);
         await using var writer = await RedisClient.ConnectAsync(options);
         var victim = (await cluster.PrimariesAsync())[0];
         var tag = await ClusterFixture.TagOnAsync(cluster, victim);
         string key = tag + "price";
         var reconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        cache.Client.Reconnected += () => reconnected.TrySetResult();
-
-        await writer.SetAsync(key, "100");
-        await writer.WaitForReplicasAsync(key, 1, TimeSpan.FromSeconds(5));
-        (await cache.GetAsync(key)).ShouldBe("100");
-        (await cache.GetAsync(key)).ShouldBe("100");
-        cache.Hits.ShouldBe(1);
-
-        int promoted = await cluster.KillPrimaryAndWaitForFailoverAsync(victim);
-        await ClusterFixture.EventuallySucceedsAsync(async () => await writer.SetAsync(key, "101"), "the writer reaches the promoted replica");
-        (await cluster.CliAsync(promoted, "GET", key)).ShouldBe("101");
-
-        (await cache.GetAsync(key)).ShouldBe("101", "the copy read from the dead primary was flushed");
-        await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        cache.Client.IsConnected.ShouldBeTrue();
-
+        tracking.Client.Reconnected += () => reconnected.TrySetResult();
+        var flushed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var invalidated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        cache.Invalidated += k =>
+        tracking.Invalidated += k =>
         {
-            if (k == key)
+            if (k is null)
+            {
+                flushed.TrySetResult();
+            }
+            else if (k == key && reconnected.Task.IsCompleted)
             {
                 invalidated.TrySetResult();
             }
         };
-        (await cache.GetAsync(key)).ShouldBe("101");
+
+        await writer.SetAsync(key, "100");
+        await writer.WaitForReplicasAsync(key, 1, TimeSpan.FromSeconds(5));
+        (await tracking.GetAsync(key)).ShouldBe("100");
+
+        int promoted = await cluster.KillPrimaryAndWaitForFailoverAsync(victim);
+        await RedisFixture.EventuallySucceedsAsync(async () => await writer.SetAsync(key, "101"), "the writer reaches the promoted replica");
+        (await cluster.CliAsync(promoted, "GET", key)).ShouldBe("101");
+
+        (await tracking.GetAsync(key)).ShouldBe("101");
+        flushed.Task.IsCompleted.ShouldBeTrue("the copy read from the dead primary was flushed before the promoted replica answered");
+        await reconnected.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        tracking.Client.IsConnected.ShouldBeTrue();
+
+        (await tracking.GetAsync(key)).ShouldBe("101");
         await writer.SetAsync(key, "102");
         await invalidated.Task.WaitAsync(TimeSpan.FromSeconds(20));
-        (await cache.GetAsync(key)).ShouldBe("102");
+        (await tracking.GetAsync(key)).ShouldBe("102");
     }
 
     [Fact]
@@ -133,7 +137,7 @@ public sealed class ClusterFailoverTests
             "both lapsed subscriptions are made again and reported", timeoutSeconds: 30);
         gaps.ShouldNotContain(g => g.Channels.Contains(kept), "the other shard's subscription never lapsed");
 
-        await ClusterFixture.EventuallySucceedsAsync(async () => await publisher.SPublishAsync(lost, "after") == 1,
+        await RedisFixture.EventuallySucceedsAsync(async () => await publisher.SPublishAsync(lost, "after") == 1,
             "the publisher reaches the promoted replica, where the channel is subscribed");
         await publisher.SPublishAsync(kept, "still");
         await publisher.PublishAsync(plain, "plain after");

@@ -14,20 +14,6 @@ internal static class ClusterFixture
         return options;
     }
 
-    /// <summary>Polls until <paramref name="attempt"/> returns true without a Redis failure (a client finding its way
-    /// back after a failover: failures before that are expected).</summary>
-    public static Task EventuallySucceedsAsync(Func<Task<bool>> attempt, string because) => RedisFixture.EventuallyAsync(async () =>
-    {
-        try
-        {
-            return await attempt();
-        }
-        catch (RedisException)
-        {
-            return false;
-        }
-    }, because, timeoutSeconds: 30);
-
     /// <summary>A fresh <c>{hash tag}</c> (with a trailing ':') whose slot the primary on <paramref name="primaryPort"/> owns.</summary>
     public static async Task<string> TagOnAsync(RedisClusterServer cluster, int primaryPort)
     {

@@ -5,10 +5,11 @@ namespace Stoa.Foundation.Engine.Redis;
 
 /// <summary>
 /// The engine over Redis 7, shared by every node. Commands run on one multiplexed RESP3 connection with
-/// <c>CLIENT TRACKING ON</c> (default mode): Redis remembers the keys this node read and pushes an invalidation
-/// when any client changes one, which feeds the <see cref="NearCache"/>. When that connection drops, the near-cache
-/// is flushed and caches nothing until the reconnect handshake has re-enabled tracking. Pub/sub uses a second
-/// connection that resubscribes by itself and raises <see cref="SubscriptionsRestored"/>.
+/// <c>CLIENT TRACKING ON</c> (default mode, <see cref="RedisTracking"/>): Redis remembers the keys this node read and
+/// pushes an invalidation when any client changes one, which the <see cref="NearCache"/> applies on the connection's
+/// reader, before any reply read after it is handed out. When that connection drops, the near-cache is flushed and
+/// caches nothing until the reconnect handshake has re-enabled tracking. Pub/sub uses a second connection that
+/// resubscribes by itself and raises <see cref="SubscriptionsRestored"/>.
 /// On a Redis Cluster (<c>redis://host:port,host:port?cluster=true</c>) the same holds per primary: every primary's
 /// connection tracks, a lost one flushes the whole near-cache until every primary is connected again, and channels
 /// are sharded (SPUBLISH / SSUBSCRIBE, made again after a failover or a moved slot, which raises
@@ -16,14 +17,14 @@ namespace Stoa.Foundation.Engine.Redis;
 /// </summary>
 public sealed partial class RedisEngine : IEngine, IAsyncDisposable
 {
-    private readonly RedisNearCache _tracking;
+    private readonly RedisTracking _tracking;
     private readonly RedisClient _client;
     private readonly RedisSubscriber _subscriber;
     private readonly NearCache _nearCache;
     private readonly RedisFanOut _fanOut;
     private readonly bool _sharded;
 
-    private RedisEngine(RedisNearCache tracking, RedisSubscriber subscriber, NearCacheOptions nearCacheOptions)
+    private RedisEngine(RedisTracking tracking, RedisSubscriber subscriber, NearCacheOptions nearCacheOptions)
     {
         _tracking = tracking;
         _client = tracking.Client;
@@ -38,6 +39,9 @@ public sealed partial class RedisEngine : IEngine, IAsyncDisposable
         // handshake (which re-enables tracking): between the two nothing may be cached.
         _client.Disconnected += _ => _nearCache.Suspend();
         _client.Reconnected += _nearCache.Resume;
+
+        // On the socket reader, before the replies that follow the push: a load whose reply comes after it finds its
+        // stripe moved and does not cache what it read.
         _tracking.Invalidated += key =>
         {
             if (key is null)
@@ -66,7 +70,7 @@ public sealed partial class RedisEngine : IEngine, IAsyncDisposable
         {
             try
             {
-                var tracking = await RedisNearCache.ConnectAsync(options, new RedisNearCacheOptions { Mode = RedisTrackingMode.Default }, cancellationToken);
+                var tracking = await RedisTracking.ConnectAsync(options, new RedisTrackingOptions { Mode = RedisTrackingMode.Default }, cancellationToken);
                 try
                 {
                     var subscriber = await RedisSubscriber.ConnectAsync(options, cancellationToken);
