@@ -16,13 +16,15 @@ public sealed class NearCache : INearCache
     // a skipped cache write or an unshared load.
     private const int Stripes = 4096;
     private readonly long[] _stripes = new long[Stripes];
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Slot>> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entries> _entries = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Key, string Variant), Load> _loading = new();
 
-    // Orders a load's "nothing invalidated, so store" against an invalidation's "bump, then drop". Hits never take it.
+    // Orders a load's "nothing invalidated, so store" against an invalidation's "bump, then drop", and serialises every
+    // change of the entries. Hits never take it.
     private readonly Lock _gate = new();
     private readonly NearCacheOptions _options;
-    private readonly TimeProvider _time;
+    private readonly TimeProvider? _time;
+    private readonly long _ttl;
     private long _epoch;
     private int _count;
     private volatile bool _suspended;
@@ -30,7 +32,13 @@ public sealed class NearCache : INearCache
     public NearCache(NearCacheOptions options, TimeProvider? time = null, bool startSuspended = false)
     {
         _options = options;
-        _time = time ?? TimeProvider.System;
+        // Expiry is checked on every hit. On the system clock it is read from Environment.TickCount64 (the coarse
+        // monotonic clock, a few ns, in milliseconds) rather than TimeProvider.System's Stopwatch timestamp, which
+        // costs more than the rest of a hit; a TTL of minutes does not need finer. Tests pass their own provider.
+        _time = time is null || time == TimeProvider.System ? null : time;
+        _ttl = _time is null
+            ? (long)options.Ttl.TotalMilliseconds
+            : (long)(options.Ttl.TotalSeconds * _time.TimestampFrequency);
         _suspended = startSuspended;
     }
 
@@ -51,7 +59,7 @@ public sealed class NearCache : INearCache
         if (slot is not null)
         {
             // Expired, or cached as another type: drop it so that the load below can store a fresh one.
-            RemoveSlot(key, variant);
+            RemoveSlot(key, variant, slot);
         }
 
         return new ValueTask<T>(LoadSharedAsync(key, variant, load, cancellationToken));
@@ -60,12 +68,24 @@ public sealed class NearCache : INearCache
     public bool TryGet<T>(string key, string variant, [MaybeNullWhen(false)] out T value) =>
         IsUsable(FindSlot(key, variant), out value);
 
-    private Slot? FindSlot(string key, string variant) =>
-        _entries.TryGetValue(key, out var variants) && variants.TryGetValue(variant, out var slot) ? slot : null;
+    private Slot? FindSlot(string key, string variant)
+    {
+        if (!_entries.TryGetValue(key, out var entries))
+        {
+            return null;
+        }
+
+        if (variant.Length == 0)
+        {
+            return entries.Plain;
+        }
+
+        return entries.Variants is { } variants && variants.TryGetValue(variant, out var slot) ? slot : null;
+    }
 
     private bool IsUsable<T>(Slot? slot, [MaybeNullWhen(false)] out T value)
     {
-        if (slot is not null && slot.ExpiresAt > _time.GetTimestamp() && slot.Value is T cached)
+        if (slot is not null && slot.ExpiresAt > Now() && slot.Value is T cached)
         {
             value = cached;
             return true;
@@ -143,15 +163,27 @@ public sealed class NearCache : INearCache
             Evict();
         }
 
-        var variants = _entries.GetOrAdd(key, static _ => new ConcurrentDictionary<string, Slot>(StringComparer.Ordinal));
-        var slot = new Slot(value, _time.GetTimestamp() + (long)(_options.Ttl.TotalSeconds * _time.TimestampFrequency));
-        if (variants.TryAdd(variant, slot))
+        var entries = _entries.GetOrAdd(key, static _ => new Entries());
+        var slot = new Slot(value, Now() + _ttl);
+        bool added;
+        if (variant.Length == 0)
         {
-            Interlocked.Increment(ref _count);
+            added = entries.Plain is null;
+            entries.Plain = slot;
         }
         else
         {
-            variants[variant] = slot;
+            var variants = entries.Variants ??= new ConcurrentDictionary<string, Slot>(StringComparer.Ordinal);
+            added = variants.TryAdd(variant, slot);
+            if (!added)
+            {
+                variants[variant] = slot;
+            }
+        }
+
+        if (added)
+        {
+            Interlocked.Increment(ref _count);
         }
     }
 
@@ -161,9 +193,9 @@ public sealed class NearCache : INearCache
         lock (_gate)
         {
             Interlocked.Increment(ref _stripes[StripeOf(key)]);
-            if (_entries.TryRemove(key, out var variants))
+            if (_entries.TryRemove(key, out var entries))
             {
-                Interlocked.Add(ref _count, -variants.Count);
+                Interlocked.Add(ref _count, -entries.Count);
             }
         }
 
@@ -197,11 +229,34 @@ public sealed class NearCache : INearCache
         Invalidated?.Invoke(null);
     }
 
-    private void RemoveSlot(string key, string variant)
+    /// <summary>Drops <paramref name="slot"/> if it is still the entry (not a fresher one stored meanwhile).</summary>
+    private void RemoveSlot(string key, string variant, Slot slot)
     {
-        if (_entries.TryGetValue(key, out var variants) && variants.TryRemove(variant, out _))
+        lock (_gate)
         {
-            Interlocked.Decrement(ref _count);
+            if (!_entries.TryGetValue(key, out var entries))
+            {
+                return;
+            }
+
+            bool removed;
+            if (variant.Length == 0)
+            {
+                removed = ReferenceEquals(entries.Plain, slot);
+                if (removed)
+                {
+                    entries.Plain = null;
+                }
+            }
+            else
+            {
+                removed = entries.Variants is { } variants && variants.TryRemove(new KeyValuePair<string, Slot>(variant, slot));
+            }
+
+            if (removed)
+            {
+                Interlocked.Decrement(ref _count);
+            }
         }
     }
 
@@ -217,17 +272,32 @@ public sealed class NearCache : INearCache
                 break;
             }
 
-            if (_entries.TryRemove(key, out var variants))
+            if (_entries.TryRemove(key, out var entries))
             {
-                Interlocked.Add(ref _count, -variants.Count);
-                target -= variants.Count;
+                var count = entries.Count;
+                Interlocked.Add(ref _count, -count);
+                target -= count;
             }
         }
     }
 
+    private long Now() => _time?.GetTimestamp() ?? Environment.TickCount64;
+
     private static int StripeOf(string key) => (int)((uint)StringComparer.Ordinal.GetHashCode(key) % Stripes);
 
     private sealed record Slot(object? Value, long ExpiresAt);
+
+    /// <summary>What is cached for one key. The plain variant ("", what the hot read paths use) is a field, so that its
+    /// hit costs one dictionary lookup; other variants live in a dictionary made on first use. Changed only under the
+    /// gate; hits read it without.</summary>
+    private sealed class Entries
+    {
+        public Slot? Plain { get; set; }
+
+        public ConcurrentDictionary<string, Slot>? Variants { get; set; }
+
+        public int Count => (Plain is null ? 0 : 1) + (Variants?.Count ?? 0);
+    }
 
     /// <summary>A load in flight, with the stripe and epoch counters as they were before it began. A class, not a
     /// record: the table's compare-and-swap must compare identity.</summary>
