@@ -19,6 +19,9 @@ public static class CommentsModule
 {
     public const string Name = "comments";
 
+    /// <summary>The module's settings, checked at start-up for unknown keys and durations.</summary>
+    public static SettingsSection Settings { get; } = new(CommentsOptions.Section, typeof(CommentsOptions));
+
     public static IServiceCollection AddComments(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStoaModule<CommentsOptions>(new StoaModuleSpec(Name, typeof(CommentsModule).Assembly, CommentsJsonContext.Default),

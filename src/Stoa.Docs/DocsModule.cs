@@ -15,6 +15,9 @@ public static class DocsModule
 {
     public const string Name = "docs";
 
+    /// <summary>The module's settings, checked at start-up for unknown keys and durations.</summary>
+    public static SettingsSection Settings { get; } = new(DocOptions.Section, typeof(DocOptions));
+
     public static IServiceCollection AddDocs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddStoaModule<DocOptions>(new StoaModuleSpec(Name, typeof(DocsModule).Assembly, DocsJsonContext.Default),

@@ -20,6 +20,9 @@ public static partial class PreviewsModule
     public const string Name = "previews";
     public const string Section = "Stoa:Previews";
 
+    /// <summary>The module's settings, checked at start-up for unknown keys and durations.</summary>
+    public static SettingsSection Settings { get; } = new(Section, typeof(PreviewOptions));
+
     public static IServiceCollection AddPreviews(this IServiceCollection services, IConfiguration configuration)
     {
         var options = services.AddStoaModule<PreviewOptions>(new StoaModuleSpec(Name, Json: PreviewsJsonContext.Default),

@@ -24,6 +24,9 @@ public static class QuotesModule
 {
     public const string Name = "quotes";
 
+    /// <summary>The module's settings, checked at start-up for unknown keys and durations.</summary>
+    public static SettingsSection Settings { get; } = new(QuotesOptions.Section, typeof(QuotesOptions));
+
     public static IServiceCollection AddQuotes(this IServiceCollection services, IConfiguration configuration)
     {
         var options = services.AddStoaModule<QuotesOptions>(new StoaModuleSpec(Name, typeof(QuotesModule).Assembly, QuotesJsonContext.Default),

@@ -9,6 +9,7 @@ public static class StoaApp
     {
         var builder = WebApplication.CreateBuilder(args);
         AppSettings.AddDefaults(builder.Configuration, builder.Environment);
+        builder.Configuration.CheckSettings(ModuleCatalog.Settings);
         var options = builder.AddStoaFoundation(ModuleCatalog.Names);
         var modules = ModuleCatalog.Select(options.Modules);
         foreach (var module in modules)

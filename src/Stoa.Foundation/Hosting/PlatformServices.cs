@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Engine.Memory;
-using Stoa.Foundation.Engine.Redis;
 using Stoa.Foundation.Health;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Realtime;
@@ -25,10 +25,10 @@ public static class PlatformServices
         else
         {
             // Resolved once, at start-up: a node that cannot reach Redis within the patience window fails to start
-            // with the reason, rather than serving with a broken engine.
+            // with one line naming Stoa:Redis and the reason, rather than serving with a broken engine.
             var url = options.Redis;
-            services.TryAddSingleton<IEngine>(_ =>
-                RedisEngine.ConnectAsync(url, nearCacheOptions: null, TimeSpan.FromSeconds(30), CancellationToken.None).GetAwaiter().GetResult());
+            services.TryAddSingleton<IEngine>(sp => StartupWait.ConnectRedis(url, options,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupWait))));
         }
 
         services.TryAddSingleton<IPubSub>(sp => sp.GetRequiredService<IEngine>());

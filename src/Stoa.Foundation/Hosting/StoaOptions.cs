@@ -57,6 +57,12 @@ public sealed class StoaOptions
     /// <summary>How long in-flight requests get to finish once the node stops listening.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long a starting node waits for the store and Redis to answer (saying what it waits for every few seconds)
+    /// before it stops with exit code 2 naming the setting that points at them.
+    /// </summary>
+    public int StartupTimeoutSeconds { get; set; } = 30;
+
     /// <summary>Apply pending schema migrations at start-up (otherwise run <c>stoa migrate</c>).</summary>
     public bool MigrateOnStart { get; set; } = true;
 

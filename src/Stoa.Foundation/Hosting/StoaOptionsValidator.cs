@@ -70,6 +70,11 @@ public static class StoaOptionsValidator
             }
         }
 
+        if (options.StartupTimeoutSeconds is < 0 or > 600)
+        {
+            errors.Add("Stoa:StartupTimeoutSeconds: must be between 0 and 600.");
+        }
+
         if (options.ShutdownTimeoutSeconds is < 1 or > 600)
         {
             errors.Add("Stoa:ShutdownTimeoutSeconds: must be between 1 and 600.");

@@ -23,6 +23,19 @@ namespace Stoa.Foundation.Hosting;
 /// </summary>
 public static class StoaServiceDefaults
 {
+    /// <summary>
+    /// Stops start-up (<see cref="InvalidConfigurationException"/>) on any key under <c>Stoa:</c> that is not a setting,
+    /// naming the nearest valid one, and on a duration not written hh:mm:ss.
+    /// </summary>
+    public static void CheckSettings(this IConfiguration configuration, SettingsSchema schema)
+    {
+        var problems = schema.Problems(configuration);
+        if (problems.Count > 0)
+        {
+            throw new InvalidConfigurationException(problems);
+        }
+    }
+
     /// <summary>Reads and validates the <c>Stoa</c> section; throws <see cref="InvalidConfigurationException"/> naming each bad setting.</summary>
     public static StoaOptions ReadStoaOptions(this IConfiguration configuration, IReadOnlyCollection<string> knownModules)
     {
@@ -54,6 +67,9 @@ public static class StoaServiceDefaults
             json.UseUtcTimestamp = true;
             json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
         });
+        var startupLog = new StartupLogGate();
+        services.AddSingleton(startupLog);
+        startupLog.AddTo(builder.Logging);
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
         builder.WebHost.UseUrls([.. options.UrlList]);

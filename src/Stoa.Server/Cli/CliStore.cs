@@ -9,10 +9,16 @@ internal static class CliStore
     public static ServiceProvider BuildServices(string[] args)
     {
         var configuration = AppSettings.ForCli(args);
+        configuration.CheckSettings(ModuleCatalog.Settings);
         var options = configuration.ReadStoaOptions(ModuleCatalog.Names);
         var services = new ServiceCollection();
         services.AddSingleton(configuration);
-        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(options);
+        // On stderr: stdout carries what a command prints for scripts (a token, --json credentials).
+        services.AddLogging(logging => logging
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .SetMinimumLevel(LogLevel.Warning));
         services.AddStoaStore(StoreSettings.Parse(options.StoreUrl));
         services.AddStoaEngine(options);
         foreach (var module in ModuleCatalog.Select(options.Modules))
@@ -29,11 +35,13 @@ internal static class CliStore
         try
         {
             await using var services = BuildServices(args);
+            await services.WaitForStoreAsync(services.GetRequiredService<StoaOptions>(), CancellationToken.None);
             return await body(services);
         }
-        catch (InvalidConfigurationException ex)
+        catch (Exception ex) when (StartupFailures.Describe(ex) is { } line)
         {
-            await Console.Error.WriteLineAsync(ex.Message);
+            // A bad setting, or a store or Redis that does not answer: one line naming the setting.
+            await Console.Error.WriteLineAsync(line);
             return 2;
         }
     }

@@ -93,7 +93,7 @@ public sealed class HostTests
     [InlineData("RateLimits:Policies:writes:Capacity", "0", "must be at least 1")]
     [InlineData("RateLimits:Policies:reads:TokensPerSecond", "0", "must be a number more than 0")]
     [InlineData("RateLimits:Policies:reads:TokensPerSecond", "lots", "is not a setting of a policy")]
-    [InlineData("RateLimits:Policies:writes:Capcity", "5", "is not a setting of a policy")]
+    [InlineData("RateLimits:Policies:writes:Capcity", "5", "did you mean Stoa:RateLimits:Policies:writes:Capacity?")]
     [InlineData("RateLimits:Policies:writes:PerNode", "sometimes", "is not a setting of a policy")]
     public void A_module_setting_out_of_its_range_stops_start_up_naming_it(string key, string value, string reason)
     {

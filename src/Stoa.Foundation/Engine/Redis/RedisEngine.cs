@@ -61,8 +61,12 @@ public sealed partial class RedisEngine : IEngine, IAsyncDisposable
 
     public event Action? SubscriptionsRestored;
 
-    /// <summary>Connects both connections, retrying for up to <paramref name="patience"/> while Redis comes up.</summary>
-    public static async Task<RedisEngine> ConnectAsync(string url, NearCacheOptions? nearCacheOptions, TimeSpan patience, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connects both connections, retrying for up to <paramref name="patience"/> while Redis comes up;
+    /// <paramref name="onRetry"/> hears each failed attempt with the time left.
+    /// </summary>
+    public static async Task<RedisEngine> ConnectAsync(string url, NearCacheOptions? nearCacheOptions, TimeSpan patience,
+        CancellationToken cancellationToken, Action<Exception, TimeSpan>? onRetry = null)
     {
         var options = RedisOptions.Parse(url);
         var deadline = DateTime.UtcNow + patience;
@@ -84,6 +88,7 @@ public sealed partial class RedisEngine : IEngine, IAsyncDisposable
             }
             catch (Exception ex) when (ex is RedisException or IOException or System.Net.Sockets.SocketException && DateTime.UtcNow < deadline)
             {
+                onRetry?.Invoke(ex, deadline - DateTime.UtcNow);
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
             }
         }
