@@ -9,20 +9,7 @@ internal static class RequestValidation
 {
     public const int MaxThreadIdLength = 128;
 
-    public static void ThreadId(Validation validation, string threadId)
-    {
-        validation.Length(threadId, "threadId", 1, MaxThreadIdLength);
-        if (threadId.Any(char.IsControl))
-        {
-            validation.Add("threadId", "must not contain control characters");
-        }
-
-        // HTTP clients and proxies resolve "." and ".." path segments away, so such a thread could never be addressed.
-        if (threadId is "." or "..")
-        {
-            validation.Add("threadId", "must not be \".\" or \"..\"");
-        }
-    }
+    public static void ThreadId(Validation validation, string threadId) => validation.PathId(threadId, "threadId", MaxThreadIdLength);
 
     public static void ThrowIfInvalidThreadId(string threadId)
     {

@@ -53,11 +53,6 @@ internal sealed class FollowService(IFollowStore store, IFollowLists lists, Time
         return lists.PageAsync(appId, userId, direction, cursor, limit, cancellationToken);
     }
 
-    public static void ValidateUserId(string userId, string field)
-    {
-        if (userId.Length is 0 or > MaxUserIdLength || userId.Any(char.IsControl))
-        {
-            throw Validation.Failed(field, $"must be 1 to {MaxUserIdLength} characters without control characters");
-        }
-    }
+    public static void ValidateUserId(string userId, string field) =>
+        new Validation().PathId(userId, field, MaxUserIdLength).ThrowIfInvalid();
 }

@@ -36,6 +36,27 @@ public sealed class Validation
             : this;
     }
 
+    /// <summary>
+    /// An id the client chooses and then names in paths (a thread id, a user id): 1 to <paramref name="maxLength"/>
+    /// characters of any script, no control characters, and not "." or "..", which HTTP clients and proxies resolve
+    /// away as path segments (so such a thread could never be addressed). The rules are stated in docs/ids.md.
+    /// </summary>
+    public Validation PathId(string? value, string field, int maxLength)
+    {
+        Length(value, field, 1, maxLength);
+        if (value is null)
+        {
+            return this;
+        }
+
+        if (value.Any(char.IsControl))
+        {
+            Add(field, "must not contain control characters");
+        }
+
+        return value is "." or ".." ? Add(field, "must not be \".\" or \"..\"") : this;
+    }
+
     public Validation Range(long value, string field, long min, long max) =>
         value < min || value > max ? Add(field, $"must be between {min} and {max}") : this;
 

@@ -164,6 +164,7 @@ public static class StoaServiceDefaults
         // Docs and quotes stream over WebSockets; the keep-alive pings notice dead peers behind idle proxies.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseRouting();
+        app.UseMiddleware<RawPathRouteValuesMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
         app.MapHealthEndpoints();
