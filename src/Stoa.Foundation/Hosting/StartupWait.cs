@@ -25,6 +25,10 @@ public static partial class StartupWait
         await services.WaitForStoreAsync(options, cancellationToken);
         // The Redis engine connects (and waits) when first resolved: see ConnectRedis.
         services.GetRequiredService<IEngine>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StartupWait));
+        // Where the data goes, said once at start: the embedded file's full path, relative to the working directory.
+        LogDependencies(logger, services.GetRequiredService<StoaDatabase>().Settings.Description,
+            string.IsNullOrWhiteSpace(options.Redis) ? "in-process" : Stoa.Redis.RedisOptions.Parse(options.Redis).ToString());
     }
 
     /// <summary>The Redis engine, connected within the patience window, reporting progress while it waits.</summary>
@@ -102,6 +106,9 @@ public static partial class StartupWait
 
         return inner.Message.TrimEnd('.');
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store: {Store} (Stoa:Store); engine: {Engine} (Stoa:Redis)")]
+    private static partial void LogDependencies(ILogger logger, string store, string engine);
 
     /// <summary>One warning when waiting starts and one every few seconds after, not one per attempt.</summary>
     private sealed partial class Progress(ILogger logger, string setting, string target, TimeSpan patience)

@@ -32,6 +32,16 @@ public sealed class StoaOptions
     /// </summary>
     public long MemoryEngineMaxBytes { get; set; } = Engine.Memory.MemoryEngine.DefaultMaxBytes;
 
+    /// <summary>
+    /// How log lines are written to stdout: <c>json</c> (one JSON object per line, for collectors), <c>simple</c> (the
+    /// framework's readable console format), or <c>auto</c>: simple when stdout is a terminal, JSON otherwise.
+    /// </summary>
+    public string LogFormat { get; set; } = "auto";
+
+    /// <summary>Whether log lines are JSON: asked for, or <c>auto</c> with stdout redirected (a container, a pipe).</summary>
+    public bool LogsJson => LogFormat.Equals("json", StringComparison.OrdinalIgnoreCase)
+        || (LogFormat.Equals("auto", StringComparison.OrdinalIgnoreCase) && Console.IsOutputRedirected);
+
     /// <summary>Semicolon-separated listen URLs.</summary>
     public string Urls { get; set; } = "http://localhost:8080";
 

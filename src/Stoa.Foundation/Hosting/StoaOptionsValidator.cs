@@ -70,6 +70,11 @@ public static class StoaOptionsValidator
             }
         }
 
+        if (options.LogFormat.ToLowerInvariant() is not ("auto" or "json" or "simple"))
+        {
+            errors.Add($"Stoa:LogFormat: '{options.LogFormat}' is not a log format; use auto (simple on a terminal, JSON otherwise), json or simple.");
+        }
+
         if (options.StartupTimeoutSeconds is < 0 or > 600)
         {
             errors.Add("Stoa:StartupTimeoutSeconds: must be between 0 and 600.");

@@ -61,12 +61,25 @@ public static class StoaServiceDefaults
         services.Configure<StoaOptions>(builder.Configuration.GetSection(StoaOptions.Section));
 
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(json =>
+        if (options.LogsJson)
         {
-            json.IncludeScopes = true;
-            json.UseUtcTimestamp = true;
-            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-        });
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            // A person reads this: one line per entry, local time, no scopes (the request line carries the traceId).
+            builder.Logging.AddSimpleConsole(simple =>
+            {
+                simple.SingleLine = true;
+                simple.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
         var startupLog = new StartupLogGate();
         services.AddSingleton(startupLog);
         startupLog.AddTo(builder.Logging);
@@ -150,6 +163,8 @@ public static class StoaServiceDefaults
     public static WebApplication UseStoaFoundation(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        // Outside the error handling, so that it logs the status the client got.
+        app.UseMiddleware<Telemetry.RequestLogMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseHsts();
         app.UseMiddleware<ErrorHandlingMiddleware>();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -66,11 +65,11 @@ public sealed class AppsAndTokenCommandTests
             ["Stoa__Store"] = store, ["Stoa__Urls"] = $"http://127.0.0.1:{TestPorts.GetFree()}", ["Stoa__DevMode"] = "true",
         };
 
-        var first = await RunUntilAsync(environment, "user token (alice):");
+        var first = await StoaProcess.RunUntilAsync(environment, "user token (alice):");
         var apiKey = first.Split('\n').First(l => l.Contains("X-Api-Key:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
         var token = first.Split('\n').First(l => l.Contains("user token (alice):", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
 
-        var second = await RunUntilAsync(environment, "Development app: API key");
+        var second = await StoaProcess.RunUntilAsync(environment, "Development app: API key");
         second.ShouldContain(apiKey);
         second.ShouldNotContain("secret:");
 
@@ -81,42 +80,5 @@ public sealed class AppsAndTokenCommandTests
         client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         (await client.GetAsync("/v1/probe/user", TestContext.Current.CancellationToken)).StatusCode.ShouldBe(HttpStatusCode.OK);
-    }
-
-    /// <summary>Starts `stoa` serving, reads stdout until the marker appears, then stops it.</summary>
-    private static async Task<string> RunUntilAsync(IReadOnlyDictionary<string, string> environment, string marker)
-    {
-        var info = new ProcessStartInfo("dotnet", [typeof(Program).Assembly.Location])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = new System.Text.StringBuilder();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-            {
-                output.AppendLine(line);
-                if (line.Contains(marker, StringComparison.Ordinal))
-                {
-                    return output.ToString();
-                }
-            }
-
-            throw new ShouldAssertException($"'{marker}' never printed. Output: {output} {await process.StandardError.ReadToEndAsync()}");
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
     }
 }

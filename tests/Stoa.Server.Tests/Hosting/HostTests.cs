@@ -95,6 +95,8 @@ public sealed class HostTests
     [InlineData("RateLimits:Policies:reads:TokensPerSecond", "lots", "is not a setting of a policy")]
     [InlineData("RateLimits:Policies:writes:Capcity", "5", "did you mean Stoa:RateLimits:Policies:writes:Capacity?")]
     [InlineData("RateLimits:Policies:writes:PerNode", "sometimes", "is not a setting of a policy")]
+    [InlineData("LogFormat", "pretty", "is not a log format; use auto")]
+    [InlineData("StartupTimeoutSeconds", "-1", "must be between 0 and 600")]
     public void A_module_setting_out_of_its_range_stops_start_up_naming_it(string key, string value, string reason)
     {
         var message = Should.Throw<InvalidConfigurationException>(() => StoaApp.Build([$"--Stoa:{key}={value}"])).Message;
