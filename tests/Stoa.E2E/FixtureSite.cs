@@ -12,8 +12,9 @@ using Microsoft.Extensions.Logging;
 namespace Stoa.E2E;
 
 /// <summary>
-/// A local web site playing "the internet" for the previews panel: an article with Open Graph tags and the PNG its
-/// og:image names, on a loopback port the app under test is allowed to fetch from.
+/// A local web site playing "the internet": for the previews panel, an article with Open Graph tags and the PNG its
+/// og:image names, on a loopback port the app under test is allowed to fetch from; for the cross-origin tests, a
+/// page of "someone's own app" (<see cref="AppPageUrl"/>), whose origin is not the node's.
 /// </summary>
 public sealed class FixtureSite : IAsyncDisposable
 {
@@ -33,6 +34,11 @@ public sealed class FixtureSite : IAsyncDisposable
     public int Port => BaseAddress.Port;
 
     public Uri ArticleUrl => new(BaseAddress, "/article");
+
+    public Uri AppPageUrl => new(BaseAddress, "/app");
+
+    /// <summary>The origin a browser sends from <see cref="AppPageUrl"/>.</summary>
+    public string Origin => BaseAddress.GetLeftPart(UriPartial.Authority);
 
     public static async Task<FixtureSite> StartAsync()
     {
@@ -60,6 +66,11 @@ public sealed class FixtureSite : IAsyncDisposable
                 """, "text/html; charset=utf-8");
         });
         app.MapGet("/card.png", () => Results.Bytes(image, "image/png"));
+        app.MapGet("/app", () => Results.Content("""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Someone's own app</title></head>
+            <body><h1>An app on another origin</h1></body></html>
+            """, "text/html; charset=utf-8"));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new FixtureSite(app, new Uri(address));

@@ -75,6 +75,9 @@ public sealed class StoaSite : IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(20_000);
     }
 
+    /// <summary>Creates an app (tenant) in the store of the app under test, as `stoa apps create` would.</summary>
+    public Task<TestTenant> CreateTenantAsync(string name) => _app!.CreateTenantAsync(name);
+
     /// <summary>A new person: their own browser context (storage, cookies) with one page at the given size.</summary>
     public async Task<IPage> NewPersonAsync(int width = 1280, int height = 900)
     {

@@ -11,8 +11,12 @@ public sealed record App(
     string Secret,
     string? PreviousSecret,
     DateTimeOffset? PreviousSecretExpiresAt,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    string AllowedOrigins = "")
 {
+    /// <summary>The web origins whose pages may use this app's key (<see cref="AllowedOrigins"/> is the stored form).</summary>
+    public AppOrigins Origins { get; } = AppOrigins.FromStored(AllowedOrigins);
+
     /// <summary>The secrets a token may be signed with right now, current first.</summary>
     public IEnumerable<string> ValidSecrets(DateTimeOffset now)
     {

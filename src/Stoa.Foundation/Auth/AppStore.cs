@@ -7,15 +7,32 @@ namespace Stoa.Foundation.Auth;
 /// <summary>The apps table. The SQL is the same for both dialects (type differences live in the migrations).</summary>
 public sealed class AppStore(StoaDatabase database, TimeProvider time)
 {
-    private const string Columns = "id AS Id, name AS Name, api_key AS ApiKey, secret AS Secret, previous_secret AS PreviousSecret, previous_secret_expires_at AS PreviousSecretExpiresAt, created_at AS CreatedAt";
+    private const string Columns = "id AS Id, name AS Name, api_key AS ApiKey, secret AS Secret, previous_secret AS PreviousSecret, previous_secret_expires_at AS PreviousSecretExpiresAt, created_at AS CreatedAt, allowed_origins AS AllowedOrigins";
 
-    public async Task<App> CreateAsync(string name, CancellationToken cancellationToken)
+    public async Task<App> CreateAsync(string name, CancellationToken cancellationToken, AppOrigins? origins = null)
     {
-        var app = new App(Guid.NewGuid(), name, NewCredential("pk_", 18), NewCredential("sk_", 32), null, null, time.GetUtcNow());
+        var app = new App(Guid.NewGuid(), name, NewCredential("pk_", 18), NewCredential("sk_", 32), null, null, time.GetUtcNow(),
+            (origins ?? AppOrigins.None).Stored);
         await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO apps (id, name, api_key, secret, created_at) VALUES (@Id, @Name, @ApiKey, @Secret, @CreatedAt)",
+            "INSERT INTO apps (id, name, api_key, secret, created_at, allowed_origins) VALUES (@Id, @Name, @ApiKey, @Secret, @CreatedAt, @AllowedOrigins)",
             app, transaction, cancellationToken: cancellationToken)), cancellationToken);
         return app;
+    }
+
+    /// <summary>Replaces the app's allowed origins; null when there is no such app.</summary>
+    public async Task<App?> SetOriginsAsync(Guid id, AppOrigins origins, CancellationToken cancellationToken)
+    {
+        var changed = await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE apps SET allowed_origins = @origins WHERE id = @id",
+            new { id, origins = origins.Stored }, transaction, cancellationToken: cancellationToken)), cancellationToken);
+        return changed == 0 ? null : await FindByIdAsync(id, cancellationToken);
+    }
+
+    public async Task<App?> FindByIdAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<App>(new CommandDefinition(
+            $"SELECT {Columns} FROM apps WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 
     public async Task<App?> FindByApiKeyAsync(string apiKey, CancellationToken cancellationToken)

@@ -15,4 +15,6 @@ public static class AuthErrors
     public const string TokenMissingSubject = "token_missing_subject";
     public const string TokenMissingExpiry = "token_missing_expiry";
     public const string ServerTokenRequired = "server_token_required";
+    public const string OriginNotAllowed = "origin_not_allowed";
+    public const string AppNotFound = "app_not_found";
 }

@@ -54,6 +54,14 @@ internal sealed class AuthenticationMiddleware(
             return;
         }
 
+        if (RefusedOrigin(context, app) is { } origin)
+        {
+            await ProblemResponses.WriteAsync(context, StatusCodes.Status403Forbidden, AuthErrors.OriginNotAllowed,
+                $"Pages on {origin} may not use this app's key: add the origin to the app's allowed origins "
+                + $"(stoa apps origins add <api-key> {origin}, or PUT /v1/app/origins with a server token).");
+            return;
+        }
+
         var token = BearerToken(context, requirement);
         JwtClaims? claims = null;
         if (token is not null)
@@ -99,6 +107,25 @@ internal sealed class AuthenticationMiddleware(
 
         var decision = buckets.TryTake("auth:" + ClientAddress.BucketOf(context.Connection.RemoteIpAddress), policy.Policy, 1);
         return decision.Allowed ? null : Math.Max(1, (int)Math.Ceiling(decision.RetryAfter.TotalSeconds));
+    }
+
+    /// <summary>
+    /// The <c>Origin</c> of a browser request (REST, EventSource or WebSocket handshake) that the app does not allow;
+    /// null when there is none (servers and curl send no Origin), when it is the node's own origin (the demo page), or
+    /// when the app allows it.
+    /// </summary>
+    private static string? RefusedOrigin(HttpContext context, App app)
+    {
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return null;
+        }
+
+        var own = $"{context.Request.Scheme}://{context.Request.Host.Value}";
+        return origin.Equals(own, StringComparison.OrdinalIgnoreCase) || app.Origins.Allows(origin)
+            ? null
+            : origin.Length <= 200 ? origin : origin[..200];
     }
 
     /// <summary>The last declaration on the endpoint: ours, or ASP.NET Core's <c>AllowAnonymous()</c>.</summary>

@@ -46,6 +46,8 @@ public static class PlatformServices
     {
         services.TryAddSingleton<AppStore>();
         services.TryAddSingleton<AppDirectory>();
+        services.AddCors();
+        services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, CrossOriginPolicy>());
         return services;
     }
 

@@ -175,6 +175,8 @@ public static class StoaServiceDefaults
             return ProblemResponses.WriteAsync(context.HttpContext, status, FoundationErrors.ForStatus(status),
                 Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status));
         });
+        // Preflights are answered here, before authentication (they carry no API key); see CrossOriginPolicy.
+        app.UseCors();
         app.UseMiddleware<DrainingMiddleware>();
         // Docs and quotes stream over WebSockets; the keep-alive pings notice dead peers behind idle proxies.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
@@ -183,6 +185,7 @@ public static class StoaServiceDefaults
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
         app.MapHealthEndpoints();
+        app.MapAppEndpoints();
         Telemetry.MetricsEndpoint.MapMetrics(app);
         app.MapOpenApi();
         return app;

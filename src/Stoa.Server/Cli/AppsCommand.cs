@@ -6,7 +6,7 @@ using Stoa.Foundation.Sql;
 
 namespace Stoa.Server.Cli;
 
-/// <summary><c>stoa apps create|list|rotate-secret</c>: manage tenants in the configured store.</summary>
+/// <summary><c>stoa apps create|list|rotate-secret|origins</c>: manage tenants in the configured store.</summary>
 internal static class AppsCommand
 {
     public static Command Create()
@@ -15,6 +15,7 @@ internal static class AppsCommand
         apps.Add(CreateCommand());
         apps.Add(ListCommand());
         apps.Add(RotateCommand());
+        apps.Add(OriginsCommand.Create());
         return apps;
     }
 

@@ -43,6 +43,36 @@ public sealed class AppsAndTokenCommandTests
     }
 
     [Fact]
+    public async Task Apps_origins_change_which_pages_a_node_serves()
+    {
+        var store = TestStores.CreateSqlite();
+        var environment = new Dictionary<string, string> { ["Stoa__Store"] = store };
+        var created = await StoaProcess.RunAsync(environment, "apps", "create", "Acme", "--json");
+        var apiKey = JsonDocument.Parse(created.Stdout).RootElement.GetProperty("apiKey").GetString()!;
+
+        var added = await StoaProcess.RunAsync(environment, "apps", "origins", "add", apiKey, "https://App.Example.com/", "http://localhost:*");
+        added.ExitCode.ShouldBe(0, added.Stderr);
+        added.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["https://app.example.com", "http://localhost:*"]);
+        var removed = await StoaProcess.RunAsync(environment, "apps", "origins", "remove", apiKey, "HTTP://LOCALHOST:*");
+        removed.Stdout.Trim().ShouldBe("https://app.example.com");
+        var refused = await StoaProcess.RunAsync(environment, "apps", "origins", "set", apiKey, "https://app.example.com/login");
+        refused.ExitCode.ShouldBe(2);
+        refused.Stderr.ShouldContain("is not an origin");
+        (await StoaProcess.RunAsync(environment, "apps", "origins", "list", apiKey)).Stdout.Trim().ShouldBe("https://app.example.com");
+        (await StoaProcess.RunAsync(environment, "apps", "origins", "list", "pk_nope")).ExitCode.ShouldBe(1);
+
+        await using var app = new TestApp(store);
+        using var client = app.CreateClient();
+        foreach (var (origin, status) in new[] { ("https://app.example.com", HttpStatusCode.OK), ("http://localhost:3000", HttpStatusCode.Forbidden) })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/app");
+            request.Headers.Add("X-Api-Key", apiKey);
+            request.Headers.Add("Origin", origin);
+            (await client.SendAsync(request, TestContext.Current.CancellationToken)).StatusCode.ShouldBe(status, origin);
+        }
+    }
+
+    [Fact]
     public async Task Token_for_an_unknown_app_or_with_a_bad_ttl_fails_clearly()
     {
         var environment = new Dictionary<string, string> { ["Stoa__Store"] = TestStores.CreateSqlite() };

@@ -42,6 +42,7 @@ public sealed class CommandLineTests
         var result = await StoaProcess.RunAsync(s_environment, "help", "apps");
         result.ExitCode.ShouldBe(0, result.Stderr);
         result.Stdout.ShouldContain("rotate-secret");
+        result.Stdout.ShouldContain("origins");
     }
 
     [Theory]

@@ -38,12 +38,19 @@ public sealed class SplitDeploymentTests
         var mine = paths.Where(p => p.Service == service).Select(p => p.Prefix).ToList();
         var others = paths.Where(p => p.Service != service).Select(p => p.Prefix).ToList();
 
-        var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
-            .Where(r => r.StartsWith("/v1/", StringComparison.Ordinal))
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => (Route: "/" + e.RoutePattern.RawText!.TrimStart('/'), Platform: IsPlatform(e)))
+            .Where(e => e.Route.StartsWith("/v1/", StringComparison.Ordinal))
             .Distinct()
             .ToList();
+        var routes = endpoints.Where(e => !e.Platform).Select(e => e.Route).ToList();
         routes.ShouldNotBeEmpty();
+        foreach (var route in endpoints.Where(e => e.Platform).Select(e => e.Route))
+        {
+            // Every node serves the platform's own routes (/v1/app): the ingress sends them to exactly one group.
+            paths.Count(p => Under(route, p.Prefix)).ShouldBe(1, $"{route} is served by every group and needs exactly one ingress path");
+        }
+
         foreach (var route in routes)
         {
             // Ingress Prefix matching is per path segment, as StartsWithSegments is.
@@ -53,9 +60,12 @@ public sealed class SplitDeploymentTests
 
         foreach (var prefix in mine)
         {
-            routes.ShouldContain(route => Under(route, prefix), $"ingress path {prefix} goes to {service}, which serves nothing under it");
+            endpoints.Select(e => e.Route).ShouldContain(route => Under(route, prefix), $"ingress path {prefix} goes to {service}, which serves nothing under it");
         }
     }
+
+    private static bool IsPlatform(RouteEndpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>()?.DeclaringType?.Assembly == typeof(Stoa.Foundation.Auth.AppEndpoints).Assembly;
 
     private static bool Under(string route, string prefix) =>
         route.Equals(prefix, StringComparison.Ordinal) || route.StartsWith(prefix.TrimEnd('/') + "/", StringComparison.Ordinal);
