@@ -108,6 +108,44 @@ public sealed class CommentsPanelTests(StoaSite site) : BrowserTest(site)
         await Expect(inAlice.Locator(":scope > .comment-actions .score")).ToHaveTextAsync("1");
     }
 
+    [Fact]
+    public async Task A_link_in_a_comment_shows_its_card_in_every_window()
+    {
+        var (alice, bob) = await AliceAndBobOnANewThreadAsync();
+
+        // The server fetches the page the link names when the comment is written (through the previews module) and
+        // sends its card with the comment: Alice's own answer, and Bob's live event.
+        await PostCommentAsync(alice, $"Worth reading: {Site.Fixture.ArticleUrl}");
+        foreach (var page in new[] { alice, bob })
+        {
+            var comment = page.Locator("#comments-list > .comment").Filter(new() { HasText = "Worth reading" });
+            var card = comment.Locator(".comment-links .link-card");
+            await Expect(card).ToHaveCountAsync(1);
+            await Expect(card.Locator(".link-card-title")).ToHaveTextAsync(FixtureSite.ArticleTitle);
+            await Expect(card.Locator(".link-card-description")).ToHaveTextAsync(FixtureSite.ArticleDescription);
+            (await card.Locator(".link-card-title a").GetAttributeAsync("href")).ShouldBe(Site.Fixture.ArticleUrl.ToString());
+            await Expect(card.Locator("img.link-card-image")).ToHaveAttributeAsync("src", new Uri(Site.Fixture.BaseAddress, "/card.png").ToString());
+        }
+
+        // After a reload the listing carries the same card.
+        await alice.ReloadAsync();
+        await Expect(alice.Locator("body")).ToHaveAttributeAsync("data-ready", "true");
+        await OpenThreadAfterReloadAsync(alice, bob);
+        await alice.Locator("#comments").ScreenshotAsync("comments-link-card");
+        alice.Problems().ShouldBeEmpty();
+        bob.Problems().ShouldBeEmpty();
+    }
+
+    private static async Task OpenThreadAfterReloadAsync(IPage page, IPage other)
+    {
+        var thread = await other.Locator("#comments").GetByLabel("Thread").InputValueAsync();
+        var panel = page.Locator("#comments");
+        await panel.GetByLabel("Thread").FillAsync(thread);
+        await panel.GetByLabel("Thread").PressAsync("Enter");
+        var card = page.Locator("#comments-list > .comment .comment-links .link-card-title");
+        await Expect(card).ToHaveTextAsync(FixtureSite.ArticleTitle);
+    }
+
     private async Task<(IPage Alice, IPage Bob)> AliceAndBobOnANewThreadAsync()
     {
         var thread = "e2e-" + Guid.NewGuid().ToString("N")[..8];

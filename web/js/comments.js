@@ -1,7 +1,9 @@
 // Comments panel: one thread (GET /v1/threads/{id}/comments) with a sort selector, replies, votes and likes, kept
-// live by the thread's Server-Sent Events (comment.created, comment.updated, comment.counts).
+// live by the thread's Server-Sent Events (comment.created, comment.updated, comment.counts). Each comment shows the
+// link cards of the links in its body (the comment's `links`, fetched by the server when it was written).
 import { api, guarded, streamUrl } from './api.js';
 import { el, formatTime } from './dom.js';
+import { renderLinkCard } from './link-card.js';
 
 const pageSize = 20;
 
@@ -92,7 +94,9 @@ export function initComments(root, session) {
 
   const onUpdated = (comment) => {
     const node = findComment(comment.id);
-    if (node) node.querySelector(':scope > .comment-body').replaceWith(renderBody(comment));
+    if (!node) return;
+    node.querySelector(':scope > .comment-body').replaceWith(renderBody(comment));
+    node.querySelector(':scope > .comment-links').replaceWith(renderLinks(comment));
   };
 
   const findComment = (id) => list.querySelector(`[data-comment-id="${CSS.escape(id)}"]`);
@@ -151,6 +155,10 @@ export function initComments(root, session) {
     return body;
   };
 
+  // An edit or a deletion changes the links too, so they always have their own (possibly empty) element.
+  const renderLinks = (comment) => el('div', { class: 'comment-links' },
+    ...(comment.deleted ? [] : (comment.links ?? []).map((link) => renderLinkCard(link, { compact: true }))));
+
   const renderComment = (comment) => {
     const replies = el('ol', { class: 'replies' });
     const replyForm = el('form', { class: 'reply-form', hidden: true });
@@ -190,6 +198,7 @@ export function initComments(root, session) {
         el('time', { datetime: comment.createdAt, text: formatTime(comment.createdAt) }),
         comment.editedAt ? ' · edited' : null),
       renderBody(comment),
+      renderLinks(comment),
       el('div', { class: 'comment-actions' }, up, el('span', { class: 'score', 'aria-label': 'score', text: String(comment.score) }), down, likeButton, replyButton),
       replyForm,
       replies);

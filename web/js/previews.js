@@ -1,6 +1,7 @@
 // Previews panel: paste a URL, get its link card from GET /v1/previews?url=.
 import { api, guarded } from './api.js';
-import { el, safeHttpUrl } from './dom.js';
+import { safeHttpUrl } from './dom.js';
+import { renderLinkCard } from './link-card.js';
 
 export function initPreviews(root) {
   const form = root.querySelector('#preview-form');
@@ -20,21 +21,17 @@ export function initPreviews(root) {
   });
 }
 
+// The API's card has lists of images; the shared renderer takes the first usable one.
 function renderCard(card) {
-  const href = safeHttpUrl(card.canonicalUrl ?? card.url);
-  const image = (card.images ?? []).map((i) => ({ ...i, url: safeHttpUrl(i.url) })).find((i) => i.url);
-  const favicon = safeHttpUrl(card.favicon);
-  const title = card.title || card.url;
-  // Sites move or block their images; a broken image icon says nothing useful, so it goes away.
-  const dropOnError = { onerror: (event) => event.target.remove() };
-  return el('article', { class: 'link-card' },
-    image ? el('img', { class: 'link-card-image', src: image.url, alt: image.alt ?? '', referrerpolicy: 'no-referrer', ...dropOnError }) : null,
-    el('div', { class: 'link-card-body' },
-      el('p', { class: 'link-card-site' },
-        favicon ? el('img', { src: favicon, alt: '', width: 16, height: 16, referrerpolicy: 'no-referrer', ...dropOnError }) : null,
-        card.siteName ?? (href ? new URL(href).host : '')),
-      el('h3', { class: 'link-card-title' },
-        href ? el('a', { href, rel: 'noopener noreferrer nofollow', target: '_blank', text: title }) : title),
-      card.description ? el('p', { class: 'link-card-description', text: card.description }) : null,
-      card.type ? el('p', { class: 'link-card-type', text: card.type }) : null));
+  const image = (card.images ?? []).find((i) => safeHttpUrl(i.url));
+  return renderLinkCard({
+    url: card.canonicalUrl ?? card.url,
+    title: card.title,
+    description: card.description,
+    siteName: card.siteName,
+    imageUrl: image?.url,
+    imageAlt: image?.alt,
+    favicon: card.favicon,
+    type: card.type,
+  });
 }
