@@ -1,10 +1,10 @@
 using System.Reflection;
-using Stoa.Comments.Core;
-using Stoa.Docs.Core;
-using Stoa.Follows.Core;
+using Stoa.Comments;
+using Stoa.Docs;
+using Stoa.Follows;
 using Stoa.Foundation.Auth;
-using Stoa.Previews.Core;
-using Stoa.Quotes.Core;
+using Stoa.Previews;
+using Stoa.Quotes;
 
 namespace Stoa.Server.Tests.Deploy;
 
@@ -14,15 +14,18 @@ namespace Stoa.Server.Tests.Deploy;
 /// </summary>
 public sealed class ModuleDocsTests
 {
+    // The modules' errors files are internal: found by name, as ServerSettings finds options classes.
     public static TheoryData<string, Type> Pages() => new()
     {
-        { "comments.md", typeof(CommentErrors) },
-        { "quotes.md", typeof(QuoteErrors) },
-        { "previews.md", typeof(PreviewErrors) },
-        { "follows.md", typeof(FollowErrors) },
-        { "docs-protocol.md", typeof(DocErrors) },
+        { "comments.md", Internal(typeof(CommentsModule), "Stoa.Comments.Core.CommentErrors") },
+        { "quotes.md", Internal(typeof(QuotesModule), "Stoa.Quotes.Core.QuoteErrors") },
+        { "previews.md", Internal(typeof(PreviewsModule), "Stoa.Previews.Core.PreviewErrors") },
+        { "follows.md", Internal(typeof(FollowsModule), "Stoa.Follows.Core.FollowErrors") },
+        { "docs-protocol.md", Internal(typeof(DocsModule), "Stoa.Docs.Core.DocErrors") },
         { "auth.md", typeof(AuthErrors) },
     };
+
+    private static Type Internal(Type module, string name) => module.Assembly.GetType(name, throwOnError: true)!;
 
     [Theory]
     [MemberData(nameof(Pages))]
