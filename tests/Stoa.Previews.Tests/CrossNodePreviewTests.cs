@@ -28,8 +28,8 @@ public sealed class CrossNodePreviewTests(FixtureServer fixtures)
         using var client2 = tenant2.App();
 
         // The page answers slowly, so that both nodes ask while the first fetch is still running.
-        var path = "/slow-ok";
-        var url = Uri.EscapeDataString($"{fixtures.BaseUrl}{path}?shared={Guid.NewGuid():N}");
+        var path = $"/slow-ok?shared={Guid.NewGuid():N}";
+        var url = Uri.EscapeDataString($"{fixtures.BaseUrl}{path}");
         var before = fixtures.Hits(path);
         var ct = TestContext.Current.CancellationToken;
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>

@@ -38,6 +38,7 @@ public sealed class FixtureServer : IAsyncLifetime
 
     public Uri Url(string pathAndQuery) => new(BaseUrl + pathAndQuery);
 
+    /// <summary>Requests for <paramref name="path"/>, or for exactly this path and query when it has one.</summary>
     public int Hits(string path) => _hits.TryGetValue(path, out var n) ? n : 0;
 
     /// <summary>Completes when the request to <c>/hostile/hang/{id}</c> was aborted by its client (the fetcher gave up).</summary>
@@ -81,7 +82,14 @@ public sealed class FixtureServer : IAsyncLifetime
 
         app.Use(async (context, next) =>
         {
-            _hits.AddOrUpdate(context.Request.Path.Value ?? "/", 1, (_, n) => n + 1);
+            var path = context.Request.Path.Value ?? "/";
+            _hits.AddOrUpdate(path, 1, (_, n) => n + 1);
+            if (context.Request.QueryString.HasValue)
+            {
+                // Also counted with its query, so a test can count its own URL while other classes hit the same path.
+                _hits.AddOrUpdate(path + context.Request.QueryString.Value, 1, (_, n) => n + 1);
+            }
+
             await next(context);
         });
 
