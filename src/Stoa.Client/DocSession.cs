@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Threading.Channels;
+using Stoa.Docs.Protocol;
 using Stoa.Ot;
 
 namespace Stoa.Client;
@@ -18,7 +17,6 @@ namespace Stoa.Client;
 /// <remarks>Thread-safe: edits may come from any thread; events are raised on the receive loop.</remarks>
 public sealed class DocSession : IAsyncDisposable
 {
-    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly object _gate = new();
     private readonly Guid _docId;
@@ -201,11 +199,7 @@ public sealed class DocSession : IAsyncDisposable
     {
         lock (_gate)
         {
-            Enqueue(Write(position, static (w, p) =>
-            {
-                w.WriteString("type", "cursor");
-                w.WriteNumber("position", p);
-            }));
+            Enqueue(DocMessages.Write(new CursorMessage(Math.Max(0, position))));
         }
     }
 
@@ -389,7 +383,7 @@ public sealed class DocSession : IAsyncDisposable
                     return;
                 }
 
-                Handle(buffer.AsSpan(0, length));
+                Handle(buffer.AsMemory(0, length));
             }
         }
         finally
@@ -398,44 +392,34 @@ public sealed class DocSession : IAsyncDisposable
         }
     }
 
-    private void Handle(ReadOnlySpan<byte> message)
+    private void Handle(ReadOnlyMemory<byte> frame)
     {
-        using var document = JsonDocument.Parse(message.ToArray());
-        var root = document.RootElement;
-        switch (root.GetProperty("type").GetString())
+        switch (DocMessages.ReadFromServer(frame))
         {
-            case "snapshot":
+            case SnapshotMessage snapshot:
                 lock (_gate)
                 {
                     if (!_hasSnapshot)
                     {
-                        _text = root.GetProperty("text").GetString() ?? "";
-                        _version = root.GetProperty("version").GetInt64();
+                        _text = snapshot.Text;
+                        _version = snapshot.Version;
                         _hasSnapshot = true;
                     }
                 }
 
                 _opened.TrySetResult();
                 break;
-            case "op":
-                OnRemoteOp(root.GetProperty("version").GetInt64(), TextOp.Parse(root.GetProperty("op")), root.GetProperty("clientId").GetString() ?? "");
+            case OpMessage op:
+                OnRemoteOp(op.Version, op.Op, op.ClientId);
                 break;
-            case "ack":
-                OnAck(root.GetProperty("seq").GetInt64(), root.GetProperty("version").GetInt64());
+            case AckMessage ack:
+                OnAck(ack.Seq, ack.Version);
                 break;
-            case "presence":
-                PresenceChanged?.Invoke(new DocPresence(
-                    root.GetProperty("clientId").GetString() ?? "",
-                    root.TryGetProperty("userId", out var user) ? user.GetString() : null,
-                    root.TryGetProperty("cursor", out var cursor) && cursor.ValueKind == JsonValueKind.Number ? cursor.GetInt32() : null,
-                    root.GetProperty("online").GetBoolean()));
+            case PresenceMessage presence:
+                PresenceChanged?.Invoke(new DocPresence(presence.ClientId, presence.UserId, presence.Cursor, presence.Online));
                 break;
-            case "error":
-                OnError(new DocSessionError(
-                    root.GetProperty("code").GetString() ?? "",
-                    root.TryGetProperty("detail", out var detail) ? detail.GetString() ?? "" : "",
-                    root.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number ? seq.GetInt64() : null),
-                    root.TryGetProperty("retryAfterMs", out var retry) && retry.ValueKind == JsonValueKind.Number ? retry.GetInt32() : null);
+            case ErrorMessage error:
+                OnError(new DocSessionError(error.Code, error.Detail, error.Seq), error.RetryAfterMs);
                 break;
         }
     }
@@ -556,32 +540,11 @@ public sealed class DocSession : IAsyncDisposable
     private void SendInflight()
     {
         var (op, seq, version) = (_inflight!, _inflightSeq, _version);
-        Enqueue(Write((op, seq, version, ClientId), static (w, m) =>
-        {
-            w.WriteString("type", "op");
-            w.WriteNumber("baseVersion", m.version);
-            w.WritePropertyName("op");
-            m.op.WriteTo(w);
-            w.WriteString("clientId", m.ClientId);
-            w.WriteNumber("seq", m.seq);
-        }));
+        Enqueue(DocMessages.Write(new SubmitMessage(version, op, ClientId, seq)));
     }
 
     // Call under the lock. Messages sent while disconnected are dropped: the in-flight op is resent on reconnect.
     private void Enqueue(byte[] message) => _send?.Writer.TryWrite(message);
-
-    private static byte[] Write<T>(T state, Action<Utf8JsonWriter, T> body)
-    {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
-        {
-            writer.WriteStartObject();
-            body(writer, state);
-            writer.WriteEndObject();
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -9,6 +9,9 @@ internal static class DocsDiagnostics
     /// <summary>Documents with at least one live WebSocket on this node.</summary>
     public static int OpenDocuments(IServiceProvider services) => services.GetRequiredService<DocRelay>().OpenDocuments;
 
-    /// <summary>Bytes the relay holds for open documents (their text and recent ops), as it estimates them.</summary>
+    /// <summary>Bytes the relay holds for open documents (their recent ops), as it estimates them.</summary>
     public static long RelayBytes(IServiceProvider services) => services.GetRequiredService<DocRelay>().ApproximateBytes;
+
+    /// <summary>Bytes the sequencers hold (documents' text and recent ops), as they estimate them.</summary>
+    public static long SequencerBytes(IServiceProvider services) => services.GetRequiredService<Core.DocSequencers>().ApproximateBytes;
 }

@@ -24,7 +24,13 @@ public static class DocsModule
             configuration.GetSection(DocOptions.Section), o => o.Validate());
         services.AddSingleton(sp => new DocMetrics(sp.GetRequiredKeyedService<ModuleTelemetry>(Name)));
         services.AddSingleton<IDocStore, SqlDocStore>();
-        services.AddSingleton<DocService>();
+        services.AddSingleton<CommitFeed>();
+        services.AddSingleton<StorageQuota>();
+        services.AddSingleton<DocAccessControl>();
+        services.AddSingleton<ClientBindings>();
+        services.AddSingleton<DocSequencers>();
+        services.AddSingleton<DocEditing>();
+        services.AddSingleton<DocCatalog>();
         services.AddSingleton<DocRelay>();
         return services;
     }

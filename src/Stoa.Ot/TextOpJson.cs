@@ -141,7 +141,7 @@ internal static class TextOpJson
                     writer.WriteNumberValue(component.Length);
                     break;
                 case TextOpComponentKind.Insert:
-                    writer.WriteStringValue(component.Text);
+                    CompactJson.WriteStringValue(writer, component.Text!);
                     break;
                 default:
                     writer.WriteStartObject();
@@ -151,7 +151,7 @@ internal static class TextOpJson
                     }
                     else
                     {
-                        writer.WriteString("d"u8, component.Text);
+                        CompactJson.WriteString(writer, "d"u8, component.Text);
                     }
 
                     writer.WriteEndObject();

@@ -30,11 +30,11 @@ public sealed class LostPublishTests
 
         // What another node committed and never published: more than one page of the store's reads, so the
         // catch-up must keep reading past a full page.
-        const int Count = DocService.PageSize + 5;
+        const int Count = 1_005;
         var ops = Enumerable.Range(1, Count)
             .Select(v => new CommittedOp(v, TextOp.Insert(v - 1, "x"), "bob-1", v, "bob"))
             .ToList();
-        (await node.Services.GetRequiredService<IDocStore>().TryInsertOpsAsync(app.Id, id, ops, ct)).ShouldBe(InsertOutcome.Inserted);
+        (await node.Services.GetRequiredService<IDocStore>().TryInsertOpsAsync(app.Id, id, ops, ct)).Outcome.ShouldBe(InsertOutcome.Inserted);
 
         for (var version = 1; version <= Count; version++)
         {

@@ -56,26 +56,26 @@ public sealed class PresenceTests
         board.Apply(s_local with { Online = false, NodeId = "node-b" }, now: 1).ShouldBeFalse();
 
         board.All.ShouldBe([s_local]);
-        board.Remove("alice-1", out var removed).ShouldBeTrue();
+        board.Remove(("alice", "alice-1"), out var removed).ShouldBeTrue();
         removed.ShouldBe(s_local);
-        board.Remove("alice-1", out _).ShouldBeFalse();
+        board.Remove(("alice", "alice-1"), out _).ShouldBeFalse();
     }
 
     [Fact]
     public void A_repeat_goes_over_the_wire_and_back_and_single_messages_still_parse()
     {
-        var repeat = DocWire.ParsePresenceMessage(DocWire.PresenceRepeat([s_local, s_remote with { Cursor = null }]));
+        var repeat = PresencePayloads.Read(PresencePayloads.Repeat([s_local, s_remote with { Cursor = null }]));
         repeat.ShouldNotBeNull();
         repeat.Value.Repeat.ShouldBeTrue();
         repeat.Value.Presences.ShouldBe([s_local, s_remote with { Cursor = null }]);
 
-        var single = DocWire.ParsePresenceMessage(DocWire.Presence(s_remote));
+        var single = PresencePayloads.Read(PresencePayloads.Change(s_remote));
         single.ShouldNotBeNull();
         single.Value.Repeat.ShouldBeFalse();
         single.Value.Presences.ShouldBe([s_remote]);
 
-        DocWire.ParsePresenceMessage("""{"type":"presence.repeat","clients":[{"online":true}]}"""u8).ShouldBeNull();
-        DocWire.ParsePresenceMessage("not json"u8).ShouldBeNull();
+        PresencePayloads.Read("""{"type":"presence.repeat","clients":[{"online":true}]}"""u8.ToArray()).ShouldBeNull();
+        PresencePayloads.Read("not json"u8.ToArray()).ShouldBeNull();
     }
 
     [Fact]
@@ -105,7 +105,7 @@ public sealed class PresenceTests
         var ghost = new Presence("ghost-1", "ghost", 3, Online: true, "crashed-node");
         await using (var crashedNode = new RealtimeHub(nodeA.Services.GetRequiredService<IEngine>(), NullLogger<RealtimeHub>.Instance))
         {
-            await crashedNode.PublishAsync(channel, "presence", DocWire.Presence(ghost), keepHistory: false, TestContext.Current.CancellationToken);
+            await crashedNode.PublishAsync(channel, "presence", PresencePayloads.Change(ghost), keepHistory: false, TestContext.Current.CancellationToken);
         }
 
         (await NextPresenceOfAsync(alice, "ghost-1")).GetProperty("online").GetBoolean().ShouldBeTrue();

@@ -1,23 +1,22 @@
-using System.Text.Json;
+using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Stoa.Docs.Core;
+using Stoa.Docs.Protocol;
 using Stoa.Docs.Relay;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Errors;
 using Stoa.Foundation.Hosting;
-using Stoa.Foundation.Json;
 using Stoa.Foundation.Realtime;
-using Stoa.Ot;
 
 namespace Stoa.Docs.Api;
 
 /// <summary>
-/// One client's session on a document's WebSocket: the realtime layer's <see cref="WebSocketSession"/> runs the socket
-/// (one writer, keep-alive pings, close codes, 1001 on drain); this class submits the client's ops (one at a time, as
-/// the client state machine sends them), relays its cursor, and is the channel's listener, whose messages queue in
-/// version order. Acks travel in that same ordered stream, so a client always has every op before its own op's ack.
-/// A client that cannot keep up with its queue is closed (1008) and catches up from its version when it reconnects.
+/// One client's session on a document's WebSocket. The realtime layer's <see cref="WebSocketSession"/> runs the socket
+/// (one writer, keep-alive pings, close codes, 1001 on drain); this class is the channel's listener, whose messages
+/// queue in version order (acks travel in that same stream, so a client has every op before its own op's ack), and
+/// reads the client's messages within limits: a message budget per socket, cursor moves coalesced, one op at a time
+/// through the same submit use case as REST, and a malformed message answered with an error frame, never logged.
 /// </summary>
 internal sealed partial class DocSocket : IDocListener
 {
@@ -25,129 +24,165 @@ internal sealed partial class DocSocket : IDocListener
     private static readonly TimeSpan s_keepAlive = TimeSpan.FromSeconds(20);
 
     private readonly DocChannel _channel;
-    private readonly DocService _docs;
-    private readonly Caller _caller;
+    private readonly DocEditing _editing;
+    private readonly DocOptions _options;
     private readonly ILogger _logger;
     private readonly RealtimeQueue _outbound;
-    private long _joinedAt;
+    private readonly MessageBudget _budget;
+    private readonly CursorCoalescer _cursor;
+    private Task<long> _joined = Task.FromResult(0L);
 
-    public DocSocket(DocChannel channel, DocService docs, Caller caller, string clientId, int queueLength, ILogger logger)
+    public DocSocket(DocChannel channel, DocEditing editing, Caller caller, string clientId, DocOptions options, TimeProvider time, ILogger logger)
     {
         _channel = channel;
-        _docs = docs;
-        _caller = caller;
+        _editing = editing;
+        _options = options;
         _logger = logger;
+        Caller = caller;
         ClientId = clientId;
-        _outbound = new RealtimeQueue(queueLength, OverflowRule.Close);
+        _outbound = new RealtimeQueue(options.SocketQueueLength, OverflowRule.Close, options.SocketQueueBytes);
+        _budget = new MessageBudget(options.SocketMessageBurst, options.SocketMessagesPerSecond, time);
+        _cursor = new CursorCoalescer(TimeSpan.FromSeconds(1 / options.CursorMovesPerSecond), position => channel.Presence.MoveCursorAsync(this, position), time);
     }
+
+    public Caller Caller { get; }
 
     public string ClientId { get; }
 
     public long After { get; set; }
 
-    public bool TryEnqueue(ReadOnlyMemory<byte> message) =>
-        _outbound.TryEnqueue(new RealtimeMessage(DocService.Channel(_caller.AppId, _channel.DocId), null, "doc", message, ""));
+    public bool TryEnqueue(ReadOnlyMemory<byte> message) => _outbound.TryEnqueue(new RealtimeMessage("", null, "doc", message, ""));
 
-    public async Task RunAsync(HttpContext context, long? from, DrainState drain)
+    public Task WaitForRoomAsync(CancellationToken cancellationToken) =>
+        _outbound.WaitUntilBelowAsync(_options.SocketQueueLength / 2, _options.SocketQueueBytes / 2, cancellationToken);
+
+    public void Revoke(ApiException reason)
     {
-        await _channel.JoinAsync(this, from, _caller.UserId, context.RequestAborted);
-        // Ops after this version reach the client through the stream (its own as acks); older ones never will.
-        _joinedAt = from ?? After;
+        Send(new ErrorMessage(reason.Code, reason.Message));
+        _outbound.End(new StreamEnd(WebSocketCloseStatus.PolicyViolation, reason.Code));
+    }
+
+    /// <param name="snapshot">Reads the document's text for a socket opened without <paramref name="from"/>.</param>
+    public async Task RunAsync(HttpContext context, long? from, Func<CancellationToken, Task<DocSnapshot>> snapshot, DrainState drain)
+    {
+        // The join runs beside the session: a long catch-up is sent at the client's pace, which needs the writer running.
+        _joined = JoinAsync(from, snapshot, context.RequestAborted);
         try
         {
             await WebSocketSession.RunAsync(context, _outbound, new WebSocketSessionOptions(s_keepAlive, MaxMessageBytes), drain,
-                HandleAsync, () => TryEnqueue(DocWire.Error(DocErrors.OpTooLarge, $"Messages are limited to {MaxMessageBytes} bytes.")));
+                HandleAsync, () => Send(new ErrorMessage(DocErrors.OpTooLarge, $"Messages are limited to {MaxMessageBytes} bytes.")));
         }
         finally
         {
+            await _cursor.DisposeAsync();
             await _channel.LeaveAsync(this);
+            try
+            {
+                await _joined;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Reported to the client when it happened.
+            }
         }
     }
 
-    private async ValueTask HandleAsync(ReadOnlyMemory<byte> message, CancellationToken aborted)
+    /// <summary>Joins the channel; returns the version the stream starts after (ops at or before it never come through it).</summary>
+    private async Task<long> JoinAsync(long? from, Func<CancellationToken, Task<DocSnapshot>> snapshot, CancellationToken aborted)
     {
-        long? seq = null;
         try
         {
-            using var document = ParseMessage(message);
-            var root = document.RootElement;
-            var type = root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            switch (type)
-            {
-                case "op":
-                    seq = root.TryGetProperty("seq", out var s) && s.TryGetInt64(out var sv) ? sv : null;
-                    await SubmitAsync(root, seq, aborted);
-                    break;
-                case "cursor":
-                    if (!root.TryGetProperty("position", out var p) || !p.TryGetInt32(out var position) || position < 0)
-                    {
-                        throw Validation.Failed("position", "must be a code point position (0 or more)");
-                    }
+            return await _channel.JoinAsync(this, from, snapshot, aborted);
+        }
+        catch (ApiException e)
+        {
+            Revoke(e);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            LogJoinFailure(_logger, e);
+            _outbound.End(StreamEnd.TryAgainLater);
+            throw;
+        }
+    }
 
-                    await _channel.MoveCursorAsync(this, _caller.UserId, position);
-                    break;
-                case "ping":
-                    break;
-                default:
-                    throw Validation.Failed("type", "must be \"op\" or \"cursor\"");
+    private async ValueTask HandleAsync(ReadOnlyMemory<byte> frame, CancellationToken aborted)
+    {
+        if (!_budget.TryTake())
+        {
+            if (_budget.ShouldWarn())
+            {
+                Send(new ErrorMessage(DocErrors.RateLimited, "Too many messages on this socket; some were dropped.",
+                    RetryAfterMs: (int)Math.Ceiling(_budget.RetryAfter.TotalMilliseconds)));
+            }
+
+            return;
+        }
+
+        DocMessage message;
+        try
+        {
+            message = DocMessages.ReadFromClient(frame);
+        }
+        catch (DocProtocolException e)
+        {
+            Send(ProtocolError(e));
+            return;
+        }
+
+        switch (message)
+        {
+            case SubmitMessage submit:
+                await SubmitAsync(submit, aborted);
+                break;
+            case CursorMessage cursor:
+                _cursor.Move(cursor.Position);
+                break;
+        }
+    }
+
+    private async Task SubmitAsync(SubmitMessage submit, CancellationToken aborted)
+    {
+        try
+        {
+            if (!string.Equals(submit.ClientId, ClientId, StringComparison.Ordinal))
+            {
+                throw Validation.Failed("clientId", "must be the clientId the socket was opened with");
+            }
+
+            var joinedAt = await _joined;
+            var result = await _editing.SubmitAsync(Caller, _channel.DocId, new OpSubmission(submit.BaseVersion, submit.Op, submit.ClientId, submit.Seq), aborted);
+            if (result.Duplicate && result.Version <= joinedAt)
+            {
+                // Committed before this socket joined, so its stream will not carry the ack: send it here.
+                Send(new AckMessage(submit.Seq, result.Version));
             }
         }
         catch (ApiException e)
         {
             int? retry = e.RetryAfterSeconds is { } seconds ? seconds * 1000 : null;
-            TryEnqueue(DocWire.Error(e.Code, e.Message, seq, retry));
+            Send(new ErrorMessage(e.Code, e.Message, submit.Seq, retry));
         }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
             LogSubmitFailure(_logger, e);
-            TryEnqueue(DocWire.Error(FoundationErrors.InternalError, "The op could not be processed; resend it.", seq));
+            Send(new ErrorMessage(FoundationErrors.InternalError, "The op could not be processed; resend it.", submit.Seq));
         }
     }
 
-    private static JsonDocument ParseMessage(ReadOnlyMemory<byte> message)
+    private static ErrorMessage ProtocolError(DocProtocolException e) => e.Field switch
     {
-        try
-        {
-            return JsonText.Parse(message, new JsonDocumentOptions { MaxDepth = 32 });
-        }
-        catch (JsonException)
-        {
-            throw new ApiException(400, FoundationErrors.InvalidJson, "The message is not valid JSON.");
-        }
-    }
+        "message" => new ErrorMessage(FoundationErrors.InvalidJson, e.Message),
+        "op" => new ErrorMessage(DocErrors.OpInvalid, e.Message),
+        _ => new ErrorMessage(FoundationErrors.ValidationFailed, $"{e.Field}: {e.Message}"),
+    };
 
-    private async Task SubmitAsync(JsonElement root, long? seq, CancellationToken aborted)
-    {
-        var baseVersion = root.TryGetProperty("baseVersion", out var b) && b.TryGetInt64(out var bv) ? bv : (long?)null;
-        var clientId = root.TryGetProperty("clientId", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : ClientId;
-        new Validation()
-            .Require(baseVersion is >= 0, "baseVersion", "is required and must be 0 or more")
-            .Require(seq is >= 0, "seq", "is required and must be 0 or more")
-            .Require(root.TryGetProperty("op", out _), "op", "is required")
-            .Require(string.Equals(clientId, ClientId, StringComparison.Ordinal), "clientId", "must be the clientId the socket was opened with")
-            .ThrowIfInvalid();
-        TextOp op;
-        try
-        {
-            op = TextOp.Parse(root.GetProperty("op"));
-        }
-        catch (OtException e)
-        {
-            throw DocErrors.Invalid(e);
-        }
-
-        _docs.CheckSize(op);
-        await _docs.CheckRateAsync(_caller.AppId, _caller.UserId, aborted);
-        var result = await _docs.SubmitAsync(_caller.AppId, ChannelDocId, _caller.UserId, baseVersion!.Value, op, ClientId, seq!.Value, aborted);
-        if (result.Duplicate && result.Version <= _joinedAt)
-        {
-            // Committed before this socket joined, so the stream will not carry it: acknowledge it here.
-            TryEnqueue(DocWire.Ack(seq.Value, result.Version));
-        }
-    }
-
-    private Guid ChannelDocId => _channel.DocId;
+    private void Send(DocMessage message) => TryEnqueue(DocMessages.Write(message));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A WebSocket op failed unexpectedly")]
     private static partial void LogSubmitFailure(ILogger logger, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A WebSocket could not join its document")]
+    private static partial void LogJoinFailure(ILogger logger, Exception e);
 }

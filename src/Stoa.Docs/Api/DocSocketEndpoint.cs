@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Stoa.Docs.Core;
+using Stoa.Docs.Protocol;
 using Stoa.Docs.Relay;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Errors;
@@ -10,11 +12,13 @@ namespace Stoa.Docs.Api;
 
 /// <summary>
 /// <c>GET /v1/docs/{id}/live?clientId=…[&amp;from=version]</c>: the WebSocket of one client session. Everything that
-/// can be refused (auth, a bad query, an unknown document) is refused as problem+json before the upgrade.
+/// can be refused (auth, a bad query, an unknown or forbidden document, a client id of another user, a version ahead of
+/// the document or compacted away) is refused as problem+json before the upgrade.
 /// </summary>
 internal static class DocSocketEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, Guid id, Caller caller, DocService docs, DocRelay relay, DrainState drain,
+    public static async Task HandleAsync(HttpContext context, Guid id, Caller caller, DocCatalog catalog, DocEditing editing, DocAccessControl access,
+        ClientBindings clients, DocSequencers sequencers, DocRelay relay, DrainState drain, IOptions<DocOptions> options, TimeProvider time,
         ILoggerFactory loggers, string? clientId, long? from)
     {
         if (!context.WebSockets.IsWebSocketRequest)
@@ -22,21 +26,24 @@ internal static class DocSocketEndpoint
             throw new ApiException(400, FoundationErrors.BadRequest, "This endpoint speaks WebSocket only (see docs/docs-protocol.md).");
         }
 
-        var validation = new Validation().Range(from ?? 0, "from", 0, long.MaxValue);
-        DocClientIds.Validate(validation, clientId, "clientId");
-        validation.ThrowIfInvalid();
+        new Validation()
+            .Range(from ?? 0, "from", 0, long.MaxValue)
+            .Require(ClientIds.IsValid(clientId), "clientId", $"is required: {ClientIds.Rule}")
+            .ThrowIfInvalid();
+        var aborted = context.RequestAborted;
+        await access.CheckAsync(caller, id, aborted);
+        await clients.ClaimAsync(caller, id, clientId!, aborted);
+        if (from is { } after)
+        {
+            // Refuses a version ahead of the document (409 version_ahead) or older than its op log (409 version_too_old).
+            await catalog.ReadOpsAsync(caller.AppId, id, after, 1, aborted);
+        }
 
         var channel = await relay.AcquireAsync(caller.AppId, id);
         try
         {
-            if (from is { } after && after > channel.Version)
-            {
-                // Throws version_ahead (409) unless the store has reached that version (the relay may lag behind it).
-                await docs.GetOpsAsync(caller.AppId, id, after, 1, context.RequestAborted);
-            }
-
-            var session = new DocSocket(channel, docs, caller, clientId!, docs.Options.SocketQueueLength, loggers.CreateLogger<DocSocket>());
-            await session.RunAsync(context, from, drain);
+            var session = new DocSocket(channel, editing, caller, clientId!, options.Value, time, loggers.CreateLogger<DocSocket>());
+            await session.RunAsync(context, from, ct => sequencers.For(caller.AppId, id).ReadAsync(ct), drain);
         }
         finally
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Stoa.Docs.Core;
+using Stoa.Docs.Protocol;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Errors;
 using Stoa.Foundation.RateLimiting;
@@ -24,39 +25,46 @@ internal static class DocsApi
 
         // The docs module's own per-user op bucket applies (shared with the WebSocket path), not the request limiter.
         group.MapPost("/{id:guid}/ops", SubmitAsync).DisableRateLimit();
+        group.MapGet("/{id:guid}/access", GetAccessAsync).RequireServer();
+        group.MapPut("/{id:guid}/access", SetAccessAsync).RequireServer();
         group.MapGet("/{id:guid}/live", DocSocketEndpoint.HandleAsync).AllowQueryCredentials(AuthLevel.User);
     }
 
-    private static async Task<Created<DocResponse>> CreateAsync(Caller caller, CreateDocRequest? request, DocService docs, CancellationToken cancellationToken)
+    private static async Task<Created<CreatedDocResponse>> CreateAsync(Caller caller, CreateDocRequest? request, DocCatalog catalog,
+        CancellationToken cancellationToken)
     {
-        var (id, snapshot) = await docs.CreateAsync(caller.AppId, caller.UserId, request?.Text, cancellationToken);
-        return TypedResults.Created($"/v1/docs/{id}", new DocResponse(id, snapshot.Version, snapshot.Text));
+        var mode = ParseAccess(request?.Access);
+        var (id, snapshot, rule) = await catalog.CreateAsync(caller, request?.Text, mode, request?.Members, cancellationToken);
+        return TypedResults.Created($"/v1/docs/{id}",
+            new CreatedDocResponse(id, snapshot.Version, snapshot.Text, DocAccessRule.Name(rule.Mode), rule.CreatedBy));
     }
 
-    private static async Task<Ok<DocResponse>> GetAsync(Guid id, Caller caller, DocService docs, CancellationToken cancellationToken)
+    private static async Task<Ok<DocResponse>> GetAsync(Guid id, Caller caller, DocCatalog catalog, CancellationToken cancellationToken)
     {
-        var snapshot = await docs.GetAsync(caller.AppId, id, cancellationToken);
+        var snapshot = await catalog.ReadAsync(caller, id, cancellationToken);
         return TypedResults.Ok(new DocResponse(id, snapshot.Version, snapshot.Text));
     }
 
-    private static async Task<Ok<OpsResponse>> GetOpsAsync(Guid id, Caller caller, DocService docs, long? from, int? limit, CancellationToken cancellationToken)
+    private static async Task<Ok<OpsResponse>> GetOpsAsync(Guid id, Caller caller, DocCatalog catalog, long? from, int? limit,
+        CancellationToken cancellationToken)
     {
         new Validation()
             .Range(from ?? 0, "from", 0, long.MaxValue)
             .Range(limit ?? MaxOpsPage, "limit", 1, MaxOpsPage)
             .ThrowIfInvalid();
-        var (ops, head) = await docs.GetOpsAsync(caller.AppId, id, from ?? 0, limit ?? MaxOpsPage, cancellationToken);
+        var (ops, head) = await catalog.ReadOpsAsync(caller, id, from ?? 0, limit ?? MaxOpsPage, cancellationToken);
         return TypedResults.Ok(new OpsResponse(head, [.. ops.Select(o => new OpResponse(o.Version, o.Op, o.ClientId, o.Seq, o.UserId))]));
     }
 
-    private static async Task<Ok<SubmitOpResponse>> SubmitAsync(Guid id, Caller caller, SubmitOpRequest request, DocService docs, CancellationToken cancellationToken)
+    private static async Task<Ok<SubmitOpResponse>> SubmitAsync(Guid id, Caller caller, SubmitOpRequest request, DocEditing editing,
+        CancellationToken cancellationToken)
     {
-        var validation = new Validation()
+        new Validation()
             .Require(request.BaseVersion is >= 0, "baseVersion", "is required and must be 0 or more")
             .Require(request.Seq is >= 0, "seq", "is required and must be 0 or more")
-            .Require(request.Op.ValueKind == System.Text.Json.JsonValueKind.Array, "op", "is required and must be a text-unicode op (a JSON array)");
-        DocClientIds.Validate(validation, request.ClientId, "clientId");
-        validation.ThrowIfInvalid();
+            .Require(request.Op.ValueKind == System.Text.Json.JsonValueKind.Array, "op", "is required and must be a text-unicode op (a JSON array)")
+            .Require(ClientIds.IsValid(request.ClientId), "clientId", $"is required: {ClientIds.Rule}")
+            .ThrowIfInvalid();
         TextOp op;
         try
         {
@@ -67,9 +75,26 @@ internal static class DocsApi
             throw DocErrors.Invalid(e);
         }
 
-        docs.CheckSize(op);
-        await docs.CheckRateAsync(caller.AppId, caller.UserId, cancellationToken);
-        var result = await docs.SubmitAsync(caller.AppId, id, caller.UserId, request.BaseVersion!.Value, op, request.ClientId!, request.Seq!.Value, cancellationToken);
+        var submission = new OpSubmission(request.BaseVersion!.Value, op, request.ClientId!, request.Seq!.Value);
+        var result = await editing.SubmitAsync(caller, id, submission, cancellationToken);
         return TypedResults.Ok(new SubmitOpResponse(result.Version, result.Duplicate));
     }
+
+    private static async Task<Ok<DocAccessResponse>> GetAccessAsync(Guid id, Caller caller, DocCatalog catalog, CancellationToken cancellationToken)
+    {
+        var (rule, members) = await catalog.GetAccessAsync(caller, id, cancellationToken);
+        return TypedResults.Ok(new DocAccessResponse(DocAccessRule.Name(rule.Mode), rule.CreatedBy, members));
+    }
+
+    private static async Task<Ok<DocAccessResponse>> SetAccessAsync(Guid id, Caller caller, DocAccessRequest request, DocCatalog catalog,
+        CancellationToken cancellationToken)
+    {
+        new Validation().Require(request.Access is not null, "access", "is required: \"app\" or \"members\"").ThrowIfInvalid();
+        await catalog.SetAccessAsync(caller, id, ParseAccess(request.Access), request.Members ?? [], cancellationToken);
+        return await GetAccessAsync(id, caller, catalog, cancellationToken);
+    }
+
+    private static AccessMode ParseAccess(string? access) => access is null
+        ? AccessMode.App
+        : DocAccessRule.Parse(access) ?? throw Validation.Failed("access", "must be \"app\" (every user of the app) or \"members\"");
 }

@@ -4,11 +4,17 @@ using Stoa.Ot;
 
 namespace Stoa.Docs.Api;
 
-/// <summary><c>POST /v1/docs</c>: the initial text (empty when omitted).</summary>
-internal sealed record CreateDocRequest(string? Text);
+/// <summary>
+/// <c>POST /v1/docs</c>: the initial text (empty when omitted) and who may open the document: <c>"app"</c> (every user
+/// of the app, the default) or <c>"members"</c> (its creator and the users the app's server token lists, also here).
+/// </summary>
+internal sealed record CreateDocRequest(string? Text, string? Access, IReadOnlyList<string>? Members);
 
 /// <summary>A document at a version.</summary>
 internal sealed record DocResponse(Guid Id, long Version, string Text);
+
+/// <summary>A new document, with its access rule.</summary>
+internal sealed record CreatedDocResponse(Guid Id, long Version, string Text, string Access, string? CreatedBy);
 
 /// <summary>
 /// <c>POST /v1/docs/{id}/ops</c>. The op stays raw JSON here so that a malformed op is answered with
@@ -22,10 +28,18 @@ internal sealed record OpResponse(long Version, TextOp Op, string ClientId, long
 
 internal sealed record OpsResponse(long Version, IReadOnlyList<OpResponse> Ops);
 
+/// <summary><c>GET</c> and <c>PUT /v1/docs/{id}/access</c> (server token): the rule and the listed members.</summary>
+internal sealed record DocAccessRequest(string? Access, IReadOnlyList<string>? Members);
+
+internal sealed record DocAccessResponse(string Access, string? CreatedBy, IReadOnlyList<string> Members);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CreateDocRequest))]
 [JsonSerializable(typeof(DocResponse))]
+[JsonSerializable(typeof(CreatedDocResponse))]
 [JsonSerializable(typeof(SubmitOpRequest))]
 [JsonSerializable(typeof(SubmitOpResponse))]
 [JsonSerializable(typeof(OpsResponse))]
+[JsonSerializable(typeof(DocAccessRequest))]
+[JsonSerializable(typeof(DocAccessResponse))]
 internal sealed partial class DocsJsonContext : JsonSerializerContext;

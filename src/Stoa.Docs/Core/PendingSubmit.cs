@@ -1,25 +1,22 @@
-using Stoa.Ot;
-
 namespace Stoa.Docs.Core;
 
 /// <summary>An op waiting in its document's queue to be committed by whichever submit holds the gate.</summary>
-internal sealed class PendingSubmit(long baseVersion, TextOp op, string clientId, long seq, string? userId)
+internal sealed class PendingSubmit(OpSubmission submission, string? userId)
 {
     private readonly TaskCompletionSource<SubmitResult> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public long BaseVersion { get; } = baseVersion;
-
-    public TextOp Op { get; } = op;
-
-    public string ClientId { get; } = clientId;
-
-    public long Seq { get; } = seq;
+    public OpSubmission Submission { get; } = submission;
 
     public string? UserId { get; } = userId;
 
     public Task<SubmitResult> Task => _result.Task;
 
     public bool IsDone => _result.Task.IsCompleted;
+
+    /// <summary>Whether <paramref name="op"/> is this submission, committed before (same user, client and seq).</summary>
+    public bool IsResendOf(CommittedOp op) =>
+        op.Seq == Submission.Seq && string.Equals(op.ClientId, Submission.ClientId, StringComparison.Ordinal)
+        && string.Equals(op.UserId, UserId, StringComparison.Ordinal);
 
     public void Complete(SubmitResult result) => _result.TrySetResult(result);
 

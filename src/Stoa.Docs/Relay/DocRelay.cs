@@ -9,21 +9,10 @@ namespace Stoa.Docs.Relay;
 /// The node's open documents: one <see cref="DocChannel"/> (one realtime subscription) per document with at least
 /// one local listener, shared by all of them and closed with the last.
 /// </summary>
-internal sealed class DocRelay : IAsyncDisposable
+internal sealed class DocRelay(DocCatalog catalog, DocAccessControl access, RealtimeHub hub, IOptions<DocOptions> options, ILogger<DocRelay> logger)
+    : IAsyncDisposable
 {
-    private readonly DocService _docs;
-    private readonly RealtimeHub _hub;
-    private readonly ILogger<DocRelay> _logger;
-    private readonly TimeSpan _presenceHeartbeat;
     private readonly Dictionary<(Guid, Guid), DocChannel> _channels = [];
-
-    public DocRelay(DocService docs, RealtimeHub hub, IOptions<DocOptions> options, ILogger<DocRelay> logger)
-    {
-        _presenceHeartbeat = TimeSpan.FromSeconds(options.Value.PresenceHeartbeatSeconds);
-        _docs = docs;
-        _hub = hub;
-        _logger = logger;
-    }
 
     public int OpenDocuments
     {
@@ -36,7 +25,7 @@ internal sealed class DocRelay : IAsyncDisposable
         }
     }
 
-    /// <summary>Bytes held by the open documents' channels (text and recent ops), for the memory benchmark.</summary>
+    /// <summary>Bytes held by the open documents' channels (their recent ops), for the memory benchmark.</summary>
     public long ApproximateBytes
     {
         get
@@ -56,7 +45,7 @@ internal sealed class DocRelay : IAsyncDisposable
         {
             if (!_channels.TryGetValue((appId, docId), out channel!))
             {
-                channel = new DocChannel(appId, docId, _docs, _hub, _presenceHeartbeat, _logger);
+                channel = new DocChannel(appId, docId, catalog, access, hub, options.Value, logger);
                 _channels[(appId, docId)] = channel;
                 channel.Start();
             }

@@ -8,11 +8,12 @@ namespace Stoa.Docs.Relay;
 /// Who is on one document as this node knows it: its own clients, and other nodes' clients as last heard over
 /// pub/sub. Another node's client counts as gone once nothing about it was heard for the expiry time, because a node
 /// that crashed (or a lost "offline" message) never says so; every node repeats its own clients well within that time.
-/// Not thread-safe: the channel calls it under its gate. Times are milliseconds of any monotonic clock.
+/// Clients are keyed by user and client id, so one user's client id never stands for another's.
+/// Not thread-safe: its owner calls it under its gate. Times are milliseconds of any monotonic clock.
 /// </summary>
 internal sealed class PresenceBoard(string nodeId)
 {
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string? UserId, string ClientId), Entry> _entries = [];
 
     public int Count => _entries.Count;
 
@@ -28,18 +29,18 @@ internal sealed class PresenceBoard(string nodeId)
     /// </summary>
     public bool Apply(Presence presence, long now)
     {
-        if (presence.NodeId != nodeId && _entries.TryGetValue(presence.ClientId, out var known) && known.Presence.NodeId == nodeId)
+        if (presence.NodeId != nodeId && _entries.TryGetValue(presence.Key, out var known) && known.Presence.NodeId == nodeId)
         {
             return false;
         }
 
         if (presence.Online)
         {
-            _entries[presence.ClientId] = new Entry(presence, now);
+            _entries[presence.Key] = new Entry(presence, now);
         }
         else
         {
-            _entries.Remove(presence.ClientId);
+            _entries.Remove(presence.Key);
         }
 
         return true;
@@ -60,13 +61,13 @@ internal sealed class PresenceBoard(string nodeId)
                 continue;
             }
 
-            if (_entries.TryGetValue(presence.ClientId, out var known))
+            if (_entries.TryGetValue(presence.Key, out var known))
             {
-                _entries[presence.ClientId] = known with { HeardAt = now };
+                _entries[presence.Key] = known with { HeardAt = now };
             }
             else
             {
-                _entries[presence.ClientId] = new Entry(presence, now);
+                _entries[presence.Key] = new Entry(presence, now);
                 added.Add(presence);
             }
         }
@@ -78,7 +79,7 @@ internal sealed class PresenceBoard(string nodeId)
     public List<Presence> Expire(long now, long expiry)
     {
         var gone = new List<Presence>();
-        foreach (var (clientId, entry) in _entries)
+        foreach (var (_, entry) in _entries)
         {
             if (entry.Presence.NodeId != nodeId && now - entry.HeardAt > expiry)
             {
@@ -88,15 +89,15 @@ internal sealed class PresenceBoard(string nodeId)
 
         foreach (var presence in gone)
         {
-            _entries.Remove(presence.ClientId);
+            _entries.Remove(presence.Key);
         }
 
         return gone;
     }
 
-    public bool Remove(string clientId, [MaybeNullWhen(false)] out Presence presence)
+    public bool Remove((string? UserId, string ClientId) key, [MaybeNullWhen(false)] out Presence presence)
     {
-        var removed = _entries.Remove(clientId, out var entry);
+        var removed = _entries.Remove(key, out var entry);
         presence = entry.Presence;
         return removed;
     }
@@ -104,11 +105,11 @@ internal sealed class PresenceBoard(string nodeId)
     /// <summary>Moves every cursor but the author's past a delivered op, so it keeps pointing at the same text.</summary>
     public void Transform(CommittedOp op)
     {
-        foreach (var (clientId, entry) in _entries.ToList())
+        foreach (var (key, entry) in _entries.ToList())
         {
-            if (entry.Presence.Cursor is { } cursor && clientId != op.ClientId)
+            if (entry.Presence.Cursor is { } cursor && key != (op.UserId, op.ClientId))
             {
-                _entries[clientId] = entry with { Presence = entry.Presence with { Cursor = TextOt.TransformPosition(cursor, op.Op) } };
+                _entries[key] = entry with { Presence = entry.Presence with { Cursor = TextOt.TransformPosition(cursor, op.Op) } };
             }
         }
     }

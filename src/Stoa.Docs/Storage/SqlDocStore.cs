@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -11,77 +12,161 @@ namespace Stoa.Docs.Storage;
 /// <summary><see cref="IDocStore"/> over the platform's store (SQLite or PostgreSQL/CockroachDB) with Dapper.</summary>
 internal sealed class SqlDocStore(StoaDatabase database, TimeProvider time) : IDocStore
 {
-    public Task CreateAsync(Guid appId, Guid docId, string text, string? createdBy, CancellationToken cancellationToken)
+    private const string Module = DocsModule.Name;
+
+    public Task CreateAsync(Guid appId, Guid docId, string text, string? createdBy, DocAccessRule access, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return database.InTransactionAsync(async (connection, transaction) =>
+        var size = Encoding.UTF8.GetByteCount(text);
+        return database.InTransactionAsync(Module, async (connection, transaction) =>
         {
-            await connection.ExecuteAsync(new CommandDefinition(DocSql.InsertDoc, new { docId, appId, createdBy, now }, transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition(DocSql.InsertSnapshot, new { docId, version = 0L, appId, text, now }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(DocSql.InsertDoc,
+                new { docId, appId, createdBy, now, access = DocAccessRule.Name(access.Mode), size = (long)size }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(DocSql.InsertSnapshot,
+                new { docId, version = 0L, appId, text, size, now }, transaction, cancellationToken: cancellationToken));
+            return true;
         }, cancellationToken);
     }
 
-    public Task<bool> ExistsAsync(Guid appId, Guid docId, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(async connection => await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition(DocSql.Exists, new { appId, docId }, cancellationToken: cancellationToken)) > 0, cancellationToken);
+    public Task<DocAccessRule?> GetAccessAsync(Guid appId, Guid docId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection =>
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<AccessRow>(
+                new CommandDefinition(DocSql.Access, new { appId, docId }, cancellationToken: cancellationToken));
+            return row is null ? null : new DocAccessRule(DocAccessRule.Parse(row.Access) ?? AccessMode.Members, row.CreatedBy);
+        }, cancellationToken);
 
-    public Task<DocSnapshot?> GetSnapshotAsync(Guid appId, Guid docId, long atOrBefore, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(async connection =>
+    public Task<bool> SetAccessAsync(Guid appId, Guid docId, AccessMode mode, IReadOnlyCollection<string> members, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(Module, async (connection, transaction) =>
+        {
+            var found = await connection.ExecuteAsync(new CommandDefinition(DocSql.SetAccess,
+                new { appId, docId, access = DocAccessRule.Name(mode) }, transaction, cancellationToken: cancellationToken));
+            if (found == 0)
+            {
+                return false;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(DocSql.DeleteMembers, new { appId, docId }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(DocSql.InsertMember,
+                members.Distinct(StringComparer.Ordinal).Select(userId => new { docId, userId, appId }).ToList(), transaction, cancellationToken: cancellationToken));
+            return true;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> GetMembersAsync(Guid appId, Guid docId, CancellationToken cancellationToken) =>
+        WithConnectionAsync<IReadOnlyList<string>>(async connection =>
+            [.. await connection.QueryAsync<string>(new CommandDefinition(DocSql.Members, new { appId, docId }, cancellationToken: cancellationToken))],
+            cancellationToken);
+
+    public Task<bool> IsMemberAsync(Guid appId, Guid docId, string userId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection => await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(DocSql.IsMember, new { appId, docId, userId }, cancellationToken: cancellationToken)) > 0, cancellationToken);
+
+    public Task<string> BindClientAsync(Guid appId, Guid docId, string clientId, string userKey, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return WithConnectionAsync(async connection =>
+        {
+            // Insert if absent, then read the owner: of two users racing for one client id, both read the winner.
+            await connection.ExecuteAsync(new CommandDefinition(DocSql.BindClient, new { docId, clientId, appId, userKey, now }, cancellationToken: cancellationToken));
+            return await connection.ExecuteScalarAsync<string>(new CommandDefinition(DocSql.ClientOwner, new { appId, docId, clientId },
+                cancellationToken: cancellationToken)) ?? userKey;
+        }, cancellationToken);
+    }
+
+    public Task<DocSnapshot?> GetSnapshotAsync(Guid appId, Guid docId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async connection =>
         {
             var row = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(
-                new CommandDefinition(DocSql.Snapshot, new { appId, docId, atOrBefore }, cancellationToken: cancellationToken));
+                new CommandDefinition(DocSql.Snapshot, new { appId, docId }, cancellationToken: cancellationToken));
             return row is null ? null : new DocSnapshot(row.Version, row.Text);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<CommittedOp>> GetOpsAsync(Guid appId, Guid docId, long after, int limit, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync<IReadOnlyList<CommittedOp>>(async connection =>
+    public Task<IReadOnlyList<CommittedOp>> GetOpsAsync(Guid appId, Guid docId, long after, int maxCount, long maxBytes, CancellationToken cancellationToken) =>
+        WithConnectionAsync<IReadOnlyList<CommittedOp>>(async connection =>
         {
             var rows = await connection.QueryAsync<OpRow>(new CommandDefinition(
-                DocSql.Ops, new { appId, docId, after, until = after + limit }, cancellationToken: cancellationToken));
+                DocSql.Ops, new { appId, docId, after, until = after + maxCount, maxBytes }, cancellationToken: cancellationToken));
             return [.. rows.Select(r => new CommittedOp(r.Version, TextOp.Parse(r.Op), r.ClientId, r.Seq, r.UserId))];
         }, cancellationToken);
 
     public Task<long?> GetHeadAsync(Guid appId, Guid docId, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(connection => connection.ExecuteScalarAsync<long?>(
+        WithConnectionAsync(connection => connection.ExecuteScalarAsync<long?>(
             new CommandDefinition(DocSql.Head, new { appId, docId }, cancellationToken: cancellationToken)), cancellationToken);
 
-    public async Task<InsertOutcome> TryInsertOpsAsync(Guid appId, Guid docId, IReadOnlyList<CommittedOp> ops, CancellationToken cancellationToken)
+    public async Task<(InsertOutcome Outcome, long Bytes)> TryInsertOpsAsync(Guid appId, Guid docId, IReadOnlyList<CommittedOp> ops,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var rows = ops.Select(op => new
+        var rows = ops.Select(op =>
         {
-            docId,
-            version = op.Version,
-            appId,
-            op = op.Op.ToJson(),
-            clientId = op.ClientId,
-            seq = op.Seq,
-            userId = op.UserId,
-            now,
+            var json = op.Op.ToJson();
+            return new
+            {
+                docId,
+                version = op.Version,
+                appId,
+                op = json,
+                clientId = op.ClientId,
+                seq = op.Seq,
+                userId = op.UserId,
+                size = Encoding.UTF8.GetByteCount(json),
+                now,
+            };
         }).ToList();
+        long bytes = rows.Sum(r => (long)r.size);
         try
         {
             // One transaction for the whole batch (group commit), retried by the platform on serialization failures.
-            await database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(
-                new CommandDefinition(DocSql.InsertOp, rows, transaction, cancellationToken: cancellationToken)), cancellationToken);
-            return InsertOutcome.Inserted;
+            await database.InTransactionAsync(Module, async (connection, transaction) =>
+            {
+                await connection.ExecuteAsync(new CommandDefinition(DocSql.InsertOp, rows, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(DocSql.AddBytes, new { appId, docId, bytes }, transaction, cancellationToken: cancellationToken));
+                return true;
+            }, cancellationToken);
+            return (InsertOutcome.Inserted, bytes);
         }
         catch (DbException e) when (UniqueViolation(e) is { } constraint)
         {
-            return constraint.Contains("client", StringComparison.Ordinal) ? InsertOutcome.DuplicateSeq : InsertOutcome.VersionTaken;
+            return (constraint.Contains("client", StringComparison.Ordinal) ? InsertOutcome.DuplicateSeq : InsertOutcome.VersionTaken, 0);
         }
     }
 
-    public Task<long?> FindVersionAsync(Guid appId, Guid docId, string clientId, long seq, CancellationToken cancellationToken) =>
-        database.WithConnectionAsync(connection => connection.ExecuteScalarAsync<long?>(
-            new CommandDefinition(DocSql.FindVersion, new { appId, docId, clientId, seq }, cancellationToken: cancellationToken)), cancellationToken);
+    public Task<long?> FindVersionAsync(Guid appId, Guid docId, string? userId, string clientId, long seq, CancellationToken cancellationToken) =>
+        WithConnectionAsync(connection => connection.ExecuteScalarAsync<long?>(
+            new CommandDefinition(DocSql.FindVersion, new { appId, docId, userId, clientId, seq }, cancellationToken: cancellationToken)), cancellationToken);
 
-    public Task SaveSnapshotAsync(Guid appId, Guid docId, DocSnapshot snapshot, CancellationToken cancellationToken)
+    public Task<long> SaveSnapshotAsync(Guid appId, Guid docId, DocSnapshot snapshot, long keepOpsAfter, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return database.InTransactionAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(
-            DocSql.InsertSnapshot, new { docId, version = snapshot.Version, appId, text = snapshot.Text, now }, transaction,
-            cancellationToken: cancellationToken)), cancellationToken);
+        var size = Encoding.UTF8.GetByteCount(snapshot.Text);
+        var version = snapshot.Version;
+        var floor = Math.Min(version, keepOpsAfter);
+        return database.InTransactionAsync(Module, async (connection, transaction) =>
+        {
+            CommandDefinition Command(string sql, object parameters) => new(sql, parameters, transaction, cancellationToken: cancellationToken);
+            var added = await connection.ExecuteAsync(Command(DocSql.InsertSnapshot, new { docId, version, appId, text = snapshot.Text, size, now })) * (long)size;
+            var freed = await connection.ExecuteScalarAsync<long>(Command(DocSql.OlderSnapshotsSize, new { appId, docId, version }));
+            await connection.ExecuteAsync(Command(DocSql.DeleteOlderSnapshots, new { appId, docId, version }));
+            if (floor > 0)
+            {
+                freed += await connection.ExecuteScalarAsync<long>(Command(DocSql.CompactedOpsSize, new { appId, docId, floor }));
+                await connection.ExecuteAsync(Command(DocSql.DeleteCompactedOps, new { appId, docId, floor }));
+            }
+
+            var bytes = added - freed;
+            await connection.ExecuteAsync(Command(DocSql.AddBytes, new { appId, docId, bytes }));
+            return bytes;
+        }, cancellationToken);
+    }
+
+    public Task<long> GetAppUsageAsync(Guid appId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(connection => connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(DocSql.AppUsage, new { appId }, cancellationToken: cancellationToken)), cancellationToken);
+
+    private async Task<T> WithConnectionAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(Module, cancellationToken);
+        return await work(connection);
     }
 
     /// <summary>The violated unique constraint's name or message (which names the columns), or null for any other error.</summary>
@@ -92,6 +177,13 @@ internal sealed class SqlDocStore(StoaDatabase database, TimeProvider time) : ID
             || sqlite.Message.Contains("PRIMARY KEY", StringComparison.Ordinal) => sqlite.Message,
         _ => null,
     };
+
+    private sealed class AccessRow
+    {
+        public string Access { get; set; } = "app";
+
+        public string? CreatedBy { get; set; }
+    }
 
     private sealed class SnapshotRow
     {

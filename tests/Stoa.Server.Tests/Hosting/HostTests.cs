@@ -80,7 +80,7 @@ public sealed class HostTests
     [InlineData("Docs:SocketQueueLength", "-5", "must be between 1 and")]
     [InlineData("Docs:MaxDocumentLength", "0", "must be between 1 and")]
     [InlineData("Docs:OpsPerSecond", "0", "must be more than 0")]
-    [InlineData("Docs:MaxCachedDocs", "many", "")]
+    [InlineData("Docs:MaxCachedBytes", "many", "")]
     [InlineData("Comments:MaxDisplayDepth", "0", "must be between 1 and 100")]
     [InlineData("Comments:PreviewTimeout", "-00:00:01", "must be between")]
     [InlineData("Comments:PageTtl", "00:00:00", "must be between")]
