@@ -370,6 +370,12 @@ public sealed class DocSession : IAsyncDisposable
 
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    if (socket.CloseStatus == WebSocketCloseStatus.PolicyViolation && socket.CloseStatusDescription is "doc_forbidden" or "doc_not_found" or "version_too_old")
+                    {
+                        // Access revoked, the document gone or this client's version compacted away: a reconnect cannot mend it.
+                        throw new DocSessionException(socket.CloseStatusDescription, $"The server closed the session: {socket.CloseStatusDescription}.");
+                    }
+
                     // Answer the server's close frame (a draining node), then reconnect elsewhere.
                     try
                     {

@@ -26,4 +26,15 @@ public sealed class DependencyTests
     public void Ot_references_only_the_base_class_library() =>
         ArchitectureRules.References(typeof(TextOp).Assembly, ArchitectureRules.IsBaseClassLibrary)
             .ShouldBeEmpty("Stoa.Ot is shared by the server and the clients");
+
+    [Fact]
+    public void Docs_protocol_references_only_the_base_class_library_and_the_ot_type() =>
+        ArchitectureRules.References(typeof(Docs.Protocol.DocMessages).Assembly, a => ArchitectureRules.IsBaseClassLibrary(a) || a.Name == "Stoa.Ot")
+            .ShouldBeEmpty("the socket's messages are shared with the clients, which take nothing of the server");
+
+    [Fact]
+    public void Client_references_only_the_base_class_library_the_ot_type_and_the_docs_protocol() =>
+        ArchitectureRules.References(typeof(Client.DocSession).Assembly,
+                a => ArchitectureRules.IsBaseClassLibrary(a) || a.Name is "Stoa.Ot" or "Stoa.Docs.Protocol")
+            .ShouldBeEmpty("apps use the client without the server's dependencies");
 }

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Stoa.Testing;
 
 namespace Stoa.Docs.Tests;
@@ -10,7 +12,10 @@ public sealed class DocsApp : StoaAppFactory<Program>
     public DocsApp(string store, IReadOnlyDictionary<string, string?>? settings = null)
         : base(store, Merge(settings))
     {
+        TestServices = services => services.AddSingleton<ILoggerProvider>(Logs);
     }
+
+    public LogCapture Logs { get; } = new();
 
     public static async Task<DocsApp> StartAsync(string kind = "sqlite", IReadOnlyDictionary<string, string?>? settings = null)
     {

@@ -11,6 +11,9 @@ import { apply, compose, transform, diff, isNoop } from './ot-text-unicode.js';
 
 const TRANSIENT = new Set(['rate_limited', 'doc_busy', 'store_busy', 'internal_error']);
 
+/** Close reasons (with code 1008) after which reconnecting cannot help. */
+const FATAL_CLOSE_REASONS = new Set(['doc_forbidden', 'doc_not_found', 'version_too_old']);
+
 export class DocsClient {
   /**
    * @param {object} options
@@ -175,7 +178,16 @@ export class DocsClient {
       this.delay = Math.min(this.delay * 2, this.options.maxReconnectDelayMs);
       setTimeout(() => this.connect(), wait);
     };
-    socket.onclose = () => socket.finish();
+    socket.onclose = (event) => {
+      // The server closed for a reason a reconnect cannot mend (access revoked, document gone, this client's version
+      // compacted away): the session fails with the code instead of retrying.
+      if (event?.code === 1008 && FATAL_CLOSE_REASONS.has(event.reason) && this.socket === socket) {
+        this.socket = null;
+        this.fail(Object.assign(new Error(`The server closed the session: ${event.reason}`), { code: event.reason }));
+        return;
+      }
+      socket.finish();
+    };
     socket.onerror = () => {};
   }
 

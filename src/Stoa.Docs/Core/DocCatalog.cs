@@ -142,5 +142,5 @@ internal sealed class DocCatalog(IDocStore store, DocSequencers sequencers, DocA
         validation.ThrowIfInvalid();
     }
 
-    private static ApiException ServerOnly(string what) => new(403, FoundationErrors.Forbidden, $"Only the app's server token may {what}.");
+    private static ApiException ServerOnly(string what) => new(403, AuthErrors.ServerTokenRequired, $"Only the app's server token may {what}.");
 }

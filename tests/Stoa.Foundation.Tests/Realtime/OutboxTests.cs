@@ -27,6 +27,42 @@ public sealed class OutboxTests
     }
 
     [Fact]
+    public async Task A_queue_is_bounded_in_bytes_too_and_a_producer_can_wait_for_room()
+    {
+        var queue = new RealtimeQueue(1_000, OverflowRule.Close, maxBytes: 1_000);
+        RealtimeMessage Sized(int bytes) => new("t", null, "m", new byte[bytes], "node");
+        queue.TryEnqueue(Sized(600)).ShouldBeTrue();
+        queue.TryEnqueue(Sized(300)).ShouldBeTrue();
+        queue.Bytes.ShouldBe(900);
+
+        // A producer with more to send waits until the client has taken what is queued.
+        var room = queue.WaitUntilBelowAsync(count: 10, bytes: 100, Ct);
+        await Task.Delay(50, Ct);
+        room.IsCompleted.ShouldBeFalse();
+        (await queue.TakeAsync(TimeSpan.FromSeconds(1), Ct)).Messages.Count.ShouldBe(2);
+        await room.WaitAsync(TimeSpan.FromSeconds(5), Ct);
+        queue.Bytes.ShouldBe(0);
+
+        // One message may exceed the bound alone, never with others waiting.
+        queue.TryEnqueue(Sized(5_000)).ShouldBeTrue();
+        queue.TryEnqueue(Sized(1)).ShouldBeFalse();
+        (await queue.TakeAsync(TimeSpan.FromSeconds(1), Ct)).End.ShouldBe(StreamEnd.TooSlow);
+    }
+
+    [Fact]
+    public async Task A_batch_takes_at_most_its_bytes_so_a_writer_holds_little_beyond_the_queue()
+    {
+        var queue = new RealtimeQueue(1_000, OverflowRule.Close);
+        for (var i = 0; i < 4; i++)
+        {
+            queue.TryEnqueue(new RealtimeMessage("t", null, "m", new byte[RealtimeQueue.MaxBatchBytes / 2], "node")).ShouldBeTrue();
+        }
+
+        (await queue.TakeAsync(TimeSpan.FromSeconds(1), Ct)).Messages.Count.ShouldBe(2);
+        (await queue.TakeAsync(TimeSpan.FromSeconds(1), Ct)).Messages.Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task A_queue_for_a_stream_that_can_recover_drops_and_marks_a_gap()
     {
         var queue = new RealtimeQueue(2, OverflowRule.DropAndSignalGap);
