@@ -21,6 +21,13 @@ internal sealed class TextConverter : JsonConverter<string>
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 
+    // Dictionary keys are strings too: without these two, System.Text.Json refuses to read or write any
+    // Dictionary<string, …> with these options (the /readyz report of a node running only docs and quotes was a 500).
+    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        Read(ref reader, typeToConvert, options)!;
+
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);
+
     public static ApiException NulRefused() =>
         new(400, FoundationErrors.InvalidCharacter, "Text may not contain the NUL character (U+0000).");
 }
