@@ -70,9 +70,12 @@ public sealed class ManifestTests
 
             var labels = owner["spec"]["template"]["metadata"]["labels"];
             var services = KubernetesManifests.OfKind("Service").Where(s => Selects(s["spec"]["selector"], labels)).ToList();
-            services.ShouldHaveSingleItem($"one Service selects the pods of {owner}");
-            var servicePort = services[0]["spec"]["ports"].Items.Single();
-            (servicePort["targetPort"].Value is "http" || servicePort["targetPort"].Value is long t && t == port).ShouldBeTrue(servicePort.Path);
+            services.ShouldNotBeEmpty($"a Service selects the pods of {owner}");
+            foreach (var service in services)
+            {
+                var servicePort = service["spec"]["ports"].Items.Single();
+                (servicePort["targetPort"].Value is "http" || servicePort["targetPort"].Value is long t && t == port).ShouldBeTrue(servicePort.Path);
+            }
         }
     }
 
@@ -269,14 +272,45 @@ public sealed class ManifestTests
     [Fact]
     public void The_ingress_sends_only_v1_routes_to_existing_services()
     {
-        foreach (var ingress in KubernetesManifests.OfKind("Ingress"))
+        var paths = IngressPath.All();
+        paths.ShouldNotBeEmpty();
+        foreach (var path in paths)
         {
-            foreach (var path in IngressPaths(ingress))
-            {
-                path.Prefix.ShouldStartWith("/v1/");
-                var service = KubernetesManifests.Get("Service", path.Service);
-                service["spec"]["ports"].Items.ShouldContain(p => p["name"].Value as string == path.Port);
-            }
+            path.Path.ShouldStartWith("/v1/");
+            var service = KubernetesManifests.Get("Service", path.Service);
+            service["spec"]["ports"].Items.ShouldContain(p => p["name"].Value as string == path.Port);
+        }
+    }
+
+    [Fact]
+    public void Every_request_of_one_document_hashes_on_its_id_and_creating_one_does_not()
+    {
+        // ingress-nginx balances per Service (the first Ingress to configure one wins), so the hashed paths need a
+        // Service that no other path uses, or quotes would be hashed too (or the documents not).
+        var paths = IngressPath.All();
+        var id = Guid.NewGuid().ToString();
+        string[] documentPaths = [$"/v1/docs/{id}", $"/v1/docs/{id}/ops", $"/v1/docs/{id}/live"];
+        var hashed = documentPaths.Select(p => IngressPath.Winner(paths, p) ?? throw new ShouldAssertException($"no ingress path serves {p}")).ToList();
+        foreach (var (request, path) in documentPaths.Zip(hashed))
+        {
+            path.Annotation("nginx.ingress.kubernetes.io/upstream-hash-by").ShouldBe("$1", $"{request} goes to {path.Path}");
+            path.Captures(request)[1].Value.ShouldBe(id, $"the capture of {path.Path} is the document id");
+        }
+
+        var service = hashed.Select(p => p.Service).Distinct().ShouldHaveSingleItem();
+        paths.Where(p => p.Service == service).ShouldAllBe(p => p.Annotation("nginx.ingress.kubernetes.io/upstream-hash-by") == "$1");
+
+        var create = IngressPath.Winner(paths, "/v1/docs").ShouldNotBeNull();
+        create.Annotation("nginx.ingress.kubernetes.io/upstream-hash-by").ShouldBeNull("creating a document is round robin");
+        var docsPods = KubernetesManifests.Get("Service", service)["spec"]["selector"];
+        var createPods = KubernetesManifests.Get("Service", create.Service)["spec"]["selector"];
+        docsPods.Entries.ToDictionary(e => e.Key, e => e.Value.String).ShouldBe(createPods.Entries.ToDictionary(e => e.Key, e => e.Value.String),
+            "both Services reach the pods that run the docs module");
+
+        // The /live WebSocket stays open for hours through the hashed path as through the others.
+        foreach (var annotation in new[] { "proxy-read-timeout", "proxy-send-timeout", "proxy-buffering", "proxy-body-size" })
+        {
+            hashed[2].Annotation("nginx.ingress.kubernetes.io/" + annotation).ShouldBe(create.Annotation("nginx.ingress.kubernetes.io/" + annotation), annotation);
         }
     }
 
@@ -296,14 +330,6 @@ public sealed class ManifestTests
         return StoaOptionsValidator.ModuleNames(modules, ModuleCatalog.Names);
     }
 
-    internal static IEnumerable<(string Prefix, string Service, string Port)> IngressPaths(Manifest ingress) =>
-        ingress["spec"]["rules"].Items.SelectMany(r => r["http"]["paths"].Items).Select(p =>
-        {
-            p["pathType"].String.ShouldBe("Prefix", p.Path);
-            var backend = p["backend"]["service"];
-            return (p["path"].String, backend["name"].String, backend["port"]["name"].String);
-        });
-
-    private static bool Selects(Node selector, Node labels) =>
+    internal static bool Selects(Node selector, Node labels) =>
         selector.Entries.Any() && selector.Entries.All(e => labels[e.Key].Value is string value && value == e.Value.String);
 }

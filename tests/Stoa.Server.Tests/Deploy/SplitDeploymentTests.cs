@@ -32,11 +32,13 @@ public sealed class SplitDeploymentTests
             (await client.GetAsync(path, ct)).StatusCode.ShouldBe(HttpStatusCode.OK, $"{deployment} {probe} {path}");
         }
 
-        var service = KubernetesManifests.OfKind("Service").Single(s => s["spec"]["selector"].Entries
-            .All(e => deployment["spec"]["template"]["metadata"]["labels"][e.Key].Value as string == e.Value.String)).Name;
-        var paths = KubernetesManifests.OfKind("Ingress").SelectMany(ManifestTests.IngressPaths).ToList();
-        var mine = paths.Where(p => p.Service == service).Select(p => p.Prefix).ToList();
-        var others = paths.Where(p => p.Service != service).Select(p => p.Prefix).ToList();
+        var services = KubernetesManifests.OfKind("Service")
+            .Where(s => ManifestTests.Selects(s["spec"]["selector"], deployment["spec"]["template"]["metadata"]["labels"]))
+            .Select(s => s.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        var paths = IngressPath.All();
+        var mine = paths.Where(p => services.Contains(p.Service)).ToList();
+        var others = paths.Where(p => !services.Contains(p.Service)).ToList();
 
         var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Route: "/" + e.RoutePattern.RawText!.TrimStart('/'), Platform: IsPlatform(e)))
@@ -48,25 +50,21 @@ public sealed class SplitDeploymentTests
         foreach (var route in endpoints.Where(e => e.Platform).Select(e => e.Route))
         {
             // Every node serves the platform's own routes (/v1/app): the ingress sends them to exactly one group.
-            paths.Count(p => Under(route, p.Prefix)).ShouldBe(1, $"{route} is served by every group and needs exactly one ingress path");
+            paths.Count(p => p.Matches(route)).ShouldBe(1, $"{route} is served by every group and needs exactly one ingress path");
         }
 
         foreach (var route in routes)
         {
-            // Ingress Prefix matching is per path segment, as StartsWithSegments is.
-            mine.ShouldContain(prefix => Under(route, prefix), $"{route} of {name} reaches it through no ingress path of service {service}");
-            others.ShouldNotContain(prefix => Under(route, prefix), $"{route} of {name} is also routed to another service");
+            mine.ShouldContain(path => path.Matches(route), $"{route} of {name} reaches it through no ingress path of {string.Join(", ", services)}");
+            others.ShouldNotContain(path => path.Matches(route), $"{route} of {name} is also routed to another service");
         }
 
-        foreach (var prefix in mine)
+        foreach (var path in mine)
         {
-            endpoints.Select(e => e.Route).ShouldContain(route => Under(route, prefix), $"ingress path {prefix} goes to {service}, which serves nothing under it");
+            endpoints.Select(e => e.Route).ShouldContain(route => path.Matches(route), $"ingress path {path.Path} goes to {path.Service}, which serves nothing under it");
         }
     }
 
     private static bool IsPlatform(RouteEndpoint endpoint) =>
         endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>()?.DeclaringType?.Assembly == typeof(Stoa.Foundation.Auth.AppEndpoints).Assembly;
-
-    private static bool Under(string route, string prefix) =>
-        route.Equals(prefix, StringComparison.Ordinal) || route.StartsWith(prefix.TrimEnd('/') + "/", StringComparison.Ordinal);
 }
