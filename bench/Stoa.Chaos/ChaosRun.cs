@@ -14,17 +14,21 @@ internal static class ChaosRun
     public static async Task<int> RunAsync(StoaApi api, Options options, CancellationToken ct)
     {
         var faults = new Faults(options.Base.Port, options.PidsFile);
+        var log = new WriteLog();
+        await using var pages = options.PagePort is { } port ? new PageServer(port) : null;
+        var doc = (await api.PostAsync("setup", "/v1/docs", "{\"text\":\"\"}", ct)).Body.GetProperty("id").GetGuid();
+        // haproxy sends every request and socket of the document to one node: that node orders its ops, and it is the
+        // one killed, so that the document loses its sequencer mid-stream and its editors move to the next node.
+        var owner = Faults.NumberOf(await api.NodeOfAsync($"/v1/docs/{doc}", ct));
+        Console.Error.WriteLine($"chaos: document {doc} is ordered by node {owner}");
         Phase[] phases =
         [
             new("none (baseline)", null, Graceful: false),
-            new("node 1 SIGKILL + restart", f => NodeAsync(f, 1, Signal.Kill), Graceful: false),
+            new($"doc's node {owner} SIGKILL + restart", f => NodeAsync(f, owner, Signal.Kill), Graceful: false),
             new("Redis restart", f => f.RestartRedisAsync(), Graceful: false),
             new("PostgreSQL restart", f => f.RestartPostgresAsync(), Graceful: false),
             new("node 2 SIGTERM + restart", f => NodeAsync(f, 2, Signal.Term), Graceful: true),
         ];
-        var log = new WriteLog();
-        await using var pages = options.PagePort is { } port ? new PageServer(port) : null;
-        var doc = (await api.PostAsync("setup", "/v1/docs", "{\"text\":\"\"}", ct)).Body.GetProperty("id").GetGuid();
         await using var editors = await DocEditors.OpenAsync(doc, options.Base, api.Credentials, 3, log, ct);
         var workload = new Workload(api, log, doc, restDocOps: false, options.PagePort);
         using var streamHttp = new HttpClient { BaseAddress = options.Base, Timeout = Timeout.InfiniteTimeSpan };
@@ -63,7 +67,7 @@ internal static class ChaosRun
         await Task.WhenAll(streaming, editing).WaitAsync(TimeSpan.FromSeconds(30), ct);
         var verification = await Verifier.RunAsync(api, log, editors, ct);
         Report.Print(phases, verification, streams.Events);
-        return phases.All(p => p.Passed) && verification.LostWrites == 0 && verification.Converged ? 0 : 1;
+        return phases.All(p => p.Passed) && verification.LostWrites == 0 && verification.DoubledWrites == 0 && verification.Converged ? 0 : 1;
     }
 
     private static async Task NodeAsync(Faults faults, int node, Signal signal)

@@ -11,6 +11,15 @@ internal sealed class Faults(int basePort, string? pidsFile)
 {
     public string NodeUrl(int node) => $"http://127.0.0.1:{basePort + node}";
 
+    /// <summary>
+    /// The node behind haproxy's server name: deploy/haproxy.cfg names them node1 to node3 and scripts/cluster gives
+    /// node N the port base + N.
+    /// </summary>
+    public static int NumberOf(string serverName) =>
+        serverName is ['n', 'o', 'd', 'e', var digit] && digit is >= '1' and <= '3'
+            ? digit - '0'
+            : throw new InvalidOperationException($"haproxy named the node '{serverName}', not node1 to node3");
+
     public ProcessImage Node(int node) =>
         ProcessImage.Find(p => p.CommandLine.Any(a => a.EndsWith("stoa.dll", StringComparison.Ordinal))
             && p.Environment.GetValueOrDefault("Stoa__Urls") == NodeUrl(node))

@@ -17,6 +17,9 @@ internal readonly record struct Outcome(OutcomeKind Kind, int Status, string Det
     /// <summary>The connection closed before any answer: the one failure a client may resend (see <see cref="StoaApi"/>).</summary>
     public bool ClosedWithoutAnswer { get; init; }
 
+    /// <summary>The node that answered (haproxy's <c>X-Stoa-Node</c>), when one did.</summary>
+    public string? Node { get; init; }
+
     public static Outcome Success(int status) => new(OutcomeKind.Ok, status, "");
 
     public bool IsOk => Kind == OutcomeKind.Ok;

@@ -19,7 +19,10 @@ internal static class Report
 
         Console.WriteLine();
         Console.WriteLine(string.Create(inv,
-            $"acknowledged writes: {v.Comments} comments ({v.MissingComments} missing), {v.VotedComments} voted comments ({v.WrongVotes} wrong), {v.DocAcks} doc op acks ({v.MissingDocAcks} missing), {v.Tokens} doc edits ({v.MissingTokens} missing); doc clients converged: {v.Converged}; quote stream events: {streamEvents}; lost writes: {v.LostWrites}"));
+            $"acknowledged writes: {v.Comments} comments ({v.MissingComments} missing), {v.VotedComments} voted comments ({v.WrongVotes} wrong), {v.DocAcks} doc op acks ({v.MissingDocAcks} missing, {v.DoubledDocOps} twice in the op log), {v.Tokens} doc edits ({v.MissingTokens} missing, {v.DoubledTokens} twice in the text); doc clients converged: {v.Converged}; quote stream events: {streamEvents}; lost writes: {v.LostWrites}; doubled: {v.DoubledWrites}"));
+        // Where the edited document was served in each phase: its node, and the next one while that node was down.
+        Console.WriteLine("GET /v1/docs/{id} answered by: " + string.Join("; ", phases.Select(p =>
+            $"{p.Fault}: {string.Join(", ", p.Stats.AnsweredBy("GET /v1/docs/{id}").Select(n => string.Create(inv, $"{n.Node} {n.Count}")))}")));
         var perEndpoint = phases.SelectMany(p => p.Stats.Percentiles())
             .GroupBy(e => e.Endpoint, StringComparer.Ordinal)
             .Select(g => string.Create(inv, $"{g.Key} {g.Sum(e => e.Count)}"));

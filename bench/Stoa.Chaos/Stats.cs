@@ -7,6 +7,7 @@ internal sealed class Stats
 {
     private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _latencies = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(DateTime At, string Endpoint, Outcome Outcome)> _errors = new();
+    private readonly ConcurrentDictionary<(string Endpoint, string Node), int> _answeredBy = new();
     private long _requests;
     private long _resends;
 
@@ -22,6 +23,11 @@ internal sealed class Stats
     public void Record(string endpoint, double milliseconds, Outcome outcome)
     {
         Interlocked.Increment(ref _requests);
+        if (outcome.Node is { } node)
+        {
+            _answeredBy.AddOrUpdate((endpoint, node), 1, (_, n) => n + 1);
+        }
+
         if (outcome.IsOk)
         {
             _latencies.GetOrAdd(endpoint, _ => []).Add(milliseconds);
@@ -39,10 +45,15 @@ internal sealed class Stats
             return (kv.Key, sorted.Length, At(sorted, 0.50), At(sorted, 0.99));
         });
 
+    /// <summary>How many answers to <paramref name="endpoint"/> each node gave, by node name.</summary>
+    public IEnumerable<(string Node, int Count)> AnsweredBy(string endpoint) =>
+        _answeredBy.Where(kv => kv.Key.Endpoint == endpoint).Select(kv => (kv.Key.Node, kv.Value)).OrderBy(n => n.Node, StringComparer.Ordinal);
+
     public void Reset()
     {
         _latencies.Clear();
         _errors.Clear();
+        _answeredBy.Clear();
         Interlocked.Exchange(ref _requests, 0);
         Interlocked.Exchange(ref _resends, 0);
     }

@@ -13,6 +13,9 @@ namespace Stoa.Chaos;
 /// </summary>
 internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats stats) : IDisposable
 {
+    /// <summary>deploy/haproxy.cfg names the node that answered in this header.</summary>
+    public const string NodeHeader = "X-Stoa-Node";
+
     // Resends go on a connection of their own: a fresh client connection is never closed silently (haproxy answers
     // 502 node_failed there), and it does not wait behind the pool's other, possibly dead, connections.
     private readonly HttpClient _fresh = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero })
@@ -52,6 +55,26 @@ internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats st
             if (attempt == 10)
             {
                 throw new InvalidOperationException($"GET {path}: {outcome.Status} {outcome.Detail}");
+            }
+
+            await Task.Delay(500, ct);
+        }
+    }
+
+    /// <summary>The node haproxy sends <paramref name="path"/> to (for a document's path: the node that orders it).</summary>
+    public async Task<string> NodeOfAsync(string path, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var (outcome, _) = await SendCoreAsync(HttpMethod.Get, path, null, user: true, ct);
+            if (outcome is { IsOk: true, Node: { } node })
+            {
+                return node;
+            }
+
+            if (attempt == 10)
+            {
+                throw new InvalidOperationException($"GET {path}: {outcome.Status} {outcome.Detail}, answered by {outcome.Node ?? "no node"}");
             }
 
             await Task.Delay(500, ct);
@@ -104,15 +127,16 @@ internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats st
             var text = await response.Content.ReadAsStringAsync(timeout.Token);
             var status = (int)response.StatusCode;
             var body = Parse(text);
+            var node = response.Headers.TryGetValues(NodeHeader, out var nodes) ? nodes.FirstOrDefault() : null;
             if (response.IsSuccessStatusCode)
             {
-                return (Outcome.Success(status), body);
+                return (Outcome.Success(status) with { Node = node }, body);
             }
 
             var isProblem = response.Content.Headers.ContentType?.MediaType == "application/problem+json";
             var code = isProblem && body.ValueKind == JsonValueKind.Object && body.TryGetProperty("code", out var c) ? c.GetString() : null;
             var kind = status >= 500 && code is not null ? OutcomeKind.ProblemServerError : OutcomeKind.Bad;
-            return (new Outcome(kind, status, code ?? Truncate(text)), body);
+            return (new Outcome(kind, status, code ?? Truncate(text)) { Node = node }, body);
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ResponseEnded && !ct.IsCancellationRequested)
         {

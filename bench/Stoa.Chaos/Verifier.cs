@@ -3,13 +3,19 @@ using System.Text.Json;
 namespace Stoa.Chaos;
 
 internal sealed record Verification(
-    int Comments, int MissingComments, int VotedComments, int WrongVotes, int DocAcks, int MissingDocAcks, int Tokens,
-    int MissingTokens, bool Converged, IReadOnlyDictionary<string, int> LostByPhase, string Notes)
+    int Comments, int MissingComments, int VotedComments, int WrongVotes, int DocAcks, int MissingDocAcks, int DoubledDocOps, int Tokens,
+    int MissingTokens, int DoubledTokens, bool Converged, IReadOnlyDictionary<string, int> LostByPhase, string Notes)
 {
     public int LostWrites => MissingComments + WrongVotes + MissingDocAcks + MissingTokens;
+
+    /// <summary>Doc ops applied twice: a (clientId, seq) more than once in the op log, or a token more than once in the text.</summary>
+    public int DoubledWrites => DoubledDocOps + DoubledTokens;
 }
 
-/// <summary>Checks the workload's log of acknowledged writes against the API, and that all doc clients converged.</summary>
+/// <summary>
+/// Checks the workload's log of acknowledged writes against the API: none lost, no doc op applied twice, and all doc
+/// clients converged.
+/// </summary>
 internal static class Verifier
 {
     public static async Task<Verification> RunAsync(StoaApi api, WriteLog log, DocEditors editors, CancellationToken ct)
@@ -44,22 +50,40 @@ internal static class Verifier
             notes.Add("doc clients at versions " + string.Join(", ", editors.Sessions.Select(s => s.Version)) + $", server at {serverVersion}");
         }
 
-        var committed = await ReadOpsAsync(api, editors.DocId, ct);
+        var opLog = await ReadOpsAsync(api, editors.DocId, ct);
+        var committed = opLog.GroupBy(o => (o.ClientId, o.Seq)).ToDictionary(g => g.Key, g => g.Select(o => o.Version).ToList());
         var lost = new Dictionary<string, int>(StringComparer.Ordinal);
         void Lose(string phase) => lost[phase] = lost.GetValueOrDefault(phase) + 1;
         var missingAcks = 0;
-        foreach (var (key, (version, phase)) in log.DocAcks.Where(a => !committed.TryGetValue(a.Key, out var v) || v != a.Value.Version))
+        foreach (var (key, (version, phase)) in log.DocAcks.Where(a => !committed.TryGetValue(a.Key, out var v) || !v.Contains(a.Value.Version)))
         {
             missingAcks++;
             Lose(phase);
             notes.Add($"doc op {key} acked at {version} is not in the op log there");
         }
 
-        var missingTokens = 0;
-        foreach (var (token, phase) in log.DocEdits.Where(t => !serverText.Contains(t.Token, StringComparison.Ordinal)))
+        var doubledOps = 0;
+        foreach (var (key, versions) in committed.Where(c => c.Value.Count > 1))
         {
-            missingTokens++;
-            Lose(phase);
+            doubledOps++;
+            notes.Add($"doc op {key} is in the op log {versions.Count} times, at versions {string.Join(", ", versions)}");
+        }
+
+        var missingTokens = 0;
+        var doubledTokens = 0;
+        foreach (var (token, phase) in log.DocEdits)
+        {
+            var count = Occurrences(serverText, token);
+            if (count == 0)
+            {
+                missingTokens++;
+                Lose(phase);
+            }
+            else if (count > 1)
+            {
+                doubledTokens++;
+                notes.Add($"token {token} ({phase}) is {count} times in the text");
+            }
         }
 
         var missingComments = 0;
@@ -93,8 +117,19 @@ internal static class Verifier
             }
         }
 
-        return new Verification(log.Comments.Count, missingComments, voted, wrongVotes, log.DocAcks.Count, missingAcks,
-            log.DocEdits.Count, missingTokens, converged, lost, string.Join("; ", notes.Take(10)));
+        return new Verification(log.Comments.Count, missingComments, voted, wrongVotes, log.DocAcks.Count, missingAcks, doubledOps,
+            log.DocEdits.Count, missingTokens, doubledTokens, converged, lost, string.Join("; ", notes.Take(10)));
+    }
+
+    private static int Occurrences(string text, string token)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(token, StringComparison.Ordinal); at >= 0; at = text.IndexOf(token, at + token.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static async Task<(long Version, string Text)> ReadDocAsync(StoaApi api, Guid doc, CancellationToken ct)
@@ -103,9 +138,10 @@ internal static class Verifier
         return (body.GetProperty("version").GetInt64(), body.GetProperty("text").GetString() ?? "");
     }
 
-    private static async Task<Dictionary<(string, long), long>> ReadOpsAsync(StoaApi api, Guid doc, CancellationToken ct)
+    /// <summary>The whole op log, every row as it is (a doubled op shows up twice).</summary>
+    private static async Task<List<(string ClientId, long Seq, long Version)>> ReadOpsAsync(StoaApi api, Guid doc, CancellationToken ct)
     {
-        var ops = new Dictionary<(string, long), long>();
+        var ops = new List<(string ClientId, long Seq, long Version)>();
         long from = 0;
         for (var page = 0; page < 1000; page++)
         {
@@ -114,7 +150,7 @@ internal static class Verifier
             foreach (var op in items)
             {
                 var version = op.GetProperty("version").GetInt64();
-                ops[(op.GetProperty("clientId").GetString()!, op.GetProperty("seq").GetInt64())] = version;
+                ops.Add((op.GetProperty("clientId").GetString()!, op.GetProperty("seq").GetInt64(), version));
                 from = Math.Max(from, version);
             }
 
