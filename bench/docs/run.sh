@@ -14,7 +14,7 @@
 #   c) one document, 200 subscribers, a writer at 50 ops/s (open loop): submit→delivery p99
 #
 # --seconds N   measured seconds per run after a 3 s warm-up (default 15)
-# --rounds N    times each pair of runs is repeated (default 2)
+# --rounds N    times each set of runs is repeated (default 3, so that the medians are real ones)
 # --scenarios   which of a, b, c to run (default abc)
 # Environment: STOA_CLUSTER_PORT (default 19180; the other haproxys listen on that + 5 and + 6), STOA_CLUSTER_NO_BUILD=1.
 set -euo pipefail
@@ -24,7 +24,7 @@ repo=$(pwd)
 usage() { echo "usage: bench/docs/run.sh deployed [--seconds N] [--rounds N] [--scenarios abc]" >&2; exit 2; }
 [ "${1:-}" = deployed ] || usage
 shift
-seconds=15 rounds=2 scenarios=abc
+seconds=15 rounds=3 scenarios=abc
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
