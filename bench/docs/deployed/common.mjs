@@ -154,8 +154,9 @@ export function cpuWindow(spec, hz) {
     const stat = read(`/proc/${pid}/stat`);
     if (stat === null) return 0;
     const fields = stat.replace(/^.*\) /, '').split(' ');
-    // utime, stime, and the children's that the process has reaped.
-    return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    // utime and stime only: a backend that exits hands its whole life's time to the postmaster (cutime), which would
+    // count as spent in the window; what a process did before it exited is lost instead, a smaller error.
+    return Number(fields[11]) + Number(fields[12]);
   };
   const machine = () => {
     const values = read('/proc/stat').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
