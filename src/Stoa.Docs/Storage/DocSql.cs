@@ -58,10 +58,21 @@ internal static class DocSql
         FROM docs WHERE app_id = @appId AND id = @docId
         """;
 
-    public const string InsertOp = """
-        INSERT INTO doc_ops (doc_id, version, app_id, op, client_id, seq, user_id, size, created_at)
-        VALUES (@docId, @version, @appId, @op, @clientId, @seq, @userId, @size, @now)
-        """;
+    /// <summary>
+    /// One statement for a batch of <paramref name="rows"/> ops (parameters <c>@v{i}</c>, <c>@op{i}</c>, <c>@c{i}</c>,
+    /// <c>@s{i}</c>, <c>@u{i}</c>, <c>@z{i}</c>): a group commit is one round trip, not one per op.
+    /// </summary>
+    public static string InsertOps(int rows)
+    {
+        var sql = new System.Text.StringBuilder("INSERT INTO doc_ops (doc_id, version, app_id, op, client_id, seq, user_id, size, created_at) VALUES ");
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"(@docId, @v{i}, @appId, @op{i}, @c{i}, @s{i}, @u{i}, @z{i}, @now)");
+        }
+
+        return sql.ToString();
+    }
 
     public const string AddBytes = "UPDATE docs SET bytes = bytes + @bytes WHERE app_id = @appId AND id = @docId";
 

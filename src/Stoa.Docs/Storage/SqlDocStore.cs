@@ -96,30 +96,28 @@ internal sealed class SqlDocStore(StoaDatabase database, TimeProvider time) : ID
     public async Task<(InsertOutcome Outcome, long Bytes)> TryInsertOpsAsync(Guid appId, Guid docId, IReadOnlyList<CommittedOp> ops,
         CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var rows = ops.Select(op =>
+        var parameters = new DynamicParameters(new { docId, appId, now = time.GetUtcNow() });
+        long bytes = 0;
+        for (var i = 0; i < ops.Count; i++)
         {
+            var op = ops[i];
             var json = op.Op.ToJson();
-            return new
-            {
-                docId,
-                version = op.Version,
-                appId,
-                op = json,
-                clientId = op.ClientId,
-                seq = op.Seq,
-                userId = op.UserId,
-                size = Encoding.UTF8.GetByteCount(json),
-                now,
-            };
-        }).ToList();
-        long bytes = rows.Sum(r => (long)r.size);
+            var size = Encoding.UTF8.GetByteCount(json);
+            bytes += size;
+            parameters.Add($"v{i}", op.Version);
+            parameters.Add($"op{i}", json);
+            parameters.Add($"c{i}", op.ClientId);
+            parameters.Add($"s{i}", op.Seq);
+            parameters.Add($"u{i}", op.UserId);
+            parameters.Add($"z{i}", size);
+        }
+
         try
         {
             // One transaction for the whole batch (group commit), retried by the platform on serialization failures.
             await database.InTransactionAsync(Module, async (connection, transaction) =>
             {
-                await connection.ExecuteAsync(new CommandDefinition(DocSql.InsertOp, rows, transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(DocSql.InsertOps(ops.Count), parameters, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(DocSql.AddBytes, new { appId, docId, bytes }, transaction, cancellationToken: cancellationToken));
                 return true;
             }, cancellationToken);
