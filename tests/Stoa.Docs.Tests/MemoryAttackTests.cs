@@ -44,6 +44,20 @@ public sealed class MemoryAttackTests
         var token = TestTokens.User(credentials.RootElement.GetProperty("secret").GetString()!, "mallory");
 
         using var node = Start(environment);
+        try
+        {
+            await AttackAsync(node, port, apiKey, token);
+        }
+        finally
+        {
+            // Disposing a Process leaves it running: the node would outlive the test run.
+            node.Kill(entireProcessTree: true);
+            await node.WaitForExitAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task AttackAsync(Process node, int port, string apiKey, string token)
+    {
         using var sampler = new RssSampler(node.Id);
         var baseUri = new Uri($"http://127.0.0.1:{port}");
         using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
