@@ -162,9 +162,9 @@ public sealed class FollowsApiTests
         // Lose everything the engine held for this app's follows, as a Redis flush would.
         var engine = app.Services.GetRequiredService<IEngine>();
         var appId = await AppIdAsync(app, tenant);
-        foreach (var part in new[] { "followers", "followers-built", "versions" })
+        foreach (var (user, part) in new[] { ("idol", "followers"), ("idol", "followers-built"), ("idol", "followers-versions") })
         {
-            await engine.DeleteAsync(EngineKeys.For(appId, "follows", part, "idol"), Ct);
+            (await engine.DeleteAsync(EngineKeys.Grouped(appId, "follows", user, part), Ct)).ShouldBeTrue($"{user}'s {part} was in the engine");
         }
 
         using var reader = tenant.App();

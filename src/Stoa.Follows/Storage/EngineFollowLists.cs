@@ -25,13 +25,20 @@ internal sealed class EngineFollowLists(IEngine engine, IFollowStore store) : IF
 
     public async Task ApplyAsync(Guid appId, FollowEdge edge, CancellationToken cancellationToken)
     {
+        // Each side of the edge is its own user's group, versioned on its own: one script may only touch keys of one
+        // hash slot on a Redis Cluster, and both sides end up at the newest version of the edge whatever the order.
         var score = edge.FollowedAt.ToUnixTimeMilliseconds();
-        var followers = SetKey(appId, edge.FolloweeId, FollowDirection.Followers);
-        var following = SetKey(appId, edge.FollowerId, FollowDirection.Following);
-        SortedSetChange[] changes = edge.Active
-            ? [SortedSetChange.Add(followers, edge.FollowerId, score), SortedSetChange.Add(following, edge.FolloweeId, score)]
-            : [SortedSetChange.Remove(followers, edge.FollowerId), SortedSetChange.Remove(following, edge.FolloweeId)];
-        await engine.ApplyIfNewerAsync(VersionKey(appId, edge.FolloweeId), edge.FollowerId, edge.Version, changes, cancellationToken);
+        await Task.WhenAll(
+            ApplySideAsync(appId, edge.FolloweeId, FollowDirection.Followers, edge.FollowerId, edge, score, cancellationToken),
+            ApplySideAsync(appId, edge.FollowerId, FollowDirection.Following, edge.FolloweeId, edge, score, cancellationToken));
+    }
+
+    private async Task ApplySideAsync(Guid appId, string userId, FollowDirection direction, string other, FollowEdge edge, long score,
+        CancellationToken cancellationToken)
+    {
+        var set = SetKey(appId, userId, direction);
+        var change = edge.Active ? SortedSetChange.Add(set, other, score) : SortedSetChange.Remove(set, other);
+        await engine.ApplyIfNewerAsync(VersionKey(appId, userId, direction), other, edge.Version, [change], cancellationToken);
     }
 
     public async Task<FollowPage> PageAsync(Guid appId, string userId, FollowDirection direction, string? cursor, int limit, CancellationToken cancellationToken)
@@ -121,13 +128,17 @@ internal sealed class EngineFollowLists(IEngine engine, IFollowStore store) : IF
         await engine.SetAsync(marker, s_built, edges.Count == 0 ? s_emptyListMarkerTtl : null, cancellationToken);
     }
 
+    // A user's lists, their markers and versions form one group (one hash slot on a Redis Cluster).
     private static string SetKey(Guid appId, string userId, FollowDirection direction) =>
-        EngineKeys.For(appId, "follows", direction == FollowDirection.Followers ? "followers" : "following", userId);
+        EngineKeys.Grouped(appId, "follows", userId, Name(direction));
 
     private static string BuiltKey(Guid appId, string userId, FollowDirection direction) =>
-        EngineKeys.For(appId, "follows", direction == FollowDirection.Followers ? "followers-built" : "following-built", userId);
+        EngineKeys.Grouped(appId, "follows", userId, Name(direction) + "-built");
 
-    private static string VersionKey(Guid appId, string followeeId) => EngineKeys.For(appId, "follows", "versions", followeeId);
+    private static string VersionKey(Guid appId, string userId, FollowDirection direction) =>
+        EngineKeys.Grouped(appId, "follows", userId, Name(direction) + "-versions");
+
+    private static string Name(FollowDirection direction) => direction == FollowDirection.Followers ? "followers" : "following";
 
     private static string EncodeCursor(double score, string member) =>
         Base64Url.EncodeToString(Encoding.UTF8.GetBytes(((long)score).ToString(CultureInfo.InvariantCulture) + ":" + member));

@@ -40,7 +40,7 @@ public abstract class EngineContractTests : IAsyncLifetime
     protected string Key(params string[] parts) => EngineKeys.For(App, "contract", parts);
 
     /// <summary>A key in the slot of <paramref name="tag"/>: keys one script touches share one on a Redis Cluster.</summary>
-    protected string TaggedKey(string tag, params string[] parts) => Key(["{" + App.ToString("N") + ":" + tag + "}", .. parts]);
+    protected string TaggedKey(string tag, params string[] parts) => EngineKeys.Grouped(App, "contract", tag, parts);
 
     private static byte[] Bytes(string s) => Encoding.UTF8.GetBytes(s);
 
