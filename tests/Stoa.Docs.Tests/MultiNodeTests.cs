@@ -10,14 +10,14 @@ namespace Stoa.Docs.Tests;
 public sealed class MultiNodeTests
 {
     [Theory]
-    [InlineData(20261121, 3)]
-    [InlineData(31337, 2)]
-    [InlineData(5, 1)]
-    public async Task Random_edits_over_nodes_on_postgres_and_redis_converge(int seed, int nodeCount)
+    [InlineData(20261121, 3, TestEngines.Redis)]
+    [InlineData(31337, 2, TestEngines.Redis)]
+    [InlineData(5, 1, TestEngines.Redis)]
+    [InlineData(20261206, 3, TestEngines.RedisCluster)]
+    public async Task Random_edits_over_nodes_on_postgres_and_redis_converge(int seed, int nodeCount, string engine)
     {
         var store = await TestStores.CreateAsync("postgres");
-        var redis = await RedisServer.Shared;
-        var settings = new Dictionary<string, string?> { ["Stoa:Redis"] = redis.Url };
+        var settings = new Dictionary<string, string?> { ["Stoa:Redis"] = await TestEngines.UrlAsync(engine) };
         var nodes = new List<DocsApp>();
         var gate = new object();
         var restarts = 0;

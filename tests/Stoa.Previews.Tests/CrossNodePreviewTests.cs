@@ -3,17 +3,18 @@ using Stoa.Testing;
 
 namespace Stoa.Previews.Tests;
 
-/// <summary>Two nodes sharing one Redis: a URL requested on both at once is fetched from upstream once.</summary>
+/// <summary>Two nodes sharing one Redis (or one Redis Cluster): a URL requested on both at once is fetched from upstream once.</summary>
 public sealed class CrossNodePreviewTests(FixtureServer fixtures)
 {
-    [Fact]
-    public async Task Concurrent_requests_on_two_nodes_cause_one_upstream_fetch_and_share_the_answer()
+    [Theory]
+    [InlineData(TestEngines.Redis)]
+    [InlineData(TestEngines.RedisCluster)]
+    public async Task Concurrent_requests_on_two_nodes_cause_one_upstream_fetch_and_share_the_answer(string engine)
     {
-        var redis = await RedisServer.Shared;
         var store = await TestStores.CreateAsync("postgres");
         var settings = new Dictionary<string, string?>
         {
-            ["Stoa:Redis"] = redis.Url,
+            ["Stoa:Redis"] = await TestEngines.UrlAsync(engine),
             ["Stoa:Previews:AllowedNetworks:0"] = "127.0.0.1/32",
             ["Stoa:Previews:AllowedPorts:0"] = fixtures.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Stoa:RateLimits:Enabled"] = "false",

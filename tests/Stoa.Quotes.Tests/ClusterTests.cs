@@ -6,19 +6,20 @@ using Stoa.Testing;
 namespace Stoa.Quotes.Tests;
 
 /// <summary>
-/// Three nodes on one real Redis: the near-caches stay coherent through writes, a Redis restart and the loss of the
+/// Three nodes on one real Redis (the first test also on a Redis Cluster): the near-caches stay coherent through writes, a Redis restart and the loss of the
 /// feed leader. Deadlines in these tests bound waiting for liveness; none asserts a speed.
 /// </summary>
 public sealed class ClusterTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task No_node_serves_an_old_price_once_a_write_is_acknowledged_and_its_invalidation_delivered()
+    [Theory]
+    [InlineData(TestEngines.Redis, 10_000)]
+    [InlineData(TestEngines.RedisCluster, 2_000)]
+    public async Task No_node_serves_an_old_price_once_a_write_is_acknowledged_and_its_invalidation_delivered(string engine, int defaultRounds)
     {
-        var rounds = int.TryParse(Environment.GetEnvironmentVariable("STOA_QUOTES_COHERENCE_ROUNDS"), out var r) ? r : 10_000;
-        var redis = await RedisServer.Shared;
-        await using var cluster = await Cluster.StartAsync(redis.Url);
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("STOA_QUOTES_COHERENCE_ROUNDS"), out var r) ? r : defaultRounds;
+        await using var cluster = await Cluster.StartAsync(await TestEngines.UrlAsync(engine));
         var tenants = await cluster.CreateTenantAsync();
         var servers = tenants.Select(t => t.Server()).ToArray();
         var invalidations = cluster.Nodes.Select(n => new InvalidationLog(n)).ToArray();
