@@ -25,7 +25,7 @@ internal static class ChaosRun
         [
             new("none (baseline)", null, Graceful: false),
             new($"doc's node {owner} SIGKILL + restart", f => NodeAsync(f, owner, Signal.Kill), Graceful: false),
-            new("Redis restart", f => f.RestartRedisAsync(), Graceful: false),
+            new(faults.RedisIsCluster ? "Redis primary SIGKILL, replica promoted" : "Redis restart", f => f.RestartRedisAsync(), Graceful: false),
             new("PostgreSQL restart", f => f.RestartPostgresAsync(), Graceful: false),
             new("node 2 SIGTERM + restart", f => NodeAsync(f, 2, Signal.Term), Graceful: true),
         ];
@@ -66,8 +66,11 @@ internal static class ChaosRun
 
         await Task.WhenAll(streaming, editing).WaitAsync(TimeSpan.FromSeconds(30), ct);
         var verification = await Verifier.RunAsync(api, log, editors, ct);
+        var stale = await QuoteCoherence.StaleReadsAsync(api.Credentials, faults, ct);
         Report.Print(phases, verification, streams.Events);
-        return phases.All(p => p.Passed) && verification.LostWrites == 0 && verification.DoubledWrites == 0 && verification.Converged ? 0 : 1;
+        Console.WriteLine($"quote reads after recovery: {stale.Stale} of {stale.Reads} stale (a write through the balancer, then every node read directly)");
+        return phases.All(p => p.Passed) && verification.LostWrites == 0 && verification.DoubledWrites == 0 && verification.Converged
+            && stale.Stale == 0 ? 0 : 1;
     }
 
     private static async Task NodeAsync(Faults faults, int node, Signal signal)

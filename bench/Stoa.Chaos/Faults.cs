@@ -33,9 +33,20 @@ internal sealed class Faults(int basePort, string? pidsFile)
         Relaunch(image.CommandLine, image, $"node{node}");
     }
 
+    /// <summary>Whether the nodes' engine is a Redis Cluster (<c>scripts/cluster --redis-cluster</c>).</summary>
+    public bool RedisIsCluster => RedisClusterFaults.IsCluster(Node(1).Environment["Stoa__Redis"]);
+
+    /// <summary>One Redis: a restart. A Redis Cluster: a primary killed, its replica promoted, the old primary back as a replica.</summary>
     public async Task RestartRedisAsync()
     {
-        var url = new Uri(Node(1).Environment["Stoa__Redis"]);
+        var redis = Node(1).Environment["Stoa__Redis"];
+        if (RedisClusterFaults.IsCluster(redis))
+        {
+            await RedisClusterFaults.KillPrimaryAsync(redis, (commandLine, image) => Relaunch(commandLine, image, "redis"));
+            return;
+        }
+
+        var url = new Uri(redis);
         var image = ProcessImage.Find(p => p.CommandLine.Count > 0 && p.CommandLine[0].Contains("redis-server", StringComparison.Ordinal)
             && string.Join(' ', p.CommandLine).Contains($":{url.Port}", StringComparison.Ordinal))
             ?? throw new InvalidOperationException("redis-server is not running");
