@@ -59,9 +59,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Capacity is measured, not the per-user op limiter (each editor would be held to 50 ops/s); request limits are off
-# through STOA_CLUSTER_BENCH. The nodes inherit these from scripts/cluster.
+# Capacity is measured, not the per-user op limiter nor the per-socket message budget (each editor would be held to
+# 50 ops/s); request limits are off through STOA_CLUSTER_BENCH. The nodes inherit these from scripts/cluster.
 export Stoa__Docs__OpsPerSecond=1000000 Stoa__Docs__OpsBurst=1000000
+export Stoa__Docs__SocketMessagesPerSecond=1000000 Stoa__Docs__SocketMessageBurst=1000000
 STOA_CLUSTER_PORT=$port STOA_CLUSTER_BENCH=1 STOA_CLUSTER_CREDENTIALS="$work/credentials.env" \
   scripts/cluster > "$work/cluster.log" 2>&1 &
 cluster_pid=$!

@@ -101,6 +101,51 @@ public sealed class SocketLimitsTests
     }
 
     [Fact]
+    public async Task Every_op_past_the_budget_is_answered_with_its_seq_so_that_its_client_resends_it()
+    {
+        await using var app = await DocsApp.StartAsync("sqlite", new Dictionary<string, string?>
+        {
+            ["Stoa:Docs:SocketMessagesPerSecond"] = "5",
+            ["Stoa:Docs:SocketMessageBurst"] = "5",
+        });
+        var tenant = await app.CreateTenantAsync();
+        using var http = tenant.User("alice");
+        var (id, _, _) = await http.CreateDocAsync("");
+        await using var socket = await RawSocket.ConnectAsync(app, tenant, "alice", id, "alice-1");
+        await socket.ReceiveAsync("snapshot");
+
+        // 30 ops at once, each on the version before it (as if the previous were acked): more than the burst.
+        const int Ops = 30;
+        for (var seq = 1; seq <= Ops; seq++)
+        {
+            await socket.SendAsync($$"""{"type":"op","baseVersion":0,"op":["x"],"clientId":"alice-1","seq":{{seq}}}""");
+        }
+
+        var acked = new HashSet<long>();
+        var refused = new HashSet<long>();
+        while (acked.Count + refused.Count < Ops)
+        {
+            var message = await socket.ReceiveAsync() ?? throw new ShouldAssertException("the socket was closed");
+            switch (message.GetProperty("type").GetString())
+            {
+                case "ack":
+                    acked.Add(message.GetProperty("seq").GetInt64());
+                    break;
+                case "error":
+                    message.GetProperty("code").GetString().ShouldBe("rate_limited");
+                    message.GetProperty("retryAfterMs").GetInt32().ShouldBeGreaterThan(0);
+                    refused.Add(message.GetProperty("seq").GetInt64());
+                    break;
+            }
+        }
+
+        acked.ShouldNotBeEmpty();
+        refused.ShouldNotBeEmpty("the budget refused some");
+        acked.Overlaps(refused).ShouldBeFalse();
+        acked.Union(refused).Order().ShouldBe(Enumerable.Range(1, Ops).Select(i => (long)i), "every op is answered once");
+    }
+
+    [Fact]
     public async Task Malformed_messages_cost_an_error_frame_each_and_no_log_line()
     {
         await using var app = await DocsApp.StartAsync();

@@ -109,25 +109,38 @@ internal sealed partial class DocSocket : IDocListener
 
     private async ValueTask HandleAsync(ReadOnlyMemory<byte> frame, CancellationToken aborted)
     {
-        if (!_budget.TryTake())
-        {
-            if (_budget.ShouldWarn())
-            {
-                Send(new ErrorMessage(DocErrors.RateLimited, "Too many messages on this socket; some were dropped.",
-                    RetryAfterMs: (int)Math.Ceiling(_budget.RetryAfter.TotalMilliseconds)));
-            }
-
-            return;
-        }
-
-        DocMessage message;
+        DocMessage? message;
         try
         {
             message = DocMessages.ReadFromClient(frame);
         }
         catch (DocProtocolException e)
         {
-            Send(ProtocolError(e));
+            message = null;
+            if (_budget.TryTake())
+            {
+                Send(ProtocolError(e));
+            }
+        }
+
+        if (message is null)
+        {
+            return;
+        }
+
+        if (!_budget.TryTake())
+        {
+            var retryAfterMs = (int)Math.Ceiling(_budget.RetryAfter.TotalMilliseconds);
+            if (message is SubmitMessage dropped)
+            {
+                // Every op is answered: a client waits for its op's ack, and with the seq it resends the op later.
+                Send(new ErrorMessage(DocErrors.RateLimited, "Too many messages on this socket; resend the op later.", dropped.Seq, retryAfterMs));
+            }
+            else if (_budget.ShouldWarn())
+            {
+                Send(new ErrorMessage(DocErrors.RateLimited, "Too many messages on this socket; some were dropped.", RetryAfterMs: retryAfterMs));
+            }
+
             return;
         }
 
