@@ -5,10 +5,10 @@ internal enum OutcomeKind
 {
     Ok,
 
-    /// <summary>A 5xx application/problem+json answer with a <c>code</c>: an allowed error during a fault.</summary>
+    /// <summary>A 5xx application/problem+json answer with a <c>code</c> other than <c>internal_error</c>: an allowed error during a fault.</summary>
     ProblemServerError,
 
-    /// <summary>Anything else: a connection error, a timeout, a 4xx, a 5xx that is not problem+json with a code.</summary>
+    /// <summary>Anything else: a connection error, a timeout, a 4xx, a 500 internal_error, a 5xx that is not problem+json with a code.</summary>
     Bad,
 }
 

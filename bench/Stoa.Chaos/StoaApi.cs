@@ -135,7 +135,9 @@ internal sealed class StoaApi(HttpClient http, Credentials credentials, Stats st
 
             var isProblem = response.Content.Headers.ContentType?.MediaType == "application/problem+json";
             var code = isProblem && body.ValueKind == JsonValueKind.Object && body.TryGetProperty("code", out var c) ? c.GetString() : null;
-            var kind = status >= 500 && code is not null ? OutcomeKind.ProblemServerError : OutcomeKind.Bad;
+            // A fault in Redis, PostgreSQL or a node is a 503 with a code the client can act on; a 500 internal_error
+            // means the fault reached code that did not expect it, which the suite reports as a failure.
+            var kind = status >= 500 && code is not null && code != "internal_error" ? OutcomeKind.ProblemServerError : OutcomeKind.Bad;
             return (new Outcome(kind, status, code ?? Truncate(text)) { Node = node }, body);
         }
         catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ResponseEnded && !ct.IsCancellationRequested)

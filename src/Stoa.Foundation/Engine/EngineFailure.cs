@@ -25,6 +25,11 @@ public static class EngineFailure
 
     public static bool IsUnreachable(Exception ex) => FindUnreachable(ex) is not null;
 
-    /// <summary>Whether <paramref name="ex"/> itself, not its inner exceptions, is a Redis connection or timeout failure.</summary>
-    public static bool IsUnreachableItself(Exception ex) => ex is RedisConnectionException or RedisTimeoutException;
+    /// <summary>
+    /// Whether <paramref name="ex"/> itself, not its inner exceptions, is a Redis connection or timeout failure, or a
+    /// Redis Cluster's <c>CLUSTERDOWN</c> (a primary failed and its replica is not promoted yet: the slot has no
+    /// server for a few seconds, as unreachable as a restarting Redis).
+    /// </summary>
+    public static bool IsUnreachableItself(Exception ex) =>
+        ex is RedisConnectionException or RedisTimeoutException or RedisServerException { Prefix: "CLUSTERDOWN" };
 }
