@@ -48,7 +48,31 @@ internal sealed record Comment
 internal sealed record CommentNode(Comment Comment, IReadOnlyList<CommentNode> Replies);
 
 /// <summary>One page of a listing: items in order, and where the next page starts (null at the end).</summary>
-internal sealed record CommentPage(IReadOnlyList<CommentNode> Items, PageCursor? Next);
+internal sealed record CommentPage(IReadOnlyList<CommentNode> Items, PageCursor? Next)
+{
+    /// <summary>Every comment on the page, inlined replies included.</summary>
+    public List<Guid> Ids()
+    {
+        var ids = new List<Guid>();
+        Collect(Items, ids);
+        return ids;
+    }
+
+    private static void Collect(IReadOnlyList<CommentNode> nodes, List<Guid> ids)
+    {
+        foreach (var node in nodes)
+        {
+            ids.Add(node.Comment.Id);
+            Collect(node.Replies, ids);
+        }
+    }
+}
+
+/// <summary>A page and, when a user asked for it, that user's vote and like on its comments (empty for everyone else).</summary>
+internal sealed record ViewedPage(CommentPage Page, IReadOnlyDictionary<Guid, ViewerState> Viewer);
+
+/// <summary>A comment and the asking user's vote and like on it.</summary>
+internal sealed record ViewedComment(Comment Comment, ViewerState Viewer);
 
 /// <summary>
 /// Where a keyset page starts: strictly after (key, id) in the listing's order. The key is a time in ticks for

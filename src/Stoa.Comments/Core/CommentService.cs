@@ -31,26 +31,18 @@ internal sealed partial class CommentService(
 
     public async Task<(Comment Comment, ViewerState Viewer)> GetAsync(Guid appId, Guid id, string? userId, CancellationToken cancellationToken)
     {
-        var comment = await store.GetAsync(appId, id, cancellationToken) ?? throw CommentErrors.NotFound();
-        var viewer = userId is null ? default : (await store.GetViewerStateAsync(appId, userId, [id], cancellationToken)).GetValueOrDefault(id);
-        return (comment, viewer);
-    }
-
-    /// <summary>A page, plus the caller's votes and likes on everything in it (one more statement when signed in).</summary>
-    public async Task<(CommentPage Page, IReadOnlyDictionary<Guid, ViewerState> Viewer)> ListAsync(Guid appId, ListQuery query, string? userId,
-        CancellationToken cancellationToken)
-    {
-        var page = await store.ListAsync(appId, query, cancellationToken);
-        IReadOnlyDictionary<Guid, ViewerState> viewer = new Dictionary<Guid, ViewerState>();
-        if (userId is not null && page.Items.Count > 0)
+        if (userId is null)
         {
-            var ids = new List<Guid>();
-            Collect(page.Items, ids);
-            viewer = await store.GetViewerStateAsync(appId, userId, ids, cancellationToken);
+            return (await store.GetAsync(appId, id, cancellationToken) ?? throw CommentErrors.NotFound(), default);
         }
 
-        return (page, viewer);
+        var viewed = await store.GetAsync(appId, id, userId, cancellationToken) ?? throw CommentErrors.NotFound();
+        return (viewed.Comment, viewed.Viewer);
     }
+
+    /// <summary>A page, plus the caller's votes and likes on everything in it, read by the page's own statements.</summary>
+    public Task<ViewedPage> ListAsync(Guid appId, ListQuery query, string? userId, CancellationToken cancellationToken) =>
+        store.ListAsync(appId, query, userId, cancellationToken);
 
     /// <param name="idempotencyKey">The client's Idempotency-Key, if any: sending the same create again returns the
     /// comment the first one made (<see cref="CreatedComment.Replayed"/>) instead of a second comment.</param>
@@ -175,15 +167,6 @@ internal sealed partial class CommentService(
         // Microseconds: PostgreSQL's timestamp precision, so that the time read back equals the one in a cursor.
         var now = time.GetUtcNow();
         return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
-    }
-
-    private static void Collect(IReadOnlyList<CommentNode> nodes, List<Guid> ids)
-    {
-        foreach (var node in nodes)
-        {
-            ids.Add(node.Comment.Id);
-            Collect(node.Replies, ids);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Link previews failed; the comment is saved without cards")]

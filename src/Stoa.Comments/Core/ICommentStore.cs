@@ -12,8 +12,15 @@ internal interface ICommentStore
 
     Task<Comment?> GetAsync(Guid appId, Guid id, CancellationToken cancellationToken);
 
-    /// <summary>One keyset page with replies inlined, in a number of statements that does not depend on its size.</summary>
-    Task<CommentPage> ListAsync(Guid appId, ListQuery query, CancellationToken cancellationToken);
+    /// <summary>A comment with <paramref name="viewerId"/>'s vote and like on it, in one statement.</summary>
+    Task<ViewedComment?> GetAsync(Guid appId, Guid id, string viewerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One keyset page with replies inlined, in a number of statements that does not depend on its size: one for the
+    /// page and one per level of replies, on one connection. With a <paramref name="viewerId"/>, the same statements also
+    /// read that user's vote and like on every comment they return.
+    /// </summary>
+    Task<ViewedPage> ListAsync(Guid appId, ListQuery query, string? viewerId, CancellationToken cancellationToken);
 
     /// <summary>The user's votes and likes on the given comments, in one statement.</summary>
     Task<IReadOnlyDictionary<Guid, ViewerState>> GetViewerStateAsync(Guid appId, string userId, IReadOnlyCollection<Guid> ids,

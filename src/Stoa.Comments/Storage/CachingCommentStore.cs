@@ -29,13 +29,20 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
     /// </summary>
     private readonly TimeSpan _versionTtl = pageTtl + TimeSpan.FromDays(1);
 
+    private static readonly IReadOnlyDictionary<Guid, ViewerState> s_noViewer = new Dictionary<Guid, ViewerState>();
+
     private readonly ConcurrentDictionary<string, Lazy<Task<CommentPage>>> _inFlight = new(StringComparer.Ordinal);
 
-    public async Task<CommentPage> ListAsync(Guid appId, ListQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// A first page from the engine, and for a signed-in reader one statement more for their votes and likes on it. On a
+    /// miss, a signed-in reader runs the page's own statements with their state joined in (still one statement for a page
+    /// without replies) and leaves the page in the engine for the others; anonymous misses load once per node.
+    /// </summary>
+    public async Task<ViewedPage> ListAsync(Guid appId, ListQuery query, string? viewerId, CancellationToken cancellationToken)
     {
         if (query.Cursor is not null)
         {
-            return await inner.ListAsync(appId, query, cancellationToken);
+            return await inner.ListAsync(appId, query, viewerId, cancellationToken);
         }
 
         var version = await engine.GetAsync(VersionKey(appId, query.ThreadId), cancellationToken) is { } stored
@@ -45,13 +52,25 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
             query.Sort.Name(), query.ParentId?.ToString("N") ?? "-", Number(query.Limit), Number(query.Replies), Number(query.Depth));
         if (await ReadAsync(key, cancellationToken) is { } cached)
         {
-            return cached;
+            var viewer = viewerId is null || cached.Items.Count == 0
+                ? s_noViewer
+                : await inner.GetViewerStateAsync(appId, viewerId, cached.Ids(), cancellationToken);
+            return new ViewedPage(cached, viewer);
+        }
+
+        if (viewerId is not null)
+        {
+            // Read after the version: a write committed before this read moved the version first, so the page stored
+            // under the version read above is never older than that version.
+            var viewed = await inner.ListAsync(appId, query, viewerId, cancellationToken);
+            await WriteAsync(key, viewed.Page, cancellationToken);
+            return viewed;
         }
 
         var flight = _inFlight.GetOrAdd(key, k => new Lazy<Task<CommentPage>>(() => FillAsync(appId, k, query)));
         try
         {
-            return await flight.Value.WaitAsync(cancellationToken);
+            return new ViewedPage(await flight.Value.WaitAsync(cancellationToken), s_noViewer);
         }
         finally
         {
@@ -63,6 +82,9 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
         inner.GetThreadAsync(appId, threadId, cancellationToken);
 
     public Task<Comment?> GetAsync(Guid appId, Guid id, CancellationToken cancellationToken) => inner.GetAsync(appId, id, cancellationToken);
+
+    public Task<ViewedComment?> GetAsync(Guid appId, Guid id, string viewerId, CancellationToken cancellationToken) =>
+        inner.GetAsync(appId, id, viewerId, cancellationToken);
 
     public Task<IReadOnlyDictionary<Guid, ViewerState>> GetViewerStateAsync(Guid appId, string userId, IReadOnlyCollection<Guid> ids,
         CancellationToken cancellationToken) => inner.GetViewerStateAsync(appId, userId, ids, cancellationToken);
@@ -114,8 +136,8 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
 
         try
         {
-            var page = await inner.ListAsync(appId, query, deadline.Token);
-            await engine.SetAsync(key, JsonSerializer.SerializeToUtf8Bytes(page, CommentsStorageJsonContext.Default.CommentPage), pageTtl, deadline.Token);
+            var page = (await inner.ListAsync(appId, query, viewerId: null, deadline.Token)).Page;
+            await WriteAsync(key, page, deadline.Token);
             return page;
         }
         finally
@@ -126,6 +148,9 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
             }
         }
     }
+
+    private ValueTask WriteAsync(string key, CommentPage page, CancellationToken cancellationToken) =>
+        engine.SetAsync(key, JsonSerializer.SerializeToUtf8Bytes(page, CommentsStorageJsonContext.Default.CommentPage), pageTtl, cancellationToken);
 
     private async Task<CommentPage?> ReadAsync(string key, CancellationToken cancellationToken)
     {

@@ -42,13 +42,26 @@ internal sealed class SqlCommentStore(StoaDatabase database) : ICommentStore
         return row?.ToComment();
     }
 
-    public async Task<CommentPage> ListAsync(Guid appId, ListQuery query, CancellationToken cancellationToken)
+    public async Task<ViewedComment?> GetAsync(Guid appId, Guid id, string viewerId, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(Module, cancellationToken);
-        var rows = (await connection.QueryAsync<CommentRow>(new CommandDefinition(_sql.Listing(query.Sort, query.Cursor is not null),
-            ListingParameters(appId, query), cancellationToken: cancellationToken))).AsList();
+        var row = await connection.QuerySingleOrDefaultAsync<CommentRow>(new CommandDefinition(CommentsSql.SelectViewedComment,
+            new { AppId = appId, Id = id, UserId = viewerId }, cancellationToken: cancellationToken));
+        return row is null ? null : new ViewedComment(row.ToComment(), row.ToViewer());
+    }
 
-        var items = rows.Take(query.Limit).Select(r => r.ToComment()).ToList();
+    public async Task<ViewedPage> ListAsync(Guid appId, ListQuery query, string? viewerId, CancellationToken cancellationToken)
+    {
+        var viewer = new Dictionary<Guid, ViewerState>();
+        var viewed = viewerId is not null;
+        await using var connection = await database.OpenAsync(Module, cancellationToken);
+        var parameters = ListingParameters(appId, query, viewerId);
+        var rows = (await connection.QueryAsync<CommentRow>(new CommandDefinition(_sql.Listing(query.Sort, query.Cursor is not null, viewed),
+            parameters, cancellationToken: cancellationToken))).AsList();
+
+        var page = rows.Take(query.Limit).ToList();
+        Note(page);
+        var items = page.Select(r => r.ToComment()).ToList();
         var next = rows.Count > query.Limit ? PageCursor.After(query.Sort, query.ParentId, items[^1]) : null;
 
         // One statement per level of inlined replies, whatever the number of comments on the page. Each level can
@@ -66,10 +79,11 @@ internal sealed class SqlCommentStore(StoaDatabase database) : ICommentStore
                 break;
             }
 
-            var parameters = new DynamicParameters(new { AppId = appId, query.ThreadId, PerParent = query.Replies });
-            parameters.Add("ParentIds", _sql.IdList(parents));
-            var replies = (await connection.QueryAsync<CommentRow>(new CommandDefinition(_sql.Replies(query.Sort), parameters,
+            var replyParameters = new DynamicParameters(new { AppId = appId, query.ThreadId, PerParent = query.Replies, UserId = viewerId });
+            replyParameters.Add("ParentIds", _sql.IdList(parents));
+            var replies = (await connection.QueryAsync<CommentRow>(new CommandDefinition(_sql.Replies(query.Sort, viewed), replyParameters,
                 cancellationToken: cancellationToken))).AsList();
+            Note(replies);
             expanded += replies.Count;
             level = [];
             foreach (var group in replies.Select(r => r.ToComment()).GroupBy(c => c.ParentId!.Value))
@@ -80,7 +94,18 @@ internal sealed class SqlCommentStore(StoaDatabase database) : ICommentStore
             }
         }
 
-        return new CommentPage([.. items.Select(c => Node(c, children))], next);
+        return new ViewedPage(new CommentPage([.. items.Select(c => Node(c, children))], next), viewer);
+
+        void Note(List<CommentRow> rows)
+        {
+            if (viewed)
+            {
+                foreach (var row in rows)
+                {
+                    viewer[row.Id] = row.ToViewer();
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -88,7 +113,7 @@ internal sealed class SqlCommentStore(StoaDatabase database) : ICommentStore
     /// bigint counter sent as a double, PostgreSQL would cast the column and the row comparison would become a filter
     /// over the whole index range instead of where the scan starts.
     /// </summary>
-    internal static object ListingParameters(Guid appId, ListQuery query)
+    internal static DynamicParameters ListingParameters(Guid appId, ListQuery query, string? viewerId = null)
     {
         var cursor = query.Cursor;
         var key = cursor is null ? null
@@ -102,6 +127,7 @@ internal sealed class SqlCommentStore(StoaDatabase database) : ICommentStore
             ParentId = query.ParentId ?? Guid.Empty,
             LastId = cursor?.LastId ?? Guid.Empty,
             Limit = query.Limit + 1,
+            UserId = viewerId,
         });
         parameters.Add("Key", key);
         return parameters;

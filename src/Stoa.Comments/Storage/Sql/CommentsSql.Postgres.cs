@@ -22,11 +22,11 @@ internal sealed class PostgresCommentsSql : CommentsSql
     /// For each parent, a LIMITed scan of that parent's slice of the sort's index: the cost is (parents × per-parent
     /// limit) rows however many replies each parent has.
     /// </summary>
-    protected override string BuildReplies(CommentSort sort) => $"""
-        SELECT r.* FROM unnest(@ParentIds) AS p(pid) CROSS JOIN LATERAL (
+    protected override string BuildReplies(CommentSort sort, bool viewer) => $"""
+        SELECT r.*{(viewer ? ViewerColumns : "")} FROM unnest(@ParentIds) AS p(pid) CROSS JOIN LATERAL (
             SELECT {Columns} FROM comments
             WHERE app_id = @AppId AND thread_id = @ThreadId AND parent_id = p.pid
-            ORDER BY {OrderBy(sort)} LIMIT @PerParent) AS r
+            ORDER BY {OrderBy(sort)} LIMIT @PerParent) AS r{(viewer ? ViewerJoins("r.id") : "")}
         """;
 
     /// <summary>A Guid[] bound as one uuid[] parameter rather than expanded into a list of parameters.</summary>

@@ -21,10 +21,10 @@ internal sealed class SqliteCommentsSql : CommentsSql
     /// </summary>
     public override object IdList(IReadOnlyCollection<Guid> ids) => ids.ToArray();
 
-    protected override string BuildReplies(CommentSort sort) => $"""
-        SELECT {Columns} FROM (
+    protected override string BuildReplies(CommentSort sort, bool viewer) => $"""
+        SELECT {ColumnsOf("ranked.")}{(viewer ? ViewerColumns : "")} FROM (
             SELECT *, ROW_NUMBER() OVER (PARTITION BY parent_id ORDER BY {OrderBy(sort)}) AS rn FROM comments
-            WHERE app_id = @AppId AND thread_id = @ThreadId AND parent_id IN @ParentIds) AS ranked
-        WHERE rn <= @PerParent
+            WHERE app_id = @AppId AND thread_id = @ThreadId AND parent_id IN @ParentIds) AS ranked{(viewer ? ViewerJoins("ranked.id") : "")}
+        WHERE ranked.rn <= @PerParent
         """;
 }

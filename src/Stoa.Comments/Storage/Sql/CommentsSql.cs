@@ -9,15 +9,19 @@ namespace Stoa.Comments.Storage.Sql;
 /// </summary>
 internal abstract class CommentsSql
 {
-    public const string Columns = """
-        id AS Id, thread_id AS ThreadId, parent_id AS ParentId, root_id AS RootId, depth AS Depth, author_id AS AuthorId,
-        body AS Body, body_html AS BodyHtml, links AS Links, created_at AS CreatedAt, edited_at AS EditedAt,
-        deleted_at AS DeletedAt, upvotes AS Upvotes, downvotes AS Downvotes, likes AS Likes, reply_count AS ReplyCount,
-        best AS Best, hot AS Hot, controversy AS Controversy
-        """;
+    private static readonly (string Column, string Property)[] s_columns =
+    [
+        ("id", "Id"), ("thread_id", "ThreadId"), ("parent_id", "ParentId"), ("root_id", "RootId"), ("depth", "Depth"),
+        ("author_id", "AuthorId"), ("body", "Body"), ("body_html", "BodyHtml"), ("links", "Links"), ("created_at", "CreatedAt"),
+        ("edited_at", "EditedAt"), ("deleted_at", "DeletedAt"), ("upvotes", "Upvotes"), ("downvotes", "Downvotes"), ("likes", "Likes"),
+        ("reply_count", "ReplyCount"), ("best", "Best"), ("hot", "Hot"), ("controversy", "Controversy"),
+    ];
 
-    private readonly Dictionary<(CommentSort, bool), string> _listings = [];
-    private readonly Lazy<Dictionary<CommentSort, string>> _replies;
+    /// <summary>A comment's columns under the names <see cref="CommentRow"/> reads.</summary>
+    public static readonly string Columns = ColumnsOf("");
+
+    private readonly Dictionary<(CommentSort, bool, bool), string> _listings = [];
+    private readonly Lazy<Dictionary<(CommentSort, bool), string>> _replies;
 
     protected CommentsSql()
     {
@@ -25,23 +29,44 @@ internal abstract class CommentsSql
         {
             foreach (var afterCursor in (bool[])[false, true])
             {
-                _listings[(sort, afterCursor)] = BuildListing(sort, afterCursor);
+                foreach (var viewer in (bool[])[false, true])
+                {
+                    _listings[(sort, afterCursor, viewer)] = BuildListing(sort, afterCursor, viewer);
+                }
             }
         }
 
-        _replies = new(() => Enum.GetValues<CommentSort>().ToDictionary(sort => sort, BuildReplies));
+        _replies = new(() => Enum.GetValues<CommentSort>().SelectMany(sort => (bool[])[false, true], (sort, viewer) => (sort, viewer))
+            .ToDictionary(key => key, key => BuildReplies(key.sort, key.viewer)));
     }
+
+    /// <summary>The columns of the comments table aliased <paramref name="alias"/> (joins have columns of the same names).</summary>
+    public static string ColumnsOf(string alias) => string.Join(", ", s_columns.Select(c => $"{alias}{c.Column} AS {c.Property}"));
+
+    /// <summary>
+    /// The viewer's vote and like, as two more columns (<c>MyVote</c> null when none, <c>MyLike</c> 0 or 1) read through
+    /// <see cref="ViewerJoins"/>. Both joins are primary-key lookups, one per row the statement returns.
+    /// </summary>
+    protected const string ViewerColumns = ", v.value AS MyVote, CASE WHEN l.user_id IS NULL THEN 0 ELSE 1 END AS MyLike";
+
+    /// <summary>The joins behind <see cref="ViewerColumns"/> for the comment whose id is <paramref name="commentId"/>, for <c>@UserId</c>.</summary>
+    protected static string ViewerJoins(string commentId) =>
+        $"\nLEFT JOIN comment_votes v ON v.app_id = @AppId AND v.comment_id = {commentId} AND v.user_id = @UserId" +
+        $"\nLEFT JOIN comment_likes l ON l.app_id = @AppId AND l.comment_id = {commentId} AND l.user_id = @UserId";
 
     public static CommentsSql For(SqlDialect dialect) => dialect == SqlDialect.Postgres ? new PostgresCommentsSql() : new SqliteCommentsSql();
 
     /// <summary>Appended to the row read at the start of a vote or like: lock it now rather than fail at the UPDATE.</summary>
     public abstract string ForUpdate { get; }
 
-    /// <summary>One keyset page: <c>@AppId, @ThreadId, @ParentId (nil UUID: top level), [@Key, @LastId], @Limit</c>.</summary>
-    public string Listing(CommentSort sort, bool afterCursor) => _listings[(sort, afterCursor)];
+    /// <summary>
+    /// One keyset page: <c>@AppId, @ThreadId, @ParentId (nil UUID: top level), [@Key, @LastId], @Limit</c>; with
+    /// <paramref name="viewer"/>, also <c>@UserId</c>'s vote and like on each comment (<see cref="ViewerColumns"/>).
+    /// </summary>
+    public string Listing(CommentSort sort, bool afterCursor, bool viewer = false) => _listings[(sort, afterCursor, viewer)];
 
-    /// <summary>Up to <c>@PerParent</c> replies of each of <c>@ParentIds</c>, in one statement.</summary>
-    public string Replies(CommentSort sort) => _replies.Value[sort];
+    /// <summary>Up to <c>@PerParent</c> replies of each of <c>@ParentIds</c>, in one statement (with <paramref name="viewer"/>, as <see cref="Listing"/>).</summary>
+    public string Replies(CommentSort sort, bool viewer = false) => _replies.Value[(sort, viewer)];
 
     /// <summary>The user's votes and likes on <c>@Ids</c>: rows of (CommentId, Vote, Liked).</summary>
     public abstract string ViewerStates { get; }
@@ -49,7 +74,11 @@ internal abstract class CommentsSql
     /// <summary>The <c>@Ids</c> / <c>@ParentIds</c> parameter value for this dialect.</summary>
     public abstract object IdList(IReadOnlyCollection<Guid> ids);
 
-    public const string SelectComment = $"SELECT {Columns} FROM comments WHERE app_id = @AppId AND id = @Id";
+    public static readonly string SelectComment = $"SELECT {Columns} FROM comments WHERE app_id = @AppId AND id = @Id";
+
+    /// <summary>A comment with <c>@UserId</c>'s vote and like on it.</summary>
+    public static readonly string SelectViewedComment =
+        $"SELECT {ColumnsOf("c.")}{ViewerColumns} FROM comments c{ViewerJoins("c.id")}\nWHERE c.app_id = @AppId AND c.id = @Id";
 
     public const string SelectThread = """
         SELECT comment_count AS CommentCount, locked AS Locked FROM comment_threads WHERE app_id = @AppId AND thread_id = @ThreadId
@@ -137,14 +166,17 @@ internal abstract class CommentsSql
         return $"{prefix}{column} {direction}, {prefix}id {direction}";
     }
 
-    protected abstract string BuildReplies(CommentSort sort);
+    protected abstract string BuildReplies(CommentSort sort, bool viewer);
 
-    private static string BuildListing(CommentSort sort, bool afterCursor)
+    private static string BuildListing(CommentSort sort, bool afterCursor, bool viewer)
     {
         var (column, descending) = Key(sort);
         // A row-value comparison is one range condition on the index's trailing (key, id) columns: a page 10,000 deep
         // starts with one index descent, like the first.
-        var after = afterCursor ? $" AND ({column}, id) {(descending ? "<" : ">")} (@Key, @LastId)" : "";
-        return $"SELECT {Columns} FROM comments WHERE app_id = @AppId AND thread_id = @ThreadId AND parent_id = @ParentId{after} ORDER BY {OrderBy(sort)} LIMIT @Limit";
+        var after = afterCursor ? $" AND (c.{column}, c.id) {(descending ? "<" : ">")} (@Key, @LastId)" : "";
+        return $"""
+            SELECT {ColumnsOf("c.")}{(viewer ? ViewerColumns : "")} FROM comments c{(viewer ? ViewerJoins("c.id") : "")}
+            WHERE c.app_id = @AppId AND c.thread_id = @ThreadId AND c.parent_id = @ParentId{after} ORDER BY {OrderBy(sort, "c.")} LIMIT @Limit
+            """;
     }
 }
