@@ -79,6 +79,39 @@ internal static class CommentRules
         }
     }
 
+    /// <summary>
+    /// Whether a vote or like may be applied, checked in the order a single vote's transaction checks them: a deleted
+    /// comment, a vote on one's own comment, then a locked thread.
+    /// </summary>
+    public static void EnsureCanApply(Comment comment, CounterChange change, bool threadLocked)
+    {
+        if (change.Kind == CounterKind.Vote)
+        {
+            EnsureCanVote(comment, change.UserId);
+        }
+        else
+        {
+            EnsureCanLike(comment);
+        }
+
+        EnsureUnlocked(threadLocked);
+    }
+
+    /// <summary>
+    /// The comment and the user's own state after one change. A change that restates what the user has (the same vote
+    /// again, a like on a liked comment) changes nothing.
+    /// </summary>
+    public static (Comment Comment, ViewerState Viewer) Apply(Comment comment, ViewerState viewer, CounterChange change)
+    {
+        if (change.Kind == CounterKind.Vote)
+        {
+            return viewer.Vote == change.Value ? (comment, viewer) : (WithVote(comment, viewer.Vote, change.Value), viewer with { Vote = change.Value });
+        }
+
+        var liked = change.Value != 0;
+        return viewer.Liked == liked ? (comment, viewer) : (comment with { Likes = comment.Likes + (liked ? 1 : -1) }, viewer with { Liked = liked });
+    }
+
     /// <summary>How the up and down counters move when a user's vote goes from <paramref name="previous"/> to <paramref name="next"/>.</summary>
     public static (long Up, long Down) VoteDelta(int previous, int next) =>
         ((next == 1 ? 1 : 0) - (previous == 1 ? 1 : 0), (next == -1 ? 1 : 0) - (previous == -1 ? 1 : 0));

@@ -16,7 +16,11 @@ internal sealed partial class CommentService(
     IOptions<CommentsOptions> options,
     ILogger<CommentService> logger)
 {
+    /// <summary>A batch's transaction, retries included; as long as a single write may take (the store's command timeout).</summary>
+    private static readonly TimeSpan s_counterBatchTimeout = TimeSpan.FromSeconds(15);
+
     private readonly CommentsOptions _options = options.Value;
+    private readonly CounterQueue _counters = new((appId, id, changes) => CommitCountersAsync(store, events, time, appId, id, changes));
 
     public CommentsOptions Options => _options;
 
@@ -114,22 +118,30 @@ internal sealed partial class CommentService(
         await events.CommentChangedAsync(appId, deleted, CancellationToken.None);
     }
 
-    public async Task<CommentCounts> VoteAsync(Guid appId, Guid id, string userId, int value, CancellationToken cancellationToken)
-    {
-        var now = Now();
-        var counts = await store.InTransactionAsync(appId, tx => CommentWrites.VoteAsync(tx, id, userId, value, now), cancellationToken,
-            hotComment: id);
-        await events.CountsChangedAsync(appId, counts, CancellationToken.None);
-        return counts;
-    }
+    /// <summary>Queued with the other votes and likes on the comment and committed with them (<see cref="CounterQueue"/>).</summary>
+    public Task<CommentCounts> VoteAsync(Guid appId, Guid id, string userId, int value, CancellationToken cancellationToken) =>
+        _counters.SubmitAsync(appId, id, CounterChange.Vote(userId, value), cancellationToken);
 
-    public async Task<CommentCounts> SetLikeAsync(Guid appId, Guid id, string userId, bool liked, CancellationToken cancellationToken)
+    /// <inheritdoc cref="VoteAsync"/>
+    public Task<CommentCounts> SetLikeAsync(Guid appId, Guid id, string userId, bool liked, CancellationToken cancellationToken) =>
+        _counters.SubmitAsync(appId, id, CounterChange.Like(userId, liked), cancellationToken);
+
+    /// <summary>
+    /// One batch of a comment's votes and likes as one transaction, then one event with the counts it left (live
+    /// listeners want the latest counts, not each step). The batch serves many requests, so it runs on its own deadline.
+    /// </summary>
+    private static async Task<IReadOnlyList<CounterOutcome>> CommitCountersAsync(ICommentStore store, ICommentEvents events, TimeProvider time,
+        Guid appId, Guid id, IReadOnlyList<CounterChange> changes)
     {
-        var now = Now();
-        var counts = await store.InTransactionAsync(appId, tx => CommentWrites.LikeAsync(tx, id, userId, liked, now), cancellationToken,
-            hotComment: id);
-        await events.CountsChangedAsync(appId, counts, CancellationToken.None);
-        return counts;
+        using var deadline = new CancellationTokenSource(s_counterBatchTimeout);
+        var now = Truncate(time.GetUtcNow());
+        var batch = await store.InTransactionAsync(appId, tx => CommentWrites.ApplyCountersAsync(tx, id, changes, now), deadline.Token);
+        if (batch.Changed is { } counts)
+        {
+            await events.CountsChangedAsync(appId, counts, CancellationToken.None);
+        }
+
+        return batch.Outcomes;
     }
 
     private static void CheckLength(string markdown)
@@ -162,12 +174,10 @@ internal sealed partial class CommentService(
         return new RenderedBody(markdown, html, links);
     }
 
-    private DateTimeOffset Now()
-    {
-        // Microseconds: PostgreSQL's timestamp precision, so that the time read back equals the one in a cursor.
-        var now = time.GetUtcNow();
-        return new DateTimeOffset(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
-    }
+    private DateTimeOffset Now() => Truncate(time.GetUtcNow());
+
+    // Microseconds: PostgreSQL's timestamp precision, so that the time read back equals the one in a cursor.
+    private static DateTimeOffset Truncate(DateTimeOffset now) => new(now.UtcTicks - (now.UtcTicks % 10), TimeSpan.Zero);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Link previews failed; the comment is saved without cards")]
     private static partial void LogPreviewFailed(ILogger logger, Exception ex);

@@ -1,3 +1,5 @@
+using Stoa.Foundation.Errors;
+
 namespace Stoa.Comments.Core;
 
 /// <summary>
@@ -64,37 +66,72 @@ internal static class CommentWrites
         return deleted;
     }
 
-    public static async Task<CommentCounts> VoteAsync(ICommentTransaction tx, Guid id, string userId, int value, DateTimeOffset now)
+    /// <summary>
+    /// Applies a batch of votes and likes on one comment (<see cref="CounterQueue"/>) as if each were its own transaction,
+    /// run in the batch's order: each is checked against the comment and its user's state as the changes before it left
+    /// them, and answered with the counts right after it. Then it writes what the batch changed in all: each user's final
+    /// vote and like rows, and the counters and scores once.
+    /// </summary>
+    public static async Task<CounterBatch> ApplyCountersAsync(ICommentTransaction tx, Guid id, IReadOnlyList<CounterChange> changes, DateTimeOffset now)
     {
-        var comment = await tx.ReadAsync(id, forUpdate: true) ?? throw CommentErrors.NotFound();
-        CommentRules.EnsureCanVote(comment, userId);
-        CommentRules.EnsureUnlocked(await tx.IsThreadLockedAsync(comment.ThreadId));
-        var viewer = await tx.ReadViewerAsync(id, userId);
-        if (viewer.Vote == value)
+        // Locked first: the other statements then cannot be overtaken by another node's batch on this comment.
+        var read = await tx.ReadAsync(id, forUpdate: true) ?? throw CommentErrors.NotFound();
+        var locked = await tx.IsThreadLockedAsync(read.ThreadId);
+        var before = await tx.ReadViewersAsync(id, [.. changes.Select(c => c.UserId).Distinct(StringComparer.Ordinal)]);
+
+        var comment = read;
+        var viewers = new Dictionary<string, ViewerState>(before, StringComparer.Ordinal);
+        var outcomes = new CounterOutcome[changes.Count];
+        for (var i = 0; i < changes.Count; i++)
         {
-            return CommentCounts.Of(comment, viewer);
+            var change = changes[i];
+            try
+            {
+                CommentRules.EnsureCanApply(comment, change, locked);
+            }
+            catch (ApiException refusal)
+            {
+                outcomes[i] = CounterOutcome.Refused(refusal);
+                continue;
+            }
+
+            (comment, var viewer) = CommentRules.Apply(comment, viewers.GetValueOrDefault(change.UserId), change);
+            viewers[change.UserId] = viewer;
+            outcomes[i] = CounterOutcome.Applied(CommentCounts.Of(comment, viewer));
         }
 
-        await tx.SetVoteAsync(comment, userId, value, now);
-        var updated = CommentRules.WithVote(comment, viewer.Vote, value);
-        await tx.SaveCountersAsync(updated);
-        return CommentCounts.Of(updated, viewer with { Vote = value });
-    }
-
-    public static async Task<CommentCounts> LikeAsync(ICommentTransaction tx, Guid id, string userId, bool liked, DateTimeOffset now)
-    {
-        var comment = await tx.ReadAsync(id, forUpdate: true) ?? throw CommentErrors.NotFound();
-        CommentRules.EnsureCanLike(comment);
-        CommentRules.EnsureUnlocked(await tx.IsThreadLockedAsync(comment.ThreadId));
-        var viewer = await tx.ReadViewerAsync(id, userId);
-        if (viewer.Liked == liked)
+        var votes = new List<(string UserId, int Value)>();
+        var likes = new List<(string UserId, bool Liked)>();
+        foreach (var (userId, after) in viewers)
         {
-            return CommentCounts.Of(comment, viewer);
+            var was = before.GetValueOrDefault(userId);
+            if (after.Vote != was.Vote)
+            {
+                votes.Add((userId, after.Vote));
+            }
+
+            if (after.Liked != was.Liked)
+            {
+                likes.Add((userId, after.Liked));
+            }
         }
 
-        await tx.SetLikeAsync(comment, userId, liked, now);
-        var updated = comment with { Likes = comment.Likes + (liked ? 1 : -1) };
-        await tx.SaveLikesAsync(updated);
-        return CommentCounts.Of(updated, viewer with { Liked = liked });
+        if (votes.Count > 0)
+        {
+            await tx.SetVotesAsync(read, votes, now);
+        }
+
+        if (likes.Count > 0)
+        {
+            await tx.SetLikesAsync(read, likes, now);
+        }
+
+        if (comment == read)
+        {
+            return new CounterBatch(outcomes, Changed: null);
+        }
+
+        await tx.SaveCountersAsync(comment);
+        return new CounterBatch(outcomes, CommentCounts.Of(comment, default));
     }
 }

@@ -29,11 +29,9 @@ internal interface ICommentStore
     /// <summary>
     /// Runs <paramref name="work"/> as one serializable transaction on the app's data and commits it. A serialization
     /// failure runs the work again from the start, so it must decide only from what it reads through the transaction
-    /// and change nothing outside it. Writes to one hot comment (<paramref name="hotComment"/>) may be queued one behind
-    /// the other on this node, at the store's discretion, to spare them conflicts with each other.
+    /// and change nothing outside it.
     /// </summary>
-    Task<T> InTransactionAsync<T>(Guid appId, Func<ICommentTransaction, Task<T>> work, CancellationToken cancellationToken,
-        Guid? hotComment = null);
+    Task<T> InTransactionAsync<T>(Guid appId, Func<ICommentTransaction, Task<T>> work, CancellationToken cancellationToken);
 }
 
 /// <summary>What a write transaction can read and change: rows and counters, no rules.</summary>
@@ -42,8 +40,8 @@ internal interface ICommentTransaction
     /// <summary>A comment; with <paramref name="forUpdate"/>, locked for the rest of the transaction.</summary>
     Task<Comment?> ReadAsync(Guid id, bool forUpdate);
 
-    /// <summary>The user's vote and like on a comment.</summary>
-    Task<ViewerState> ReadViewerAsync(Guid commentId, string userId);
+    /// <summary>The given users' votes and likes on a comment, in one statement (users with neither are absent).</summary>
+    Task<IReadOnlyDictionary<string, ViewerState>> ReadViewersAsync(Guid commentId, IReadOnlyCollection<string> userIds);
 
     Task<bool> IsThreadLockedAsync(string threadId);
 
@@ -61,15 +59,14 @@ internal interface ICommentTransaction
     /// <summary>Removes the body of a comment marked deleted, and uncounts it in its thread.</summary>
     Task SoftDeleteAsync(Comment deleted);
 
-    /// <summary>Sets the user's vote (0 removes it).</summary>
-    Task SetVoteAsync(Comment comment, string userId, int value, DateTimeOffset now);
+    /// <summary>Sets each user's vote on the comment (0 removes it), in a number of statements that does not depend on the count.</summary>
+    Task SetVotesAsync(Comment comment, IReadOnlyCollection<(string UserId, int Value)> votes, DateTimeOffset now);
 
-    /// <summary>Stores the comment's vote counters and the sort scores derived from them.</summary>
+    /// <summary>Sets each user's like on the comment, in a number of statements that does not depend on the count.</summary>
+    Task SetLikesAsync(Comment comment, IReadOnlyCollection<(string UserId, bool Liked)> likes, DateTimeOffset now);
+
+    /// <summary>Stores the comment's vote and like counters and the sort scores derived from them.</summary>
     Task SaveCountersAsync(Comment comment);
-
-    Task SetLikeAsync(Comment comment, string userId, bool liked, DateTimeOffset now);
-
-    Task SaveLikesAsync(Comment comment);
 
     Task<ThreadInfo> SetThreadLockedAsync(string threadId, bool locked, DateTimeOffset now);
 }

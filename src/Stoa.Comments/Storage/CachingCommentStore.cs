@@ -93,8 +93,7 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
     /// The transaction runs on the inner store; what it wrote is noted on the way, and once it has committed each thread
     /// it wrote to gets a new version (a transaction that wrote nothing, such as a replayed create, changes none).
     /// </summary>
-    public async Task<T> InTransactionAsync<T>(Guid appId, Func<ICommentTransaction, Task<T>> work, CancellationToken cancellationToken,
-        Guid? hotComment = null)
+    public async Task<T> InTransactionAsync<T>(Guid appId, Func<ICommentTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         WriteNotes? notes = null;
         var result = await inner.InTransactionAsync(appId, tx =>
@@ -102,7 +101,7 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
             // A retried transaction starts over: only the attempt that committed counts.
             notes = new WriteNotes(tx);
             return work(notes);
-        }, cancellationToken, hotComment);
+        }, cancellationToken);
         foreach (var threadId in notes?.Threads ?? [])
         {
             await InvalidateAsync(appId, threadId);

@@ -90,12 +90,14 @@ internal sealed class ViewerRow
     public long Liked { get; set; }
 }
 
-/// <summary>The caller's vote and like on one comment, null when absent.</summary>
-internal sealed class SingleViewerRow
+/// <summary>One user's vote or like on one comment, as one row of the batch's viewer query.</summary>
+internal sealed class UserViewerRow
 {
-    public long? Vote { get; set; }
+    public string UserId { get; set; } = "";
 
-    public long? Liked { get; set; }
+    public long Vote { get; set; }
+
+    public long Liked { get; set; }
 }
 
 /// <summary>A thread row.</summary>

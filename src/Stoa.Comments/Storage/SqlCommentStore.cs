@@ -16,15 +16,10 @@ internal sealed class SqlCommentStore(StoaDatabase database) : ICommentStore
     public const string Module = "comments";
 
     private readonly CommentsSql _sql = CommentsSql.For(database.Dialect);
-    private readonly HotRowGate _gate = new();
 
-    public Task<T> InTransactionAsync<T>(Guid appId, Func<ICommentTransaction, Task<T>> work, CancellationToken cancellationToken,
-        Guid? hotComment = null)
-    {
-        Task<T> Run() => database.InTransactionAsync(Module,
+    public Task<T> InTransactionAsync<T>(Guid appId, Func<ICommentTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        database.InTransactionAsync(Module,
             (connection, transaction) => work(new SqlCommentTransaction(connection, transaction, appId, _sql, cancellationToken)), cancellationToken);
-        return hotComment is { } id ? _gate.RunAsync(appId, id, Run, cancellationToken) : Run();
-    }
 
     public async Task<ThreadInfo> GetThreadAsync(Guid appId, string threadId, CancellationToken cancellationToken)
     {

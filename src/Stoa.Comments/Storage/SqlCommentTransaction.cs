@@ -13,10 +13,25 @@ internal sealed class SqlCommentTransaction(DbConnection connection, DbTransacti
         (await QueryRowAsync<CommentRow>(forUpdate ? CommentsSql.SelectComment + sql.ForUpdate : CommentsSql.SelectComment, new { AppId = appId, Id = id }))
             ?.ToComment();
 
-    public async Task<ViewerState> ReadViewerAsync(Guid commentId, string userId)
+    public async Task<IReadOnlyDictionary<string, ViewerState>> ReadViewersAsync(Guid commentId, IReadOnlyCollection<string> userIds)
     {
-        var row = await QueryRowAsync<SingleViewerRow>(CommentsSql.ViewerState, new { AppId = appId, Id = commentId, UserId = userId });
-        return new ViewerState((int)(row?.Vote ?? 0), row?.Liked is not null and not 0);
+        var states = new Dictionary<string, ViewerState>(StringComparer.Ordinal);
+        if (userIds.Count == 0)
+        {
+            return states;
+        }
+
+        var parameters = new DynamicParameters(new { AppId = appId, Id = commentId });
+        parameters.Add("Users", sql.TextList(userIds));
+        var rows = await connection.QueryAsync<UserViewerRow>(new CommandDefinition(sql.ViewersOfComment, parameters, transaction,
+            cancellationToken: cancellationToken));
+        foreach (var row in rows)
+        {
+            var state = states.GetValueOrDefault(row.UserId);
+            states[row.UserId] = row.Liked != 0 ? state with { Liked = true } : state with { Vote = (int)row.Vote };
+        }
+
+        return states;
     }
 
     public async Task<bool> IsThreadLockedAsync(string threadId) =>
@@ -59,32 +74,61 @@ internal sealed class SqlCommentTransaction(DbConnection connection, DbTransacti
         await ExecuteAsync(CommentsSql.UncountDeletedComment, new { AppId = appId, deleted.ThreadId });
     }
 
-    public Task SetVoteAsync(Comment comment, string userId, int value, DateTimeOffset now) =>
-        ExecuteAsync(value == 0 ? CommentsSql.DeleteVote : CommentsSql.UpsertVote,
-            new { AppId = appId, comment.Id, UserId = userId, Value = value, Now = now });
+    public async Task SetVotesAsync(Comment comment, IReadOnlyCollection<(string UserId, int Value)> votes, DateTimeOffset now)
+    {
+        var set = votes.Where(v => v.Value != 0).ToList();
+        if (set.Count > 0)
+        {
+            await ExecuteAsync(sql.UpsertVotes, sql.VoteRows(appId, comment.Id, set, now));
+        }
+
+        var cleared = votes.Where(v => v.Value == 0).Select(v => v.UserId).ToList();
+        if (cleared.Count > 0)
+        {
+            await ExecuteAsync(sql.DeleteVotes, Users(comment, cleared));
+        }
+    }
+
+    public async Task SetLikesAsync(Comment comment, IReadOnlyCollection<(string UserId, bool Liked)> likes, DateTimeOffset now)
+    {
+        var liked = likes.Where(l => l.Liked).Select(l => l.UserId).ToList();
+        if (liked.Count > 0)
+        {
+            await ExecuteAsync(sql.InsertLikes, sql.LikeRows(appId, comment.Id, liked, now));
+        }
+
+        var unliked = likes.Where(l => !l.Liked).Select(l => l.UserId).ToList();
+        if (unliked.Count > 0)
+        {
+            await ExecuteAsync(sql.DeleteLikes, Users(comment, unliked));
+        }
+    }
 
     /// <summary>Absolute values computed in Core from the row read (and locked) earlier in the same transaction.</summary>
-    public Task SaveCountersAsync(Comment comment) => ExecuteAsync(CommentsSql.SetVoteCounters, new
+    public Task SaveCountersAsync(Comment comment) => ExecuteAsync(CommentsSql.SetCounters, new
     {
         AppId = appId,
         comment.Id,
         comment.Upvotes,
         comment.Downvotes,
+        comment.Likes,
         comment.Best,
         comment.Hot,
         comment.Controversy,
     });
-
-    public Task SetLikeAsync(Comment comment, string userId, bool liked, DateTimeOffset now) =>
-        ExecuteAsync(liked ? CommentsSql.InsertLike : CommentsSql.DeleteLike, new { AppId = appId, comment.Id, UserId = userId, Now = now });
-
-    public Task SaveLikesAsync(Comment comment) => ExecuteAsync(CommentsSql.SetLikes, new { AppId = appId, comment.Id, comment.Likes });
 
     public async Task<ThreadInfo> SetThreadLockedAsync(string threadId, bool locked, DateTimeOffset now)
     {
         var row = await QueryRowAsync<ThreadRow>(CommentsSql.SetThreadLocked,
             new { AppId = appId, ThreadId = threadId, Locked = locked ? 1 : 0, Now = now });
         return new ThreadInfo(threadId, row!.CommentCount, row.Locked != 0);
+    }
+
+    private DynamicParameters Users(Comment comment, IReadOnlyCollection<string> users)
+    {
+        var parameters = new DynamicParameters(new { AppId = appId, comment.Id });
+        parameters.Add("Users", sql.TextList(users));
+        return parameters;
     }
 
     private Task<T?> QueryRowAsync<T>(string statement, object parameters) =>

@@ -9,7 +9,8 @@ internal sealed class WriteNotes(ICommentTransaction inner) : ICommentTransactio
 
     public Task<Comment?> ReadAsync(Guid id, bool forUpdate) => inner.ReadAsync(id, forUpdate);
 
-    public Task<ViewerState> ReadViewerAsync(Guid commentId, string userId) => inner.ReadViewerAsync(commentId, userId);
+    public Task<IReadOnlyDictionary<string, ViewerState>> ReadViewersAsync(Guid commentId, IReadOnlyCollection<string> userIds) =>
+        inner.ReadViewersAsync(commentId, userIds);
 
     public Task<bool> IsThreadLockedAsync(string threadId) => inner.IsThreadLockedAsync(threadId);
 
@@ -23,15 +24,13 @@ internal sealed class WriteNotes(ICommentTransaction inner) : ICommentTransactio
 
     public Task SoftDeleteAsync(Comment deleted) => Noted(deleted.ThreadId, inner.SoftDeleteAsync(deleted));
 
-    public Task SetVoteAsync(Comment comment, string userId, int value, DateTimeOffset now) =>
-        Noted(comment.ThreadId, inner.SetVoteAsync(comment, userId, value, now));
+    public Task SetVotesAsync(Comment comment, IReadOnlyCollection<(string UserId, int Value)> votes, DateTimeOffset now) =>
+        Noted(comment.ThreadId, inner.SetVotesAsync(comment, votes, now));
+
+    public Task SetLikesAsync(Comment comment, IReadOnlyCollection<(string UserId, bool Liked)> likes, DateTimeOffset now) =>
+        Noted(comment.ThreadId, inner.SetLikesAsync(comment, likes, now));
 
     public Task SaveCountersAsync(Comment comment) => Noted(comment.ThreadId, inner.SaveCountersAsync(comment));
-
-    public Task SetLikeAsync(Comment comment, string userId, bool liked, DateTimeOffset now) =>
-        Noted(comment.ThreadId, inner.SetLikeAsync(comment, userId, liked, now));
-
-    public Task SaveLikesAsync(Comment comment) => Noted(comment.ThreadId, inner.SaveLikesAsync(comment));
 
     public Task<ThreadInfo> SetThreadLockedAsync(string threadId, bool locked, DateTimeOffset now) =>
         Noted(threadId, inner.SetThreadLockedAsync(threadId, locked, now));

@@ -68,6 +68,27 @@ internal abstract class CommentsSql
     /// <summary>Up to <c>@PerParent</c> replies of each of <c>@ParentIds</c>, in one statement (with <paramref name="viewer"/>, as <see cref="Listing"/>).</summary>
     public string Replies(CommentSort sort, bool viewer = false) => _replies.Value[(sort, viewer)];
 
+    /// <summary>The votes and likes of <c>@Users</c> on comment <c>@Id</c>: rows of (UserId, Vote, Liked).</summary>
+    public abstract string ViewersOfComment { get; }
+
+    /// <summary>The <c>@Users</c> parameter value for this dialect.</summary>
+    public abstract object TextList(IReadOnlyCollection<string> values);
+
+    /// <summary>Sets the users' votes (none of them 0) on one comment, with <see cref="VoteRows"/> as its parameters.</summary>
+    public abstract string UpsertVotes { get; }
+
+    /// <summary>
+    /// The parameters of <see cref="UpsertVotes"/>: on PostgreSQL one set of column arrays (one statement whatever the
+    /// count), on SQLite one set per row (Dapper runs the statement for each; in-process statements cost no round trip).
+    /// </summary>
+    public abstract object VoteRows(Guid appId, Guid commentId, IReadOnlyCollection<(string UserId, int Value)> votes, DateTimeOffset now);
+
+    /// <summary>Records the users' likes on one comment, with <see cref="LikeRows"/> as its parameters.</summary>
+    public abstract string InsertLikes { get; }
+
+    /// <summary>The parameters of <see cref="InsertLikes"/>, as <see cref="VoteRows"/> makes them.</summary>
+    public abstract object LikeRows(Guid appId, Guid commentId, IReadOnlyCollection<string> users, DateTimeOffset now);
+
     /// <summary>The user's votes and likes on <c>@Ids</c>: rows of (CommentId, Vote, Liked).</summary>
     public abstract string ViewerStates { get; }
 
@@ -120,32 +141,17 @@ internal abstract class CommentsSql
         UPDATE comments SET body = '', body_html = '', links = NULL, deleted_at = @Now WHERE app_id = @AppId AND id = @Id
         """;
 
-    /// <summary>The user's vote and like on one comment, as one row (null when absent).</summary>
-    public const string ViewerState = """
-        SELECT (SELECT value FROM comment_votes WHERE app_id = @AppId AND comment_id = @Id AND user_id = @UserId) AS Vote,
-               (SELECT 1 FROM comment_likes WHERE app_id = @AppId AND comment_id = @Id AND user_id = @UserId) AS Liked
-        """;
+    /// <summary>The users' votes on one comment, removed (<c>@Users</c>, as <see cref="TextList"/> makes it).</summary>
+    public abstract string DeleteVotes { get; }
 
-    public const string UpsertVote = """
-        INSERT INTO comment_votes (app_id, comment_id, user_id, value, updated_at) VALUES (@AppId, @Id, @UserId, @Value, @Now)
-        ON CONFLICT (app_id, comment_id, user_id) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-        """;
+    /// <summary>The users' likes on one comment, removed (<c>@Users</c>).</summary>
+    public abstract string DeleteLikes { get; }
 
-    public const string DeleteVote = "DELETE FROM comment_votes WHERE app_id = @AppId AND comment_id = @Id AND user_id = @UserId";
-
-    /// <summary>Absolute values computed from the row read (and locked) earlier in the same transaction.</summary>
-    public const string SetVoteCounters = """
-        UPDATE comments SET upvotes = @Upvotes, downvotes = @Downvotes, best = @Best, hot = @Hot, controversy = @Controversy
+    /// <summary>Absolute values computed in Core from the row read (and locked) earlier in the same transaction.</summary>
+    public const string SetCounters = """
+        UPDATE comments SET upvotes = @Upvotes, downvotes = @Downvotes, likes = @Likes, best = @Best, hot = @Hot, controversy = @Controversy
         WHERE app_id = @AppId AND id = @Id
         """;
-
-    public const string InsertLike = """
-        INSERT INTO comment_likes (app_id, comment_id, user_id, created_at) VALUES (@AppId, @Id, @UserId, @Now)
-        """;
-
-    public const string DeleteLike = "DELETE FROM comment_likes WHERE app_id = @AppId AND comment_id = @Id AND user_id = @UserId";
-
-    public const string SetLikes = "UPDATE comments SET likes = @Likes WHERE app_id = @AppId AND id = @Id";
 
     /// <summary>The column a sort orders by, and whether it runs descending.</summary>
     public static (string Column, bool Descending) Key(CommentSort sort) => sort switch
