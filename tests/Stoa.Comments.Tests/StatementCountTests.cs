@@ -38,7 +38,7 @@ public sealed class StatementCountTests
             page.Items.Count.ShouldBe(limit);
             page.Items.SelectMany(i => i.Replies!).Count().ShouldBe(3 * limit);
             page.Items.SelectMany(i => i.Replies!).SelectMany(r => r.Replies!).Count().ShouldBe(3 * limit);
-            // page + replies level 1 + replies level 2, the caller's votes and likes joined into each
+            // page + replies level 1 + replies level 2, the caller's votes and likes read by each
             (app.Statements - before).ShouldBe(3, $"limit={limit}");
 
             before = app.Statements;

@@ -34,7 +34,7 @@ public sealed class ViewerStateTests
         const string Query = "sort=old&limit=10&replies=3&depth=2";
         var before = app.Statements;
         var missed = await bob.ListAsync(thread, Query);
-        (app.Statements - before).ShouldBe(3, "a signed-in miss: the page and two levels of replies, the reader's state joined into each");
+        (app.Statements - before).ShouldBe(3, "a signed-in miss: the page and two levels of replies, the reader's state read by each");
         ShouldShowBobsState(missed, [a.Id, b.Id]);
 
         before = app.Statements;
@@ -49,7 +49,7 @@ public sealed class ViewerStateTests
         var first = await bob.ListAsync(thread, "sort=old&limit=1");
         before = app.Statements;
         var deep = await bob.ListAsync(thread, $"sort=old&limit=1&cursor={first.NextCursor}");
-        (app.Statements - before).ShouldBe(1, "a deeper page: one statement, the reader's state joined in");
+        (app.Statements - before).ShouldBe(1, "a deeper page: one statement, the reader's state read by it");
         var second = deep.Items.ShouldHaveSingleItem();
         (second.Id, second.MyVote, second.Liked, second.Downvotes, second.Likes).ShouldBe((b.Id, (int?)0, (bool?)true, 1L, 1L));
 

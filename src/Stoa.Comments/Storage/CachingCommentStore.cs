@@ -35,7 +35,7 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
 
     /// <summary>
     /// A first page from the engine, and for a signed-in reader one statement more for their votes and likes on it. On a
-    /// miss, a signed-in reader runs the page's own statements with their state joined in (still one statement for a page
+    /// miss, a signed-in reader runs the page's own statements with their state read in them (still one statement for a page
     /// without replies) and leaves the page in the engine for the others; anonymous misses load once per node.
     /// </summary>
     public async Task<ViewedPage> ListAsync(Guid appId, ListQuery query, string? viewerId, CancellationToken cancellationToken)

@@ -45,13 +45,13 @@ internal sealed class CommentRow
 
     public double Controversy { get; set; }
 
-    /// <summary>The viewer's vote, when the statement joined it (<c>CommentsSql.ViewerColumns</c>); null when none.</summary>
+    /// <summary>The viewer's vote, when the statement reads it (<c>CommentsSql.ViewerColumns</c>); null when none.</summary>
     public long? MyVote { get; set; }
 
-    /// <summary>1 when the viewer likes the comment (statements that join the viewer's state).</summary>
-    public long MyLike { get; set; }
+    /// <summary>1 when the viewer likes the comment, null when not (statements that read the viewer's state).</summary>
+    public long? MyLike { get; set; }
 
-    public ViewerState ToViewer() => new((int)(MyVote ?? 0), MyLike != 0);
+    public ViewerState ToViewer() => new((int)(MyVote ?? 0), MyLike is not (null or 0));
 
     public Comment ToComment() => new()
     {

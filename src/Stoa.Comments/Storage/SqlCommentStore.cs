@@ -115,17 +115,17 @@ internal sealed class SqlCommentStore(StoaDatabase database) : ICommentStore
             : query.Sort.ByTime() ? (object)new DateTimeOffset(cursor.LongKey, TimeSpan.Zero)
             : query.Sort.ByScore() ? (object)cursor.DoubleKey
             : (object)cursor.LongKey;
-        var parameters = new DynamicParameters(new
+        // Named values rather than a template object, so that ExplainTests can read them back to prepare the statement.
+        return new DynamicParameters(new Dictionary<string, object?>
         {
-            AppId = appId,
-            query.ThreadId,
-            ParentId = query.ParentId ?? Guid.Empty,
-            LastId = cursor?.LastId ?? Guid.Empty,
-            Limit = query.Limit + 1,
-            UserId = viewerId,
+            ["AppId"] = appId,
+            ["ThreadId"] = query.ThreadId,
+            ["ParentId"] = query.ParentId ?? Guid.Empty,
+            ["LastId"] = cursor?.LastId ?? Guid.Empty,
+            ["Limit"] = query.Limit + 1,
+            ["UserId"] = viewerId,
+            ["Key"] = key,
         });
-        parameters.Add("Key", key);
-        return parameters;
     }
 
     public async Task<IReadOnlyDictionary<Guid, ViewerState>> GetViewerStateAsync(Guid appId, string userId, IReadOnlyCollection<Guid> ids,

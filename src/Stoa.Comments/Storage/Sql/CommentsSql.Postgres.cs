@@ -67,10 +67,10 @@ internal sealed class PostgresCommentsSql : CommentsSql
     /// limit) rows however many replies each parent has.
     /// </summary>
     protected override string BuildReplies(CommentSort sort, bool viewer) => $"""
-        SELECT r.*{(viewer ? ViewerColumns : "")} FROM unnest(@ParentIds) AS p(pid) CROSS JOIN LATERAL (
+        SELECT r.*{(viewer ? ViewerColumns("r.id") : "")} FROM unnest(@ParentIds) AS p(pid) CROSS JOIN LATERAL (
             SELECT {Columns} FROM comments
             WHERE app_id = @AppId AND thread_id = @ThreadId AND parent_id = p.pid
-            ORDER BY {OrderBy(sort)} LIMIT @PerParent) AS r{(viewer ? ViewerJoins("r.id") : "")}
+            ORDER BY {OrderBy(sort)} LIMIT @PerParent) AS r
         """;
 
     /// <summary>An array bound as one PostgreSQL array parameter rather than expanded by Dapper into a list of parameters.</summary>

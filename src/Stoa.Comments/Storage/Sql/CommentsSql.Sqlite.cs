@@ -53,9 +53,9 @@ internal sealed class SqliteCommentsSql : CommentsSql
     public override string DeleteLikes => "DELETE FROM comment_likes WHERE app_id = @AppId AND comment_id = @Id AND user_id IN @Users";
 
     protected override string BuildReplies(CommentSort sort, bool viewer) => $"""
-        SELECT {ColumnsOf("ranked.")}{(viewer ? ViewerColumns : "")} FROM (
+        SELECT {ColumnsOf("ranked.")}{(viewer ? ViewerColumns("ranked.id") : "")} FROM (
             SELECT *, ROW_NUMBER() OVER (PARTITION BY parent_id ORDER BY {OrderBy(sort)}) AS rn FROM comments
-            WHERE app_id = @AppId AND thread_id = @ThreadId AND parent_id IN @ParentIds) AS ranked{(viewer ? ViewerJoins("ranked.id") : "")}
+            WHERE app_id = @AppId AND thread_id = @ThreadId AND parent_id IN @ParentIds) AS ranked
         WHERE ranked.rn <= @PerParent
         """;
 }

@@ -44,15 +44,14 @@ internal abstract class CommentsSql
     public static string ColumnsOf(string alias) => string.Join(", ", s_columns.Select(c => $"{alias}{c.Column} AS {c.Property}"));
 
     /// <summary>
-    /// The viewer's vote and like, as two more columns (<c>MyVote</c> null when none, <c>MyLike</c> 0 or 1) read through
-    /// <see cref="ViewerJoins"/>. Both joins are primary-key lookups, one per row the statement returns.
+    /// The viewer's vote and like on the comment whose id is <paramref name="commentId"/>, as two more columns (<c>MyVote</c>
+    /// and <c>MyLike</c>, null when none) read for <c>@UserId</c>. Subqueries rather than joins: PostgreSQL runs each as
+    /// one primary-key probe per row the statement returns, on top of the anonymous page's own plan, whereas a join lets
+    /// the planner pick by the user's statistics (with few likes it read all of them and filtered the join).
     /// </summary>
-    protected const string ViewerColumns = ", v.value AS MyVote, CASE WHEN l.user_id IS NULL THEN 0 ELSE 1 END AS MyLike";
-
-    /// <summary>The joins behind <see cref="ViewerColumns"/> for the comment whose id is <paramref name="commentId"/>, for <c>@UserId</c>.</summary>
-    protected static string ViewerJoins(string commentId) =>
-        $"\nLEFT JOIN comment_votes v ON v.app_id = @AppId AND v.comment_id = {commentId} AND v.user_id = @UserId" +
-        $"\nLEFT JOIN comment_likes l ON l.app_id = @AppId AND l.comment_id = {commentId} AND l.user_id = @UserId";
+    protected static string ViewerColumns(string commentId) =>
+        $", (SELECT v.value FROM comment_votes v WHERE v.app_id = @AppId AND v.comment_id = {commentId} AND v.user_id = @UserId) AS MyVote" +
+        $", (SELECT 1 FROM comment_likes l WHERE l.app_id = @AppId AND l.comment_id = {commentId} AND l.user_id = @UserId) AS MyLike";
 
     public static CommentsSql For(SqlDialect dialect) => dialect == SqlDialect.Postgres ? new PostgresCommentsSql() : new SqliteCommentsSql();
 
@@ -99,7 +98,7 @@ internal abstract class CommentsSql
 
     /// <summary>A comment with <c>@UserId</c>'s vote and like on it.</summary>
     public static readonly string SelectViewedComment =
-        $"SELECT {ColumnsOf("c.")}{ViewerColumns} FROM comments c{ViewerJoins("c.id")}\nWHERE c.app_id = @AppId AND c.id = @Id";
+        $"SELECT {ColumnsOf("c.")}{ViewerColumns("c.id")} FROM comments c WHERE c.app_id = @AppId AND c.id = @Id";
 
     public const string SelectThread = """
         SELECT comment_count AS CommentCount, locked AS Locked FROM comment_threads WHERE app_id = @AppId AND thread_id = @ThreadId
@@ -181,7 +180,7 @@ internal abstract class CommentsSql
         // starts with one index descent, like the first.
         var after = afterCursor ? $" AND (c.{column}, c.id) {(descending ? "<" : ">")} (@Key, @LastId)" : "";
         return $"""
-            SELECT {ColumnsOf("c.")}{(viewer ? ViewerColumns : "")} FROM comments c{(viewer ? ViewerJoins("c.id") : "")}
+            SELECT {ColumnsOf("c.")}{(viewer ? ViewerColumns("c.id") : "")} FROM comments c
             WHERE c.app_id = @AppId AND c.thread_id = @ThreadId AND c.parent_id = @ParentId{after} ORDER BY {OrderBy(sort, "c.")} LIMIT @Limit
             """;
     }
