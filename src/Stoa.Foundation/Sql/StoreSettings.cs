@@ -6,7 +6,13 @@ namespace Stoa.Foundation.Sql;
 /// <summary>
 /// The parsed <c>Stoa:Store</c> setting: <c>sqlite:PATH</c> (relative paths are under the working directory) or a
 /// <c>postgres://</c> / <c>postgresql://</c> URL, whose query may carry <c>sslmode</c>, <c>application_name</c>,
-/// <c>pool_max</c> and <c>timeout</c>.
+/// <c>pool_max</c>, <c>timeout</c>, <c>command_timeout</c>, <c>options</c>, <c>max_auto_prepare</c> and <c>reset_on_close</c>.
+/// <para>Statements are prepared once per connection: Npgsql prepares each statement a connection has run
+/// <see cref="AutoPrepareMinUsages"/> times (keeping the <see cref="MaxAutoPrepare"/> most recent), and pooled
+/// connections are not reset when they return to the pool. Npgsql's reset (<c>DISCARD ALL</c>, or with prepared
+/// statements its seven-command equivalent that keeps them) is sent before the next statement of every checkout,
+/// to undo session state (settings, temporary tables, LISTEN, advisory locks) that Stoa never creates. Measured in
+/// docs/comments.md; <c>max_auto_prepare=0</c> and <c>reset_on_close=true</c> restore Npgsql's defaults.</para>
 /// </summary>
 public sealed record StoreSettings(SqlDialect Dialect, string ConnectionString, string Description)
 {
@@ -18,7 +24,15 @@ public sealed record StoreSettings(SqlDialect Dialect, string ConnectionString, 
         ["timeout"] = "Timeout",
         ["command_timeout"] = "Command Timeout",
         ["options"] = "Options",
+        ["max_auto_prepare"] = "Max Auto Prepare",
+        ["reset_on_close"] = "No Reset On Close",
     };
+
+    /// <summary>Room for every statement a node sends (the comments module alone has about 60, with 42 listing and reply variants).</summary>
+    public const int MaxAutoPrepare = 128;
+
+    /// <summary>Npgsql's default: a statement run fewer times on a connection (start-up, migrations) is not worth preparing.</summary>
+    public const int AutoPrepareMinUsages = 5;
 
     public static StoreSettings Parse(string value) =>
         TryParse(value, out var settings, out var error) ? settings : throw new ArgumentException(error, nameof(value));
@@ -82,6 +96,9 @@ public sealed record StoreSettings(SqlDialect Dialect, string ConnectionString, 
             Timeout = 5,
             CommandTimeout = 15,
             MaxPoolSize = 50,
+            MaxAutoPrepare = MaxAutoPrepare,
+            AutoPrepareMinUsages = AutoPrepareMinUsages,
+            NoResetOnClose = true,
         };
 
         if (uri.UserInfo.Length > 0)
@@ -106,7 +123,9 @@ public sealed record StoreSettings(SqlDialect Dialect, string ConnectionString, 
 
             try
             {
-                builder[keyword] = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : "";
+                var text = kv.Length == 2 ? Uri.UnescapeDataString(kv[1]) : "";
+                // Named for what it turns on, the opposite of Npgsql's keyword.
+                builder[keyword] = key.Equals("reset_on_close", StringComparison.OrdinalIgnoreCase) ? !bool.Parse(text) : text;
             }
             catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException)
             {

@@ -28,8 +28,20 @@ public sealed class StoreSettingsTests
         settings.Description.ShouldNotContain("p@ss");
     }
 
+    [Fact]
+    public void Postgres_connections_prepare_statements_and_keep_them_across_checkouts()
+    {
+        var defaults = new NpgsqlConnectionStringBuilder(StoreSettings.Parse("postgres://db/stoa").ConnectionString);
+        (defaults.MaxAutoPrepare, defaults.AutoPrepareMinUsages, defaults.NoResetOnClose).ShouldBe((StoreSettings.MaxAutoPrepare, 5, true));
+
+        var npgsqlDefaults = new NpgsqlConnectionStringBuilder(
+            StoreSettings.Parse("postgres://db/stoa?max_auto_prepare=0&reset_on_close=true").ConnectionString);
+        (npgsqlDefaults.MaxAutoPrepare, npgsqlDefaults.NoResetOnClose).ShouldBe((0, false));
+    }
+
     [Theory]
     [InlineData("", "is empty")]
+    [InlineData("postgres://host/db?reset_on_close=sometimes", "'reset_on_close' has an invalid value")]
     [InlineData("mysql://x/y", "neither sqlite:PATH nor a postgres:// URL")]
     [InlineData("postgres://host:5432/", "names no database")]
     [InlineData("postgres://host/db?colour=red", "unknown postgres:// URL parameter 'colour'")]
