@@ -35,6 +35,7 @@
 #define MAX_CONNECTIONS 4096
 #define BUCKETS 1000000 // 1 µs buckets up to 1 s; slower answers land in the last one (max is kept exactly)
 #define QUEUE (1 << 22)
+#define ANSWER_BYTES (1 << 18) // room for a comments page with replies; allocated per connection in use
 
 typedef struct
 {
@@ -42,7 +43,7 @@ typedef struct
     int busy;
     uint64_t due;
     size_t have;
-    char buf[8192];
+    char *buf;
 } connection;
 
 static connection connections[MAX_CONNECTIONS];
@@ -90,6 +91,10 @@ static void die(const char *what)
 
 static void open_connection(connection *c)
 {
+    if (c->buf == NULL && (c->buf = malloc(ANSWER_BYTES)) == NULL)
+    {
+        die("malloc");
+    }
     c->fd = socket(AF_INET, SOCK_STREAM, 0);
     if (c->fd < 0 || connect(c->fd, (struct sockaddr *)&address, sizeof address) < 0)
     {
@@ -154,7 +159,7 @@ static int answer_complete(connection *c)
 
 static void on_readable(connection *c)
 {
-    ssize_t n = read(c->fd, c->buf + c->have, sizeof c->buf - 1 - c->have);
+    ssize_t n = read(c->fd, c->buf + c->have, ANSWER_BYTES - 1 - c->have);
     if (n <= 0 || !c->busy)
     {
         if (n < 0 && errno == EAGAIN)
@@ -171,9 +176,9 @@ static void on_readable(connection *c)
     c->have += (size_t)n;
     if (!answer_complete(c))
     {
-        if (c->have >= sizeof c->buf - 1)
+        if (c->have >= ANSWER_BYTES - 1)
         {
-            fprintf(stderr, "answer larger than %zu bytes\n", sizeof c->buf);
+            fprintf(stderr, "answer larger than %d bytes\n", ANSWER_BYTES);
             exit(1);
         }
         return;
