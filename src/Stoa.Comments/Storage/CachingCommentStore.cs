@@ -135,6 +135,13 @@ internal sealed class CachingCommentStore(ICommentStore inner, IEngine engine, T
 
         try
         {
+            // A caller that missed just before an earlier load on this node wrote the page starts its own flight once
+            // that one has ended: the page is in the engine by now, and reading it there spares the store.
+            if (lease is not null && await ReadAsync(key, deadline.Token) is { } written)
+            {
+                return written;
+            }
+
             var page = (await inner.ListAsync(appId, query, viewerId: null, deadline.Token)).Page;
             await WriteAsync(key, page, deadline.Token);
             return page;
