@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using static Stoa.Server.Tests.Deploy.RoutedNodes;
 
 namespace Stoa.Server.Tests.Deploy;
 
@@ -134,17 +135,6 @@ public sealed class DocsRoutingTests
     }
 
     /// <summary>Ids no document has: the node that answers 404 for an id is the one that would order it.</summary>
-    private static List<Guid> RandomIds(int seed, int count)
-    {
-        var random = new Random(seed);
-        var bytes = new byte[16];
-        return [.. Enumerable.Range(0, count).Select(_ =>
-        {
-            random.NextBytes(bytes);
-            return new Guid(bytes);
-        })];
-    }
-
     private static async Task<Dictionary<Guid, string>> OwnersAsync(HttpClient http, IEnumerable<Guid> ids)
     {
         var owners = new Dictionary<Guid, string>();
@@ -154,16 +144,6 @@ public sealed class DocsRoutingTests
         }
 
         return owners;
-    }
-
-    private static async Task<string> NodeOfAsync(HttpResponseMessage response, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        using (response)
-        {
-            response.StatusCode.ShouldBe(expected, await response.Content.ReadAsStringAsync());
-            response.Headers.TryGetValues(RoutedNodes.NodeHeader, out var values).ShouldBeTrue($"no {RoutedNodes.NodeHeader} on {response.RequestMessage?.RequestUri}");
-            return values!.Single();
-        }
     }
 
     private static async Task<string?> ReceiveTypeAsync(ClientWebSocket socket)
