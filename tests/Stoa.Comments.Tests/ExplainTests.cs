@@ -37,9 +37,10 @@ public sealed partial class ExplainTests(SharedApps apps)
 
         var database = app.Services.GetRequiredService<StoaDatabase>();
         var sql = CommentsSql.For(SqlDialect.Postgres);
-        await using var connection = await database.OpenAsync(Ct);
         var appId = Guid.NewGuid();
-        await connection.ExecuteAsync("""
+        // Through the store's retry: at SERIALIZABLE the votes' read of the new comments can conflict with other tests'
+        // writes to the shared database (40001).
+        await database.InTransactionAsync((c, tx) => c.ExecuteAsync("""
             INSERT INTO comments (app_id, id, thread_id, parent_id, root_id, depth, author_id, body, body_html, created_at,
                 upvotes, downvotes, likes, reply_count, best, hot, controversy)
             SELECT @AppId, gen_random_uuid(), @ThreadId, CASE WHEN g % 2 = 0 THEN '00000000-0000-0000-0000-000000000000'::uuid ELSE @ParentId END, @ParentId,
@@ -47,10 +48,10 @@ public sealed partial class ExplainTests(SharedApps apps)
                 random(), random(), random()
             FROM generate_series(1, 20000) AS g;
             INSERT INTO comment_votes (app_id, comment_id, user_id, value, updated_at)
-            SELECT @AppId, id, 'voter-' || (row_number() OVER () % 50), 1, now() FROM comments WHERE app_id = @AppId;
-            ANALYZE comments;
-            ANALYZE comment_votes;
-            """, new { AppId = appId, ThreadId = thread, ParentId = parent.Id });
+            SELECT @AppId, id, 'voter-' || (row_number() OVER () % 50), 1, now() FROM comments WHERE app_id = @AppId
+            """, new { AppId = appId, ThreadId = thread, ParentId = parent.Id }, tx), Ct);
+        await using var connection = await database.OpenAsync(Ct);
+        await connection.ExecuteAsync("ANALYZE comments; ANALYZE comment_votes");
 
         // SET LOCAL: pooled connections are not reset on return (StoreSettings), so a plain SET would outlive the test.
         await using var transaction = await connection.BeginTransactionAsync(Ct);
