@@ -180,6 +180,33 @@ public sealed class FixtureServer : IAsyncLifetime
         });
 
         // A page whose head names an og:image: the reader stops at </head> and never reads the 6 MiB body.
+        app.MapGet("/huge-complete-head", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync("""
+                <html><head><title>Huge but complete</title><meta property="og:image" content="/og.png">
+                <meta name="description" content="Everything a card needs is in the head."><meta name="author" content="Jane Doe">
+                <meta property="article:published_time" content="2024-05-17T10:00:00Z"><meta property="og:site_name" content="Example">
+                </head><body>
+                """);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            var chunk = new byte[64 * 1024];
+            chunk.AsSpan().Fill((byte)'x');
+            try
+            {
+                for (var written = 0L; written < 6L * 1024 * 1024; written += chunk.Length)
+                {
+                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (IOException)
+            {
+            }
+        });
+
         app.MapGet("/huge-with-og", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/html; charset=utf-8";

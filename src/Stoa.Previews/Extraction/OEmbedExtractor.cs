@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using Stoa.Foundation.Json;
 using Stoa.Previews.Core;
@@ -32,27 +33,26 @@ internal static class OEmbedExtractor
             }
 
             var type = String(root, "type")?.Trim().ToLowerInvariant();
-            var metadata = new PageMetadata
+            var title = Text(root, "title");
+            var candidates = new CandidateList();
+            candidates.Add(CardField.Title, Sources.OEmbedTitle, title);
+            candidates.Add(CardField.Author, Sources.OEmbedAuthor, Text(root, "author_name"));
+            candidates.Add(CardField.SiteName, Sources.OEmbedProvider, Text(root, "provider_name"));
+            candidates.Add(CardField.Type, Sources.OEmbedType, type switch
             {
-                Title = String(root, "title"),
-                Author = String(root, "author_name"),
-                SiteName = String(root, "provider_name"),
-                Type = type switch
-                {
-                    "video" => "video",
-                    "photo" => "image",
-                    _ => null,
-                },
-            };
+                "video" => "video",
+                "photo" => "image",
+                _ => null,
+            });
 
             if (type == "photo" && PageContext.ResolveAgainst(endpoint, String(root, "url")) is { } photo)
             {
-                metadata.Images.Add(new LinkImage(photo, Int(root, "width"), Int(root, "height"), metadata.Title));
+                candidates.Add(Sources.OEmbedImage, new LinkImage(photo, Int(root, "width"), Int(root, "height"), title));
             }
 
             if (PageContext.ResolveAgainst(endpoint, String(root, "thumbnail_url")) is { } thumbnail)
             {
-                metadata.Images.Add(new LinkImage(thumbnail, Int(root, "thumbnail_width"), Int(root, "thumbnail_height")));
+                candidates.Add(Sources.OEmbedImage, new LinkImage(thumbnail, Int(root, "thumbnail_width"), Int(root, "thumbnail_height")));
             }
 
             // Only video and rich types carry markup meant for embedding; it stays upstream-controlled HTML.
@@ -60,18 +60,21 @@ internal static class OEmbedExtractor
             var embed = new LinkEmbed
             {
                 Type = type,
-                ProviderName = metadata.SiteName,
+                ProviderName = TextNormalizer.Clean(Text(root, "provider_name"), TextNormalizer.MaxShort),
                 ProviderUrl = PageContext.ResolveAgainst(endpoint, String(root, "provider_url")),
                 Html = html is { Length: > 0 and <= MaxHtml } ? html : null,
                 Width = Int(root, "width"),
                 Height = Int(root, "height"),
             };
-            return new OEmbedDocument(metadata, embed);
+            return new OEmbedDocument(candidates, embed);
         }
     }
 
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A text field: JSON never went through an HTML parser, and providers (WordPress among them) send entities.</summary>
+    private static string? Text(JsonElement root, string name) => String(root, name) is { } text && text.Contains('&') ? WebUtility.HtmlDecode(text) : String(root, name);
 
     private static int? Int(JsonElement root, string name)
     {
