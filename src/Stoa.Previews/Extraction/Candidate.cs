@@ -80,5 +80,7 @@ internal sealed class CandidateList
 
     public void AddRange(CandidateList other) => _items.AddRange(other._items);
 
+    public void RemoveAll(Predicate<Candidate> match) => _items.RemoveAll(match);
+
     public bool Has(CardField field) => _items.Exists(c => c.Field == field);
 }

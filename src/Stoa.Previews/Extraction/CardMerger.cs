@@ -86,7 +86,8 @@ internal static partial class CardMerger
             missing.Add("image");
         }
 
-        if (card.Author is null || TextNormalizer.IsHandle(card.Author))
+        // A handle, or the outlet credited as author, is no person: a byline in the body may name one.
+        if (card.Author is null || TextNormalizer.IsHandle(card.Author) || (card.SiteName is { } site && TextNormalizer.IsSiteName(card.Author, [site])))
         {
             missing.Add("author");
         }
@@ -165,14 +166,21 @@ internal static partial class CardMerger
         return chosen;
     }
 
-    /// <summary>A person's name first: a handle (@jane) is taken only when no candidate offers a name.</summary>
+    /// <summary>
+    /// A person's name first; the publisher's own name (an outlet credited as author) only when no person is named; a
+    /// handle (@jane) only when no name at all is offered.
+    /// </summary>
     private static string? Author(ILookup<CardField, Candidate> ranked, List<FieldDecision>? report, List<string> siteNames)
     {
         var normalized = ranked[CardField.Author]
             .Where(c => c.Value is string)
-            .Select(c => (Candidate: c, Result: TextNormalizer.Author((string)c.Value, Sources.GuessedAuthors.Contains(c.Source), siteNames)))
+            .Select(c => (Candidate: c, Result: TextNormalizer.Author(
+                c.Source == Sources.MetaCitationAuthor ? TextNormalizer.FirstNameFirst((string)c.Value) : (string)c.Value,
+                Sources.GuessedAuthors.Contains(c.Source), siteNames)))
             .ToList();
-        var chosen = normalized.FirstOrDefault(n => n.Result.Name is { } name && !TextNormalizer.IsHandle(name)).Result.Name
+        var chosen = normalized.FirstOrDefault(n => n.Result.Name is { } name && !TextNormalizer.IsHandle(name) && !TextNormalizer.IsSiteName(name, siteNames)
+                && n.Candidate.Source != Sources.JsonLdAuthorOrganization).Result.Name
+            ?? normalized.FirstOrDefault(n => n.Result.Name is { } name && !TextNormalizer.IsHandle(name)).Result.Name
             ?? normalized.FirstOrDefault(n => n.Result.Name is not null).Result.Name;
         if (report is not null)
         {
@@ -195,7 +203,10 @@ internal static partial class CardMerger
                 }
                 else
                 {
-                    outcome = TextNormalizer.IsHandle(n.Result.Name) ? "lower priority: a handle, and a name is preferred" : LowerPriority;
+                    outcome = TextNormalizer.IsHandle(n.Result.Name) ? "lower priority: a handle, and a name is preferred"
+                        : TextNormalizer.IsSiteName(n.Result.Name, siteNames) || n.Candidate.Source == Sources.JsonLdAuthorOrganization
+                            ? "lower priority: the publisher, and a person is preferred"
+                            : LowerPriority;
                 }
 
                 return new CandidateOutcome(n.Candidate.Source, (string)n.Candidate.Value, outcome);
@@ -211,11 +222,13 @@ internal static partial class CardMerger
         var text = Pick(ranked, field, report, raw =>
         {
             var parsed = DateParser.ParseOrFind(raw);
-            return parsed is null ? (null, "not a date (or before 1900, or more than a year ahead)") : (parsed.Value.ToString("O"), null);
+            return parsed is null
+                ? (null, "not a date (or before 1900, or more than a year ahead)")
+                : (parsed.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), null);
         });
         if (text is not null)
         {
-            date = DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+            date = DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
         }
 
         return date;

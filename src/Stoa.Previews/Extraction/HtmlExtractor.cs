@@ -15,9 +15,11 @@ internal static class HtmlExtractor
         candidates.Add(CardField.Description, Sources.MetaDescription, page.First("description", "dc.description", "dcterms.description"));
         candidates.Add(CardField.Url, Sources.LinkCanonical, page.Resolve(page.LinkHref("canonical")));
         candidates.Add(CardField.SiteName, Sources.ApplicationName, page.First("application-name", "apple-mobile-web-app-title"));
+        candidates.Add(CardField.SiteName, Sources.TitleSiteName, TextNormalizer.SiteNameFromTitle(page.Title, page.FinalUrl));
         candidates.Add(CardField.Author, Sources.MetaAuthor, page.First("author"));
-        candidates.Add(CardField.Author, Sources.MetaByline,
-            page.First("byl", "dc.creator", "dcterms.creator", "sailthru.author", "parsely-author", "citation_author", "article.author"));
+        candidates.Add(CardField.Author, Sources.MetaByline, page.First("byl", "sailthru.author", "parsely-author", "article.author"));
+        candidates.Add(CardField.Author, Sources.MetaCitationAuthor, page.First("dc.creator", "dcterms.creator", "citation_author"));
+        candidates.Add(CardField.SiteName, Sources.MetaDcPublisher, page.First("dc.publisher", "dcterms.publisher", "citation_publisher"));
         candidates.Add(CardField.Locale, Sources.HtmlLang, page.HtmlLang);
         candidates.Add(CardField.Locale, Sources.MetaLanguage, page.First("content-language", "language", "dc.language", "dcterms.language"));
         candidates.Add(CardField.ThemeColor, Sources.ThemeColorMeta, ThemeColor(page));

@@ -29,7 +29,7 @@ internal static class JsonLdExtractor
         "Article", "NewsArticle", "BlogPosting", "Report", "ScholarlyArticle", "TechArticle", "SocialMediaPosting",
         "LiveBlogPosting", "AnalysisNewsArticle", "OpinionNewsArticle", "ReportageNewsArticle", "ReviewNewsArticle",
         "BackgroundNewsArticle", "AdvertiserContentArticle", "SatiricalArticle", "DiscussionForumPosting", "Review", "Recipe",
-        "HowTo", "Posting",
+        "HowTo", "Posting", "Question",
     };
 
     private static readonly HashSet<string> s_audio = new(StringComparer.OrdinalIgnoreCase)
@@ -71,9 +71,12 @@ internal static class JsonLdExtractor
         }
 
         var graph = new Graph(nodes);
+        // The most specific node; else a web page; else the WebSite itself (a home page), whose publisher is the site's.
         var primary = nodes.FirstOrDefault(n => KindOf(n) is "article" or "product" or "video" or "audio")
             is { ValueKind: JsonValueKind.Object } specific ? specific
-            : nodes.FirstOrDefault(n => KindOf(n) == "website");
+            : nodes.FirstOrDefault(n => KindOf(n) == "website" && !TypesOf(n).Contains("WebSite", StringComparer.OrdinalIgnoreCase))
+            is { ValueKind: JsonValueKind.Object } webPage ? webPage
+            : nodes.FirstOrDefault(n => TypesOf(n).Contains("WebSite", StringComparer.OrdinalIgnoreCase));
         if (primary.ValueKind == JsonValueKind.Object)
         {
             Describe(page, graph, primary, candidates);
@@ -113,6 +116,8 @@ internal static class JsonLdExtractor
         candidates.Add(CardField.Author, Sources.JsonLdAuthorOrganization, organizations);
         var (creators, _) = Names(graph, Property(node, "creator"));
         candidates.Add(CardField.Author, Sources.JsonLdCreator, creators);
+        var (artists, bands) = Names(graph, Property(node, "byArtist"));
+        candidates.Add(CardField.Author, Sources.JsonLdByArtist, artists ?? bands);
 
         foreach (var publisher in Items(Property(node, "publisher")).Select(graph.Resolve).Where(p => p.ValueKind == JsonValueKind.Object).Take(1))
         {
@@ -220,7 +225,7 @@ internal static class JsonLdExtractor
             return "audio";
         }
 
-        return types.Any(s_pages.Contains) ? "website" : null;
+        return types.Any(s_pages.Contains) || types.Contains("WebSite", StringComparer.OrdinalIgnoreCase) ? "website" : null;
     }
 
     private static List<string> TypesOf(JsonElement node)

@@ -66,6 +66,13 @@ internal sealed partial class MarkupScanner
     private static readonly SearchValues<string> s_interestingClasses = SearchValues.Create(
         ["byline", "author", "date", "publish", "timestamp", "posted-on"], StringComparison.OrdinalIgnoreCase);
 
+    // What a page that lists several articles says about them, not about itself.
+    private static readonly HashSet<string> s_listingGuesses =
+    [
+        Sources.RelAuthor, Sources.AuthorLink, Sources.AuthorClass, Sources.Byline, Sources.TimePubdate, Sources.ArticleTime, Sources.Time,
+        Sources.DateText, Sources.TimeUpdated, Sources.ItempropAuthor, Sources.ItempropAuthorName, Sources.ItempropPublished, Sources.ItempropModified,
+    ];
+
     private static readonly string[] s_audioExtensions = [".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac", ".weba"];
 
     private readonly string _html;
@@ -85,12 +92,15 @@ internal sealed partial class MarkupScanner
     private int _depth;
 
     private readonly List<Capture> _captures = [];
+    private readonly List<(int Position, int Sequence, Action Add)> _found = [];
+    private int _tagStart;
     private readonly Dictionary<string, int> _perSource = new(StringComparer.Ordinal);
     private int _imagesScanned;
     private int _pendingVideoDepth = -1;
     private int _pendingAudioDepth = -1;
     private (int? Width, int? Height) _pendingVideoSize;
     private bool _sawH1;
+    private int _articles;
 
     private MarkupScanner(string html, int headEnd, Func<string?, string?> resolve)
     {
@@ -112,6 +122,7 @@ internal sealed partial class MarkupScanner
         LogoScope = 64,
         AuthorClass = 128,
         Foreign = 256,
+        ArticleElement = 512,
         Scopes = AuthorScope | PublisherScope | VideoScope | AudioScope | LogoScope,
     }
 
@@ -214,6 +225,18 @@ internal sealed partial class MarkupScanner
             Finish(_captures[^1]);
             _captures.RemoveAt(_captures.Count - 1);
         }
+
+        // Candidates in the order their elements start: a byline before the role span inside it, which closes first.
+        foreach (var (_, _, add) in _found.OrderBy(f => f.Position).ThenBy(f => f.Sequence))
+        {
+            add();
+        }
+
+        if (_articles >= 2)
+        {
+            // A listing (a home page, a category): its bylines and dates are the listed posts', not the page's.
+            _result.Candidates.RemoveAll(c => s_listingGuesses.Contains(c.Source));
+        }
     }
 
     private int SkipDeclaration(int lt)
@@ -279,6 +302,7 @@ internal sealed partial class MarkupScanner
             return _html.Length;
         }
 
+        _tagStart = lt;
         var name = _html.AsSpan(_nameStart, _nameLength);
         var hash = Hash(name);
         var tag = Identify(hash, name);
@@ -311,6 +335,10 @@ internal sealed partial class MarkupScanner
         parent = Current;
         var context = ContextOf(tag, parent);
         var excluded = (context & Context.Excluded) != 0;
+        if (tag == Tag.Article && !excluded && (parent & Context.ArticleElement) == 0)
+        {
+            _articles++;
+        }
 
         switch (tag)
         {
@@ -483,7 +511,10 @@ internal sealed partial class MarkupScanner
             case Tag.Footer or Tag.Aside when (parent & Context.Article) == 0:
                 context |= Context.Excluded;
                 break;
-            case Tag.Article or Tag.Main:
+            case Tag.Article:
+                context |= Context.Article | Context.ArticleElement;
+                break;
+            case Tag.Main:
                 context |= Context.Article;
                 break;
             case Tag.Svg:
@@ -778,10 +809,19 @@ internal sealed partial class MarkupScanner
     /// </summary>
     private void Classes(Tag tag)
     {
+        // React-era sites name their bylines in data-testid or data-component rather than in a class.
         var classes = AttrSpan("class");
         if (classes.IsEmpty || classes.IndexOfAny(s_interestingClasses) < 0)
         {
-            return;
+            classes = AttrSpan("data-testid");
+            if (classes.IsEmpty || classes.IndexOfAny(s_interestingClasses) < 0)
+            {
+                classes = AttrSpan("data-component");
+                if (classes.IsEmpty || classes.IndexOfAny(s_interestingClasses) < 0)
+                {
+                    return;
+                }
+            }
         }
 
         if (classes.Contains("byline", StringComparison.OrdinalIgnoreCase))
@@ -892,7 +932,9 @@ internal sealed partial class MarkupScanner
 
         if (_resolve(Attr("src")) is { } url)
         {
-            AddLimited(Sources.VideoElement, () => _result.Candidates.Add(Sources.VideoElement, new LinkVideo(url, width, height, Attr("type"))));
+            // Built now: the attribute buffer belongs to the next tag by the time deferred candidates are added.
+            var video = new LinkVideo(url, width, height, Attr("type"));
+            AddLimited(Sources.VideoElement, () => _result.Candidates.Add(Sources.VideoElement, video));
         }
         else
         {
@@ -906,7 +948,8 @@ internal sealed partial class MarkupScanner
     {
         if (_resolve(Attr("src")) is { } url)
         {
-            AddLimited(Sources.AudioElement, () => _result.Candidates.Add(Sources.AudioElement, new LinkAudio(url, Attr("type"))));
+            var audio = new LinkAudio(url, Attr("type"));
+            AddLimited(Sources.AudioElement, () => _result.Candidates.Add(Sources.AudioElement, audio));
         }
         else
         {
@@ -955,7 +998,7 @@ internal sealed partial class MarkupScanner
 
         var width = PageContext.ParseDimension(Attr("width"));
         var height = PageContext.ParseDimension(Attr("height"));
-        if (width <= 2 || height <= 2 || HasAttr("hidden") || string.Equals(Attr("aria-hidden"), "true", StringComparison.OrdinalIgnoreCase)
+        if (width <= 2 || height <= 2 || width > 4 * height || height > 4 * width || HasAttr("hidden") || string.Equals(Attr("aria-hidden"), "true", StringComparison.OrdinalIgnoreCase)
             || (Attr("style") is { } style && HiddenStyleRegex().IsMatch(style)) || LooksDecorative())
         {
             return;
@@ -995,7 +1038,8 @@ internal sealed partial class MarkupScanner
             var value = AttrSpan(attribute);
             if (value.Contains("logo", StringComparison.OrdinalIgnoreCase) || value.Contains("avatar", StringComparison.OrdinalIgnoreCase)
                 || value.Contains("icon", StringComparison.OrdinalIgnoreCase) || value.Contains("sprite", StringComparison.OrdinalIgnoreCase)
-                || value.Contains("gravatar", StringComparison.OrdinalIgnoreCase) || value.Contains("emoji", StringComparison.OrdinalIgnoreCase))
+                || value.Contains("gravatar", StringComparison.OrdinalIgnoreCase) || value.Contains("emoji", StringComparison.OrdinalIgnoreCase)
+                || value.Contains("masthead", StringComparison.OrdinalIgnoreCase) || value.Contains("banner", StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -1043,32 +1087,21 @@ internal sealed partial class MarkupScanner
             return;
         }
 
-        _captures.Add(new Capture(field, source, _depth, new StringBuilder()));
+        _captures.Add(new Capture(field, source, _depth, _tagStart, new StringBuilder()));
     }
 
     private void Finish(Capture capture)
     {
         var text = Decode(capture.Text.ToString());
-        if (capture.Source == Sources.DateText)
-        {
-            var date = DateParser.FindText(text);
-            if (date is not null)
-            {
-                Add(CardField.Published, Sources.DateText, date);
-            }
-
-            return;
-        }
-
-        Add(capture.Field, capture.Source, text);
+        var value = capture.Source == Sources.DateText ? DateParser.FindText(text) : text;
+        Add(capture.Field, capture.Source, value, capture.Start);
     }
 
-    private void Add(CardField field, string source, string? value)
+    private void Add(CardField field, string source, string? value, int? position = null)
     {
-        if (!string.IsNullOrWhiteSpace(value) && Count(source) < MaxCandidatesPerSource)
+        if (!string.IsNullOrWhiteSpace(value))
         {
-            _perSource[source] = Count(source) + 1;
-            _result.Candidates.Add(field, source, value);
+            AddLimited(source, () => _result.Candidates.Add(field, source, value), position);
         }
     }
 
@@ -1080,12 +1113,12 @@ internal sealed partial class MarkupScanner
         }
     }
 
-    private void AddLimited(string source, Action add)
+    private void AddLimited(string source, Action add, int? position = null)
     {
         if (Count(source) < MaxCandidatesPerSource)
         {
             _perSource[source] = Count(source) + 1;
-            add();
+            _found.Add((position ?? _tagStart, _found.Count, add));
         }
     }
 
@@ -1291,7 +1324,7 @@ internal sealed partial class MarkupScanner
         Add(Tag.Video, "video");
         Add(Tag.Audio, "audio");
         Add(Tag.A, "a");
-        Add(Tag.Time, "time");
+        Add(Tag.Time, "time", "relative-time", "local-time");
         Add(Tag.Article, "article");
         Add(Tag.Main, "main");
         Add(Tag.Nav, "nav");
@@ -1319,5 +1352,5 @@ internal sealed partial class MarkupScanner
 
     private readonly record struct Attribute(int NameStart, int NameLength, int ValueStart, int ValueLength);
 
-    private sealed record Capture(CardField Field, string Source, int Depth, StringBuilder Text);
+    private sealed record Capture(CardField Field, string Source, int Depth, int Start, StringBuilder Text);
 }

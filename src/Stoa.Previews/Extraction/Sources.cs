@@ -44,6 +44,7 @@ internal static class Sources
     public const string JsonLdAuthor = "json-ld author";
     public const string JsonLdAuthorOrganization = "json-ld author (an organization)";
     public const string JsonLdCreator = "json-ld creator";
+    public const string JsonLdByArtist = "json-ld byArtist";
     public const string JsonLdPublished = "json-ld datePublished";
     public const string JsonLdUploaded = "json-ld uploadDate";
     public const string JsonLdCreated = "json-ld dateCreated";
@@ -68,7 +69,9 @@ internal static class Sources
     public const string H1 = "<h1>";
     public const string MetaDescription = "meta description";
     public const string MetaAuthor = "meta author";
-    public const string MetaByline = "meta byl/dc.creator/parsely-author";
+    public const string MetaByline = "meta byl/parsely-author/sailthru.author";
+    public const string MetaCitationAuthor = "meta dc.creator/citation_author";
+    public const string MetaDcPublisher = "meta dc.publisher";
     public const string MetaDate = "meta date/dc.date/parsely-pub-date";
     public const string MetaModified = "meta dcterms.modified";
     public const string LinkCanonical = "link rel=canonical";
@@ -82,6 +85,7 @@ internal static class Sources
     public const string FaviconIco = "/favicon.ico";
     public const string ManifestIcon = "manifest icons";
     public const string ManifestName = "manifest name";
+    public const string TitleSiteName = "title suffix naming the domain";
 
     // Microdata and markup read from the whole document.
     public const string ItempropAuthorName = "itemprop=author itemprop=name";
@@ -114,18 +118,18 @@ internal static class Sources
     public static readonly IReadOnlyDictionary<CardField, string[]> Order = new Dictionary<CardField, string[]>
     {
         [CardField.Title] = [OgTitle, TwitterTitle, JsonLdHeadline, JsonLdName, OEmbedTitle, HtmlTitle, H1],
-        [CardField.Description] = [OgDescription, TwitterDescription, JsonLdDescription, MetaDescription],
+        [CardField.Description] = [OgDescription, TwitterDescription, MetaDescription, JsonLdDescription],
         [CardField.Url] = [OgUrl, LinkCanonical, TwitterUrl, JsonLdUrl],
         [CardField.SiteName] =
         [
-            JsonLdPublisher, ItempropPublisher, OgSiteName, JsonLdWebSite, JsonLdOrganization, OEmbedProvider, ApplicationName,
-            TwitterAppName, ManifestName,
+            JsonLdPublisher, ItempropPublisher, OgSiteName, JsonLdWebSite, JsonLdOrganization, OEmbedProvider, ApplicationName, MetaDcPublisher,
+            TwitterAppName, ManifestName, TitleSiteName,
         ],
         [CardField.Type] = [OgType, TwitterCard, JsonLdType, OEmbedType],
         [CardField.Locale] = [OgLocale, JsonLdLanguage, HtmlLang, MetaLanguage],
         [CardField.Author] =
         [
-            JsonLdAuthor, MetaAuthor, OgAuthor, MetaByline, JsonLdCreator, OEmbedAuthor, ItempropAuthorName, ItempropAuthor, RelAuthor,
+            JsonLdAuthor, MetaAuthor, OgAuthor, MetaByline, MetaCitationAuthor, JsonLdCreator, JsonLdByArtist, OEmbedAuthor, ItempropAuthorName, ItempropAuthor, RelAuthor,
             AuthorLink, AuthorClass, Byline, JsonLdAuthorOrganization, TwitterCreator,
         ],
         [CardField.Published] =

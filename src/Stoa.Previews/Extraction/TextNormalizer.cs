@@ -35,6 +35,12 @@ internal static partial class TextNormalizer
         "entertainment", "travel", "food", "opinion", "contributing", "staffer", "head",
     };
 
+    private static readonly HashSet<string> s_roleNouns = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "reporter", "correspondent", "writer", "editor", "contributor", "columnist", "journalist", "photographer", "producer", "analyst",
+        "critic", "reviewer", "intern", "staffer", "editor-in-chief",
+    };
+
     /// <returns>The cleaned text (untruncated when <paramref name="maxLength"/> is large), or null when nothing visible is left.</returns>
     public static string? Clean(string? text, int maxLength)
     {
@@ -128,6 +134,18 @@ internal static partial class TextNormalizer
                 return left;
             }
 
+            // "Title - video Dailymotion": a last segment that ends with the name, after a word or two.
+            var separator = TitleSeparatorRegex().Matches(title).LastOrDefault();
+            if (separator is not null && title.EndsWith(name, StringComparison.OrdinalIgnoreCase))
+            {
+                var segment = title[(separator.Index + separator.Length)..];
+                var extraWords = segment[..^name.Length].Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+                if (extraWords <= 2 && separator.Index >= 2)
+                {
+                    return title[..separator.Index].TrimEnd();
+                }
+            }
+
             if (title.StartsWith(name, StringComparison.OrdinalIgnoreCase) && TrimSeparator(title.AsSpan(name.Length), atEnd: false) is { } right)
             {
                 return right;
@@ -194,6 +212,30 @@ internal static partial class TextNormalizer
         }
 
         var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // "Business reporter", "Staff Writer": a job, not a name. A job noun must be there: Head, White and Lead are surnames too.
+        if (words.Any(s_roleNouns.Contains) && words.All(w => s_roleWords.Contains(w) || s_roleNouns.Contains(w)))
+        {
+            return (null, "a role, not a name");
+        }
+
+        // "Simon Ashworth Business reporter": a role noun (and the role words before it) after a name of two words or
+        // more, without a separator. Only a job title ends the strip: "Jamal White" keeps his name.
+        var roles = 0;
+        if (s_roleNouns.Contains(words[^1]))
+        {
+            roles = 1;
+            while (roles < words.Length && s_roleWords.Contains(words[words.Length - 1 - roles]))
+            {
+                roles++;
+            }
+        }
+
+        if (roles > 0 && words.Length - roles >= 2)
+        {
+            words = words[..^roles];
+            text = string.Join(' ', words);
+        }
+
         if (words.Length > 12)
         {
             return (null, "more than 12 words: a sentence, not a name");
@@ -212,7 +254,81 @@ internal static partial class TextNormalizer
         return (text, null);
     }
 
+    /// <summary>Library and citation metadata write "Müller, Anna": a card shows "Anna Müller". Several authors are separated by ';'.</summary>
+    public static string FirstNameFirst(string name)
+    {
+        return string.Join(", ", name.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(one =>
+        {
+            var parts = one.Split(',', StringSplitOptions.TrimEntries);
+            return parts.Length == 2 && parts[0].Length > 0 && parts[1].Length > 0 ? parts[1] + " " + parts[0] : one;
+        }));
+    }
+
     public static bool IsHandle(string author) => author.StartsWith('@') && !author.Contains(' ', StringComparison.Ordinal);
+
+    /// <summary>Whether <paramref name="name"/> is one of <paramref name="siteNames"/> (ignoring case, punctuation and a ".com"-like ending).</summary>
+    public static bool IsSiteName(string name, IEnumerable<string> siteNames)
+    {
+        var key = NameKey(name);
+        return key.Length > 0 && siteNames.Any(site => NameKey(site) == key);
+    }
+
+    /// <summary>
+    /// The site's name when a title ends (or starts) with it: "Story - Millbrook Gazette" on millbrookgazette.example.
+    /// The segment must match a label of the host (letters and digits only, case ignored).
+    /// </summary>
+    public static string? SiteNameFromTitle(string? title, Uri url)
+    {
+        if (string.IsNullOrWhiteSpace(title))
+        {
+            return null;
+        }
+
+        var labels = url.IdnHost.ToLowerInvariant().Split('.');
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < labels.Length - 1; i++)
+        {
+            // "millbrookgazette", and "millbrookgazettecom" for a title that names the domain itself.
+            keys.Add(labels[i].Replace("-", string.Empty, StringComparison.Ordinal));
+            keys.Add(string.Concat(labels[i..]).Replace("-", string.Empty, StringComparison.Ordinal));
+        }
+
+        keys.Remove("www");
+        var parts = TitleSeparatorRegex().Split(title.Trim());
+        var colon = title.IndexOf(": ", StringComparison.Ordinal);
+        string[] candidates = parts.Length >= 2 ? [parts[^1], parts[0]] : colon > 0 ? [title[..colon]] : [];
+        foreach (var candidate in candidates)
+        {
+            var key = new string([.. candidate.Where(char.IsLetterOrDigit)]).ToLowerInvariant();
+            if (key.Length >= 3 && (keys.Contains(key) || keys.Any(label => label.Length >= 5 && key.Length <= 3 * label.Length && IsSubsequence(label, key))))
+            {
+                return candidate.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>"coastlinerocketry" in "coastlineamateurrocketry", "nytimes" in "thenewyorktimes": a domain's letters, in order, in a name.</summary>
+    private static bool IsSubsequence(string label, string name)
+    {
+        var at = 0;
+        foreach (var c in name)
+        {
+            if (at < label.Length && label[at] == c)
+            {
+                at++;
+            }
+        }
+
+        return at == label.Length;
+    }
+
+    private static string NameKey(string name)
+    {
+        var trimmed = TopLevelDomainRegex().Replace(name.Trim(), string.Empty);
+        return new string([.. trimmed.Where(char.IsLetterOrDigit)]).ToLowerInvariant();
+    }
 
     private static string DropTrailingRoles(string text, IEnumerable<string> siteNames)
     {
@@ -247,6 +363,12 @@ internal static partial class TextNormalizer
     // A date, "Updated …", "Published …" or a reading time after the name.
     [GeneratedRegex(@"(?:\s+|\s*[|•·,–—-]\s*)(?:(?:updated|published|posted|last\s+updated|on)\b.*|\d+\s*min(?:ute)?s?\s+read.*|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}.*|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}.*|\d{4}-\d{2}-\d{2}.*)$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailerRegex();
+
+    [GeneratedRegex(@"\.(com|net|org|fr|de|co\.uk|uk|es|it|nl|io|co|info|news)$", RegexOptions.IgnoreCase)]
+    private static partial Regex TopLevelDomainRegex();
+
+    [GeneratedRegex(@"\s+(?:\||-|–|—|·|•|»|::|~)\s+")]
+    private static partial Regex TitleSeparatorRegex();
 
     [GeneratedRegex(@"^[^\s@]+@[^\s@]+\.[a-z]{2,}$", RegexOptions.IgnoreCase)]
     private static partial Regex EmailRegex();

@@ -99,6 +99,13 @@ internal static partial class CharsetDetector
         var (declared, source) = Resolve(headerCharset) is { } fromHeader ? (fromHeader, "header")
             : metaEncoding is not null ? (metaEncoding, "meta")
             : (s_utf8, "default");
+
+        // windows-1252 (iso-8859-1, us-ascii) is what servers send when nobody configured a charset; a page that declares
+        // another legacy encoding knows better. (A declared UTF-8 is checked against the bytes below.)
+        if (source == "header" && declared.CodePage == 1252 && metaEncoding is { CodePage: not 1252 and not 65001 } meta)
+        {
+            (declared, source) = (meta, "meta, over a windows-1252 header (a server default)");
+        }
         return Verify(body, declared, source, metaEncoding);
     }
 

@@ -39,6 +39,12 @@ internal sealed class PreviewService : IPageCards, IDisposable
         _fetcher = new UpstreamFetcher(options, _policy, resolver ?? DnsHostResolver.Instance, _breakers, _metrics, _client);
     }
 
+    /// <summary>
+    /// For tests and benchmarks: answers the oEmbed and manifest requests (null: the request failed) instead of the
+    /// network, so that a saved page's whole card can be checked offline.
+    /// </summary>
+    internal Func<Uri, FetchPurpose, UpstreamResponse?>? SecondaryFetch { get; init; }
+
     /// <summary>Raised when a host's breaker opens, half-opens or closes.</summary>
     public event Action<BreakerStateChange>? BreakerStateChanged;
 
@@ -205,6 +211,11 @@ internal sealed class PreviewService : IPageCards, IDisposable
 
     private async Task<UpstreamResponse?> TryFetchJsonAsync(Uri url, FetchPurpose purpose, CancellationToken cancellationToken, CancellationToken deadline)
     {
+        if (SecondaryFetch is { } answer)
+        {
+            return answer(url, purpose);
+        }
+
         // The page is already in hand: a slow oEmbed or manifest endpoint may cost at most half the budget, not all that is left.
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(deadline);
         budget.CancelAfter(_options.Timeout / 2);
