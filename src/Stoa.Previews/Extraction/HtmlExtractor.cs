@@ -12,6 +12,7 @@ internal static class HtmlExtractor
     public static void Extract(PageContext page, CandidateList candidates)
     {
         candidates.Add(CardField.Title, Sources.HtmlTitle, page.Title);
+        candidates.Add(CardField.Title, Sources.MetaCitationTitle, page.First("citation_title", "dc.title", "dcterms.title"));
         candidates.Add(CardField.Description, Sources.MetaDescription, page.First("description", "dc.description", "dcterms.description"));
         candidates.Add(CardField.Url, Sources.LinkCanonical, page.Resolve(page.LinkHref("canonical")));
         candidates.Add(CardField.SiteName, Sources.ApplicationName, page.First("application-name", "apple-mobile-web-app-title"));

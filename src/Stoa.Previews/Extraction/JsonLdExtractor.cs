@@ -72,7 +72,7 @@ internal static class JsonLdExtractor
 
         var graph = new Graph(nodes);
         // The most specific node; else a web page; else the WebSite itself (a home page), whose publisher is the site's.
-        var primary = nodes.FirstOrDefault(n => KindOf(n) is "article" or "product" or "video" or "audio")
+        var primary = nodes.FirstOrDefault(n => KindOf(n) is "article" or "product" or "video" or "audio" or "event")
             is { ValueKind: JsonValueKind.Object } specific ? specific
             : nodes.FirstOrDefault(n => KindOf(n) == "website" && !TypesOf(n).Contains("WebSite", StringComparer.OrdinalIgnoreCase))
             is { ValueKind: JsonValueKind.Object } webPage ? webPage
@@ -80,6 +80,15 @@ internal static class JsonLdExtractor
         if (primary.ValueKind == JsonValueKind.Object)
         {
             Describe(page, graph, primary, candidates);
+
+            // A product or video described apart from its page (Yoast's WebPage, the shop's Product): the page's own
+            // dates back the item's up.
+            var pageNode = nodes.FirstOrDefault(n => KindOf(n) == "website" && !TypesOf(n).Contains("WebSite", StringComparer.OrdinalIgnoreCase));
+            if (pageNode.ValueKind == JsonValueKind.Object && KindOf(primary) != "website")
+            {
+                candidates.Add(CardField.Published, Sources.JsonLdPublished, String(pageNode, "datePublished"));
+                candidates.Add(CardField.Modified, Sources.JsonLdModified, String(pageNode, "dateModified"));
+            }
         }
 
         foreach (var node in nodes)
@@ -223,6 +232,11 @@ internal static class JsonLdExtractor
         if (types.Any(s_audio.Contains))
         {
             return "audio";
+        }
+
+        if (types.Any(t => t.EndsWith("Event", StringComparison.OrdinalIgnoreCase) || t.Equals("Festival", StringComparison.OrdinalIgnoreCase)))
+        {
+            return "event";
         }
 
         return types.Any(s_pages.Contains) || types.Contains("WebSite", StringComparer.OrdinalIgnoreCase) ? "website" : null;

@@ -60,11 +60,14 @@ internal sealed partial class MarkupScanner
         "comment", "related", "sidebar", "widget", "share", "social", "newsletter", "subscribe", "signup", "promo", "recommend", "teaser",
         "breadcrumb", "pagination", "cookie", "popup", "modal", "menu", "navbar", "navigation", "nav-", "-nav", "footer", "trending",
         "most-popular", "mostpopular", "more-from", "read-next", "readnext", "outbrain", "taboola", "advert", "sponsor",
+
+        // User reviews are comments by another name ("review" alone stays allowed: a review article has a byline).
+        "reviews", "ugc", "testimonial",
     ], StringComparison.OrdinalIgnoreCase);
 
     // Any class worth a second look: bylines, authors, dates.
     private static readonly SearchValues<string> s_interestingClasses = SearchValues.Create(
-        ["byline", "author", "date", "publish", "timestamp", "posted-on"], StringComparison.OrdinalIgnoreCase);
+        ["byline", "author", "auteur", "autor", "date", "published", "publish-", "publish_", "timestamp", "posted-on"], StringComparison.OrdinalIgnoreCase);
 
     // What a page that lists several articles says about them, not about itself.
     private static readonly HashSet<string> s_listingGuesses =
@@ -276,6 +279,12 @@ internal sealed partial class MarkupScanner
 
     private void Text(int from, int to)
     {
+        // A byline's or date's text never includes an excluded region inside it (a review list inside a product block).
+        if (_captures.Count == 0 || (Current & Context.Excluded) != 0)
+        {
+            return;
+        }
+
         foreach (var capture in _captures)
         {
             if (capture.Text.Length < MaxCaptureChars)
@@ -545,6 +554,12 @@ internal sealed partial class MarkupScanner
         if (tag != Tag.Container && AttrSpan("class").Contains("author", StringComparison.OrdinalIgnoreCase))
         {
             context |= Context.AuthorClass;
+        }
+
+        if (!AttrSpan("itemprop").IsEmpty && (HasToken(Attr("itemprop"), "review") || HasToken(Attr("itemprop"), "reviews")))
+        {
+            // A product's reviews: their authors and dates are the reviewers'.
+            context |= Context.Excluded;
         }
 
         if (HasAttr("itemscope"))
@@ -829,7 +844,8 @@ internal sealed partial class MarkupScanner
             StartCapture(CardField.Author, Sources.Byline);
             StartCapture(CardField.Published, Sources.DateText);
         }
-        else if (classes.Contains("author", StringComparison.OrdinalIgnoreCase) && !classes.Contains("authoriz", StringComparison.OrdinalIgnoreCase))
+        else if ((classes.Contains("author", StringComparison.OrdinalIgnoreCase) && !classes.Contains("authoriz", StringComparison.OrdinalIgnoreCase))
+            || classes.Contains("auteur", StringComparison.OrdinalIgnoreCase) || classes.Contains("autor", StringComparison.OrdinalIgnoreCase))
         {
             StartCapture(CardField.Author, Sources.AuthorClass);
         }
@@ -839,8 +855,10 @@ internal sealed partial class MarkupScanner
         }
     }
 
+    // "published", "pubdate", "publish-date", not WordPress's "status-publish" post class.
     private static bool IsDateClass(ReadOnlySpan<char> classes) =>
-        (classes.Contains("date", StringComparison.OrdinalIgnoreCase) || classes.Contains("publish", StringComparison.OrdinalIgnoreCase)
+        (classes.Contains("date", StringComparison.OrdinalIgnoreCase) || classes.Contains("published", StringComparison.OrdinalIgnoreCase)
+            || classes.Contains("publish-", StringComparison.OrdinalIgnoreCase) || classes.Contains("publish_", StringComparison.OrdinalIgnoreCase)
             || classes.Contains("timestamp", StringComparison.OrdinalIgnoreCase) || classes.Contains("posted-on", StringComparison.OrdinalIgnoreCase))
         && !classes.Contains("updat", StringComparison.OrdinalIgnoreCase) && !classes.Contains("modif", StringComparison.OrdinalIgnoreCase);
 
@@ -1324,7 +1342,7 @@ internal sealed partial class MarkupScanner
         Add(Tag.Video, "video");
         Add(Tag.Audio, "audio");
         Add(Tag.A, "a");
-        Add(Tag.Time, "time", "relative-time", "local-time");
+        Add(Tag.Time, "time");
         Add(Tag.Article, "article");
         Add(Tag.Main, "main");
         Add(Tag.Nav, "nav");

@@ -67,6 +67,12 @@ internal static class PageExtractor
             candidates.AddRange(scanned);
         }
 
+        if (candidates.Items.Any(c => c.Field == CardField.Type && c.Source == Sources.JsonLdType && (string)c.Value == "event"))
+        {
+            // An event's page: the dates in its markup are when it happens, not when the page was published.
+            candidates.RemoveAll(c => Sources.GuessedDates.Contains(c.Source));
+        }
+
         if (withUrlDate)
         {
             candidates.Add(CardField.Published, Sources.UrlDate, DateParser.FromUrl(page.FinalUrl)?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));

@@ -66,6 +66,7 @@ internal static class Sources
     public const string OEmbedImage = "oembed thumbnail/photo";
 
     public const string HtmlTitle = "<title>";
+    public const string MetaCitationTitle = "meta dc.title/citation_title";
     public const string H1 = "<h1>";
     public const string MetaDescription = "meta description";
     public const string MetaAuthor = "meta author";
@@ -117,7 +118,7 @@ internal static class Sources
     /// <summary>Precedence per field, first wins.</summary>
     public static readonly IReadOnlyDictionary<CardField, string[]> Order = new Dictionary<CardField, string[]>
     {
-        [CardField.Title] = [OgTitle, TwitterTitle, JsonLdHeadline, JsonLdName, OEmbedTitle, HtmlTitle, H1],
+        [CardField.Title] = [OgTitle, TwitterTitle, JsonLdHeadline, JsonLdName, OEmbedTitle, MetaCitationTitle, HtmlTitle, H1],
         [CardField.Description] = [OgDescription, TwitterDescription, MetaDescription, JsonLdDescription],
         [CardField.Url] = [OgUrl, LinkCanonical, TwitterUrl, JsonLdUrl],
         [CardField.SiteName] =
@@ -159,6 +160,9 @@ internal static class Sources
         [OEmbedImage],
         [LinkImageSrc, ItempropImage, VideoPoster, ArticleImg, Img],
     ];
+
+    /// <summary>Dates guessed from markup: on an event's page they are the event's dates, not its publication.</summary>
+    public static readonly HashSet<string> GuessedDates = [TimePubdate, ArticleTime, Time, DateText, TimeUpdated];
 
     /// <summary>Author sources read from page text rather than declared: a value must look like a name (two words at least).</summary>
     public static readonly HashSet<string> GuessedAuthors = [AuthorLink, AuthorClass, Byline];

@@ -198,6 +198,7 @@ internal static partial class TextNormalizer
         }
 
         text = ByPrefixRegex().Replace(text, string.Empty);
+        text = HandleSuffixRegex().Replace(text, string.Empty);
         text = TrailerRegex().Replace(text, string.Empty).Trim();
         text = DropTrailingRoles(text, siteNames);
         text = text.Trim().TrimEnd(',', '|', '-', '–', '—', '·', '•', ':').Trim();
@@ -369,6 +370,10 @@ internal static partial class TextNormalizer
 
     [GeneratedRegex(@"\s+(?:\||-|–|—|·|•|»|::|~)\s+")]
     private static partial Regex TitleSeparatorRegex();
+
+    // "Ines Varga (@ines.bsky.social)": the handle after a name adds nothing to it.
+    [GeneratedRegex(@"(?<=\S)\s*\(@[^()\s]+\)\s*$")]
+    private static partial Regex HandleSuffixRegex();
 
     [GeneratedRegex(@"^[^\s@]+@[^\s@]+\.[a-z]{2,}$", RegexOptions.IgnoreCase)]
     private static partial Regex EmailRegex();
