@@ -99,6 +99,9 @@ public sealed class FixtureServer : IAsyncLifetime
         app.MapGet("/oembed/{name}", async (HttpContext context, string name) =>
             await ServeFile(context, Path.Combine("oembed", name + ".json"), "application/json"));
 
+        app.MapGet("/manifests/{name}", async (HttpContext context, string name) =>
+            await ServeFile(context, Path.Combine("manifests", name), "application/manifest+json"));
+
         app.MapGet("/charset/{name}", async (HttpContext context, string name) =>
         {
             var fixture = CharsetFixtures.All.Single(f => f.Name == name);

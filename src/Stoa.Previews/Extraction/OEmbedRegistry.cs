@@ -153,6 +153,13 @@ internal sealed class OEmbedRegistry
             hostPattern.Append(Regex.Escape(hostKey));
         }
 
+        // A port stays in the pattern ("host:8080/…" is what the URL shows) but not in the index key.
+        var colon = hostKey.LastIndexOf(':');
+        if (colon >= 0)
+        {
+            hostKey = hostKey[..colon];
+        }
+
         if (hostKey.Length == 0)
         {
             return null;

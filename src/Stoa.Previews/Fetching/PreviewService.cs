@@ -45,6 +45,9 @@ internal sealed class PreviewService : IPageCards, IDisposable
     /// </summary>
     internal Func<Uri, FetchPurpose, UpstreamResponse?>? SecondaryFetch { get; init; }
 
+    /// <summary>The oEmbed providers known without a discovery link (tests point it at local endpoints).</summary>
+    internal OEmbedRegistry Registry { get; init; } = OEmbedRegistry.Bundled;
+
     /// <summary>Raised when a host's breaker opens, half-opens or closes.</summary>
     public event Action<BreakerStateChange>? BreakerStateChanged;
 
@@ -142,7 +145,7 @@ internal sealed class PreviewService : IPageCards, IDisposable
             var page = PageExtractor.Extract(html, response.FinalUrl, probe.Reuse(response.FinalUrl, encoding, html, PageExtractor.HeadEnd(html)));
             var extracting = Stopwatch.GetElapsedTime(started);
 
-            var oembedTarget = OEmbedTarget(page, response.FinalUrl, url);
+            var oembedTarget = OEmbedTarget(page, response.FinalUrl, url, Registry);
             var manifestUrl = NeedsManifest(page) && Uri.TryCreate(page.ManifestUrl, UriKind.Absolute, out var manifest) ? manifest : null;
             var oembedTask = !offline && _options.FetchOEmbed && oembedTarget is { } target
                 ? TryFetchJsonAsync(target.Url, FetchPurpose.OEmbed, cancellationToken, deadline.Token)
@@ -194,14 +197,14 @@ internal sealed class PreviewService : IPageCards, IDisposable
     }
 
     /// <summary>The page's own oEmbed link, else the registry's endpoint for its final or requested URL.</summary>
-    private static (Uri Url, string Source)? OEmbedTarget(ExtractedPage page, Uri finalUrl, Uri requestedUrl)
+    private static (Uri Url, string Source)? OEmbedTarget(ExtractedPage page, Uri finalUrl, Uri requestedUrl, OEmbedRegistry registry)
     {
         if (page.OEmbedUrl is { } discovered && Uri.TryCreate(discovered, UriKind.Absolute, out var discoveredUrl))
         {
             return (discoveredUrl, "discovery");
         }
 
-        return (OEmbedRegistry.Bundled.Find(finalUrl) ?? OEmbedRegistry.Bundled.Find(requestedUrl)) is { } known ? (known.Url, "registry") : null;
+        return (registry.Find(finalUrl) ?? registry.Find(requestedUrl)) is { } known ? (known.Url, "registry") : null;
     }
 
     /// <summary>The manifest is worth a request only when the page names no better logo than its icons.</summary>
