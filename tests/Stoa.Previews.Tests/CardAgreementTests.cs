@@ -148,6 +148,14 @@ public sealed record CardFixture(string Name, Uri Url, string? HeaderCharset, st
         return BytesEncoding is null ? File.ReadAllBytes(path) : Encoding.GetEncoding(BytesEncoding).GetBytes(File.ReadAllText(path, Encoding.UTF8));
     }
 
+    /// <summary>The page embedded in <paramref name="kilobytes"/> KB of real-page weight (<see cref="RealisticPage"/>), in its own encoding.</summary>
+    public byte[] HeavyBytes(int kilobytes)
+    {
+        var encoding = BytesEncoding is null ? new UTF8Encoding(false) : Encoding.GetEncoding(BytesEncoding);
+        var text = File.ReadAllText(Path.Combine(CardAgreementTests.Directory, Name + ".html"), Encoding.UTF8);
+        return encoding.GetBytes(RealisticPage.Embed(text, kilobytes));
+    }
+
     internal PreviewService CreateService() =>
         new(new PreviewOptions { BreakerMinimumThroughput = 1_000_000 }) { SecondaryFetch = Answer };
 
@@ -177,4 +185,29 @@ public sealed record CardFixture(string Name, Uri Url, string? HeaderCharset, st
     }
 
     public override string ToString() => Name;
+}
+
+/// <summary>The fixtures at real-page weight: what a page carries besides its content must not change its card.</summary>
+public sealed class CardWeightTests
+{
+    [Fact]
+    public async Task Every_fixture_yields_the_same_card_inside_a_300_kb_page()
+    {
+        var differences = new List<string>();
+        foreach (var fixture in CardAgreementTests.All())
+        {
+            using var service = fixture.CreateService();
+            var small = await service.CardFromPageAsync(fixture.Url, fixture.Bytes(), fixture.HeaderCharset, TestContext.Current.CancellationToken);
+            var heavy = await service.CardFromPageAsync(fixture.Url, fixture.HeavyBytes(300), fixture.HeaderCharset, TestContext.Current.CancellationToken);
+            foreach (var field in CardAgreementTests.Fields)
+            {
+                if (CardAgreementTests.Actual(small, field) != CardAgreementTests.Actual(heavy, field))
+                {
+                    differences.Add($"{fixture.Name}.{field}: {CardAgreementTests.Actual(small, field)} → {CardAgreementTests.Actual(heavy, field)}");
+                }
+            }
+        }
+
+        differences.ShouldBeEmpty();
+    }
 }

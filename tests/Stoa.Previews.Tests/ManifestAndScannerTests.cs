@@ -139,18 +139,33 @@ public sealed class ManifestAndScannerTests
     }
 
     [Fact]
-    public void Two_mebibytes_of_body_are_scanned_in_well_under_the_parse_budget()
+    public void Extracting_a_whole_page_costs_a_fraction_of_parsing_it_into_a_dom()
     {
         var html = new StringBuilder("<html><head><title>t</title></head><body>");
-        while (html.Length < 2 * 1024 * 1024)
+        while (html.Length < 1024 * 1024)
         {
             html.Append("<div class=\"post-content\"><p>Lorem <a href=\"/x\">ipsum</a> dolor <img src=\"/i.jpg\" width=\"10\" height=\"10\"> sit amet.</p></div>");
         }
 
         var text = html.ToString();
-        PageExtractor.Extract(text, Page);
-        var watch = Stopwatch.StartNew();
-        PageExtractor.Extract(text, Page);
-        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(1));
+        var parser = new AngleSharp.Html.Parser.HtmlParser();
+
+        // Relative, and best of three: the machine may be busy, but it is as busy for both.
+        var extract = TimeSpan.MaxValue;
+        var dom = TimeSpan.MaxValue;
+        for (var i = 0; i < 3; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            PageExtractor.Extract(text, Page);
+            extract = TimeSpan.FromTicks(Math.Min(extract.Ticks, watch.Elapsed.Ticks));
+            watch.Restart();
+            using (parser.ParseDocument(text))
+            {
+            }
+
+            dom = TimeSpan.FromTicks(Math.Min(dom.Ticks, watch.Elapsed.Ticks));
+        }
+
+        extract.ShouldBeLessThan(dom / 2, $"extract {extract.TotalMilliseconds:0.0} ms, DOM {dom.TotalMilliseconds:0.0} ms");
     }
 }

@@ -42,7 +42,7 @@ internal static partial class DateParser
             return null;
         }
 
-        var parsed = ParseIso(text) ?? ParseEpoch(text) ?? ParseCompact(text) ?? ParseWords(text);
+        var parsed = ParseIso(text) ?? ParseEpoch(text) ?? ParseCompact(text) ?? ParseWords(text) ?? ParseNumeric(text);
         return parsed is { } date && Plausible(date, now ?? DateTimeOffset.UtcNow) ? date.ToUniversalTime() : null;
     }
 
@@ -151,6 +151,37 @@ internal static partial class DateParser
         return offset is null ? null : Create(year, month, day, hour, minute, second, 0, offset.Value);
     }
 
+    /// <summary>
+    /// "05/14/2024", "14.05.2024 10:22", "Tue, 05/14/2024 - 10:22": day and month in either order, read only when one
+    /// of them is over 12; "05/06/2024" could be either, and stays unread.
+    /// </summary>
+    private static DateTimeOffset? ParseNumeric(string text)
+    {
+        var m = NumericRegex().Match(text);
+        if (!m.Success)
+        {
+            return null;
+        }
+
+        var (first, second) = (Int(m.Groups["a"].Value), Int(m.Groups["b"].Value));
+        int month, day;
+        if (first > 12 && second <= 12)
+        {
+            (day, month) = (first, second);
+        }
+        else if (second > 12 && first <= 12)
+        {
+            (month, day) = (first, second);
+        }
+        else
+        {
+            return null;
+        }
+
+        var (hour, minute, second2, offset) = TimeOfDay(text[(m.Index + m.Length)..]);
+        return offset is null ? null : Create(Int(m.Groups["y"].Value), month, day, hour, minute, second2, 0, offset.Value);
+    }
+
     /// <summary>"10:00", "3:45 PM", "10:00:00 GMT+0200", "15.30 Uhr"… after a date; midnight UTC when none.</summary>
     private static (int Hour, int Minute, int Second, TimeSpan? Offset) TimeOfDay(string text)
     {
@@ -238,6 +269,9 @@ internal static partial class DateParser
     [GeneratedRegex(@"^(?<y>\d{4})(?:[-/.](?<m>\d{1,2})(?:[-/.](?<d>\d{1,2})(?:(?:T|\s+|T\s*)(?<h>\d{1,2}):(?<min>\d{2})(?::(?<s>\d{2})(?:[.,](?<f>\d{1,9}))?)?\s*(?<z>Z|[+-]\d{2}(?::?\d{2})?|(?:GMT|UTC)?\s*[+-]\d{1,2}(?::?\d{2})?|[A-Za-z]{1,5})?)?)?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex IsoRegex();
 
+    [GeneratedRegex(@"(?:^|[\s,])(?<a>\d{1,2})[/.](?<b>\d{1,2})[/.](?<y>(?:19|20)\d{2})\b")]
+    private static partial Regex NumericRegex();
+
     [GeneratedRegex(@"^\d{10}$|^\d{13}$")]
     private static partial Regex EpochRegex();
 
@@ -264,6 +298,6 @@ internal static partial class DateParser
     [GeneratedRegex(@"/(?<y>(?:19|20)\d{2})[/-](?<m>0?[1-9]|1[0-2])[/-](?<d>0?[1-9]|[12]\d|3[01])(?=/|$|[-_.])")]
     private static partial Regex UrlDateRegex();
 
-    [GeneratedRegex(@"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,5}\b)?)?|\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+\d{4}(?:,?\s*\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[A-Z]{2,5}\b)?)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d{2}(?:\s*-?\s*\d{1,2}:\d{2}(?:\s*[AaPp][Mm])?)?|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,5}\b)?)?|\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+\d{4}(?:,?\s*\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[A-Z]{2,5}\b)?)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DateInTextRegex();
 }

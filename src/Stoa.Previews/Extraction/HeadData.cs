@@ -48,7 +48,8 @@ internal sealed class HeadData
         var links = new List<LinkTag>();
         foreach (var link in document.QuerySelectorAll("link[rel][href]"))
         {
-            links.Add(new LinkTag(MarkupScanner.RelTokens(link.GetAttribute("rel")!), link.GetAttribute("href")!, link.GetAttribute("type"), link.GetAttribute("sizes")));
+            links.Add(new LinkTag(
+                MarkupScanner.RelTokens(link.GetAttribute("rel")!), link.GetAttribute("href")!, link.GetAttribute("type"), link.GetAttribute("sizes"), link.GetAttribute("title")));
         }
 
         var jsonLd = new List<string>();

@@ -7,7 +7,7 @@ namespace Stoa.Previews.Extraction;
 /// Sailthru variants, microdata meta tags (itemprop=datePublished…), link rel=canonical, icons, image_src, manifest and
 /// oEmbed discovery, html lang. What only the body holds comes from <see cref="MarkupScanner"/>.
 /// </summary>
-internal static class HtmlExtractor
+internal static partial class HtmlExtractor
 {
     public static void Extract(PageContext page, CandidateList candidates)
     {
@@ -17,6 +17,7 @@ internal static class HtmlExtractor
         candidates.Add(CardField.Url, Sources.LinkCanonical, page.Resolve(page.LinkHref("canonical")));
         candidates.Add(CardField.SiteName, Sources.ApplicationName, page.First("application-name", "apple-mobile-web-app-title"));
         candidates.Add(CardField.SiteName, Sources.TitleSiteName, TextNormalizer.SiteNameFromTitle(page.Title, page.FinalUrl));
+        candidates.Add(CardField.SiteName, Sources.FeedTitle, FeedSiteName(page));
         candidates.Add(CardField.Author, Sources.MetaAuthor, page.First("author"));
         candidates.Add(CardField.Author, Sources.MetaByline, page.First("byl", "sailthru.author", "parsely-author", "article.author"));
         candidates.Add(CardField.Author, Sources.MetaCitationAuthor, page.First("dc.creator", "dcterms.creator", "citation_author"));
@@ -65,6 +66,33 @@ internal static class HtmlExtractor
 
         return null;
     }
+
+    /// <summary>
+    /// The site's name as its feed link gives it: "Muddy Boots » Feed", "Rosa's Quilting Corner - Atom", "Example RSS".
+    /// Feeds of comments or of one post name more than the site, and are passed over.
+    /// </summary>
+    private static string? FeedSiteName(PageContext page)
+    {
+        foreach (var link in page.Links)
+        {
+            var type = link.Type?.Trim().ToLowerInvariant();
+            if (!link.Rel.Contains("alternate") || type is not ("application/rss+xml" or "application/atom+xml") || string.IsNullOrWhiteSpace(link.Title))
+            {
+                continue;
+            }
+
+            var match = FeedTitleRegex().Match(link.Title.Trim());
+            if (match.Success && !link.Title.Contains("comment", StringComparison.OrdinalIgnoreCase))
+            {
+                return match.Groups["site"].Value.Trim();
+            }
+        }
+
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<site>.+?)\s*(?:[-–—»|:]\s*)?(?:RSS\s*2\.0|RSS|Atom|Feed|RSS Feed|Atom Feed)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex FeedTitleRegex();
 
     /// <summary>The web app manifest the page links to.</summary>
     public static string? ManifestLink(PageContext page) => page.Resolve(page.LinkHref("manifest"));

@@ -58,7 +58,7 @@ internal sealed partial class MarkupScanner
     private static readonly SearchValues<string> s_excludedFragments = SearchValues.Create(
     [
         "comment", "related", "sidebar", "widget", "share", "social", "newsletter", "subscribe", "signup", "promo", "recommend", "teaser",
-        "breadcrumb", "pagination", "cookie", "popup", "modal", "menu", "navbar", "navigation", "nav-", "-nav", "footer", "trending",
+        "breadcrumb", "pagination", "cookie", "popup", "modal", "menu", "navbar", "navigation", "nav-", "-nav", "trending",
         "most-popular", "mostpopular", "more-from", "read-next", "readnext", "outbrain", "taboola", "advert", "sponsor",
 
         // User reviews are comments by another name ("review" alone stays allowed: a review article has a byline).
@@ -67,7 +67,7 @@ internal sealed partial class MarkupScanner
 
     // Any class worth a second look: bylines, authors, dates.
     private static readonly SearchValues<string> s_interestingClasses = SearchValues.Create(
-        ["byline", "author", "auteur", "autor", "date", "published", "publish-", "publish_", "timestamp", "posted-on"], StringComparison.OrdinalIgnoreCase);
+        ["byline", "author", "auteur", "autor", "date", "published", "publish-", "publish_", "timestamp", "posted-on", "created", "submitted"], StringComparison.OrdinalIgnoreCase);
 
     // What a page that lists several articles says about them, not about itself.
     private static readonly HashSet<string> s_listingGuesses =
@@ -161,6 +161,7 @@ internal sealed partial class MarkupScanner
         Svg,
         Br,
         Container,
+        Abbr,
     }
 
     /// <param name="html">The whole page as decoded.</param>
@@ -390,7 +391,11 @@ internal sealed partial class MarkupScanner
             Classes(tag);
         }
 
-        if (tag is not Tag.Meta && !AttrSpan("itemprop").IsEmpty)
+        if (tag is not (Tag.Meta or Tag.Link) && ItemProp() is { } itemprop)
+        {
+            ItemProperty(tag, itemprop, parent, context);
+        }
+        else if (tag is Tag.Link && !AttrSpan("itemprop").IsEmpty)
         {
             ItemProperty(tag, Attr("itemprop")!, parent, context);
         }
@@ -531,7 +536,8 @@ internal sealed partial class MarkupScanner
                 break;
         }
 
-        if ((context & Context.Excluded) == 0 && tag is not (Tag.Container or Tag.Article or Tag.Main) && IsExcludedRegion())
+        // A footer-named region inside an article ("post-footer", "entry-footer") holds its byline, like a <footer> there.
+        if ((context & Context.Excluded) == 0 && tag is not (Tag.Container or Tag.Article or Tag.Main) && IsExcludedRegion(parent))
         {
             context |= Context.Excluded;
         }
@@ -562,13 +568,15 @@ internal sealed partial class MarkupScanner
             context |= Context.Excluded;
         }
 
-        if (HasAttr("itemscope"))
+        if (StartsItem())
         {
             // Microdata scopes do not nest: a property belongs to its nearest item.
             context &= ~Context.Scopes;
-            var itemprop = Attr("itemprop");
-            var itemtype = Attr("itemtype") ?? string.Empty;
-            if (HasToken(itemprop, "author") || HasToken(itemprop, "creator"))
+            var itemprop = ItemProp();
+            var itemtype = Attr("itemtype") ?? Attr("typeof") ?? string.Empty;
+
+            // An RDFa person where an author is shown (Drupal's "Submitted by <span typeof="schema:Person">…").
+            if (HasToken(itemprop, "author") || HasToken(itemprop, "creator") || (!AttrSpan("typeof").IsEmpty && HasToken(itemtype, "Person")))
             {
                 context |= Context.AuthorScope;
             }
@@ -606,8 +614,10 @@ internal sealed partial class MarkupScanner
         itemtype.Contains("AudioObject", StringComparison.OrdinalIgnoreCase) || itemtype.Contains("PodcastEpisode", StringComparison.OrdinalIgnoreCase)
         || itemtype.Contains("MusicRecording", StringComparison.OrdinalIgnoreCase);
 
-    private bool IsExcludedRegion() =>
-        AttrSpan("class").IndexOfAny(s_excludedFragments) >= 0 || AttrSpan("id").IndexOfAny(s_excludedFragments) >= 0;
+    private bool IsExcludedRegion(Context parent) =>
+        AttrSpan("class").IndexOfAny(s_excludedFragments) >= 0 || AttrSpan("id").IndexOfAny(s_excludedFragments) >= 0
+        || ((parent & Context.Article) == 0
+            && (AttrSpan("class").Contains("footer", StringComparison.OrdinalIgnoreCase) || AttrSpan("id").Contains("footer", StringComparison.OrdinalIgnoreCase)));
 
     private int Script(int end, bool afterHead)
     {
@@ -689,7 +699,7 @@ internal sealed partial class MarkupScanner
         var href = Attr("href");
         if (afterHead && !string.IsNullOrWhiteSpace(href) && Attr("rel") is { } rel)
         {
-            _result.Links.Add(new LinkTag(RelTokens(rel), href, Attr("type"), Attr("sizes")));
+            _result.Links.Add(new LinkTag(RelTokens(rel), href, Attr("type"), Attr("sizes"), Attr("title")));
         }
     }
 
@@ -707,15 +717,19 @@ internal sealed partial class MarkupScanner
             Tag.Link => Attr("content") ?? Attr("href"),
             Tag.A => Attr("href"),
             Tag.Time => Attr("datetime"),
+
+            // hAtom's <abbr class="published" title="2019-08-12T09:41:00-07:00">9:41 AM</abbr>.
+            Tag.Abbr => Attr("title") ?? Attr("content"),
             _ => Attr("content"),
         };
 
-        if (HasAttr("itemscope"))
+        if (StartsItem())
         {
-            // The item itself is the property value (itemprop="author" itemscope): its name comes from inside.
+            // The item itself is the property value (itemprop="author" itemscope): its name comes from inside, or it
+            // is the name (an RDFa person whose property is schema:name).
             if ((context & Context.AuthorScope) != 0 && (parent & Context.Excluded) == 0)
             {
-                StartCapture(CardField.Author, Sources.ItempropAuthor);
+                StartCapture(CardField.Author, HasToken(itemprop, "name") ? Sources.ItempropAuthorName : Sources.ItempropAuthor);
             }
 
             return;
@@ -859,31 +873,34 @@ internal sealed partial class MarkupScanner
     private static bool IsDateClass(ReadOnlySpan<char> classes) =>
         (classes.Contains("date", StringComparison.OrdinalIgnoreCase) || classes.Contains("published", StringComparison.OrdinalIgnoreCase)
             || classes.Contains("publish-", StringComparison.OrdinalIgnoreCase) || classes.Contains("publish_", StringComparison.OrdinalIgnoreCase)
-            || classes.Contains("timestamp", StringComparison.OrdinalIgnoreCase) || classes.Contains("posted-on", StringComparison.OrdinalIgnoreCase))
+            || classes.Contains("timestamp", StringComparison.OrdinalIgnoreCase) || classes.Contains("posted-on", StringComparison.OrdinalIgnoreCase)
+            || classes.Contains("created", StringComparison.OrdinalIgnoreCase) || classes.Contains("submitted", StringComparison.OrdinalIgnoreCase))
         && !classes.Contains("updat", StringComparison.OrdinalIgnoreCase) && !classes.Contains("modif", StringComparison.OrdinalIgnoreCase);
 
     private void Anchor(Context parent, Context context)
     {
-        var href = Attr("href");
-        if (HasToken(Attr("rel"), "author"))
+        var href = AttrSpan("href");
+        if (HasToken(AttrSpan("rel"), "author"))
         {
             StartCapture(CardField.Author, Sources.RelAuthor);
         }
-        else if ((context & Context.AuthorClass) != 0 || (parent & Context.AuthorClass) != 0
-            || (href is not null && href.Contains("/author/", StringComparison.OrdinalIgnoreCase)))
+        else if ((context & Context.AuthorClass) != 0 || (parent & Context.AuthorClass) != 0 || href.Contains("/author/", StringComparison.OrdinalIgnoreCase))
         {
             StartCapture(CardField.Author, Sources.AuthorLink);
         }
 
-        if (href is not null && _resolve(href) is { } url && AudioFileType(url) is { } type)
+        // Links are the commonest tag: the raw href is looked at first, and only an audio file's is resolved.
+        if (AudioFileType(href) is { } type && _resolve(Attr("href")) is { } url)
         {
             AddLimited(Sources.AudioLink, () => _result.Candidates.Add(Sources.AudioLink, new LinkAudio(url, type)));
         }
     }
 
-    private static string? AudioFileType(string url)
+    /// <summary>The media type of a link to an audio file, judged by its path's extension (query and fragment ignored).</summary>
+    private static string? AudioFileType(ReadOnlySpan<char> href)
     {
-        var path = new Uri(url).AbsolutePath;
+        var end = href.IndexOfAny('?', '#');
+        var path = end < 0 ? href : href[..end];
         foreach (var extension in s_audioExtensions)
         {
             if (path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
@@ -1252,6 +1269,15 @@ internal sealed partial class MarkupScanner
         return null;
     }
 
+    /// <summary>The element's microdata property, or its RDFa Lite one (<c>property="schema:name"</c>, as Drupal writes it).</summary>
+    private string? ItemProp() =>
+        !AttrSpan("itemprop").IsEmpty ? Attr("itemprop")
+        : AttrSpan("property").StartsWith("schema:", StringComparison.OrdinalIgnoreCase) ? Attr("property")
+        : null;
+
+    /// <summary>Whether the element starts an item: microdata itemscope, or an RDFa Lite typeof.</summary>
+    private bool StartsItem() => HasAttr("itemscope") || !AttrSpan("typeof").IsEmpty;
+
     private bool HasAttr(string lowerName)
     {
         for (var i = 0; i < _attributeCount; i++)
@@ -1281,16 +1307,18 @@ internal sealed partial class MarkupScanner
         return [];
     }
 
-    private static bool HasToken(string? value, string token)
+    private static bool HasToken(string? value, string token) => HasToken(value.AsSpan(), token);
+
+    private static bool HasToken(ReadOnlySpan<char> value, string token)
     {
-        if (string.IsNullOrEmpty(value))
+        if (value.IsEmpty)
         {
             return false;
         }
 
-        foreach (var part in value.AsSpan().Split(' '))
+        foreach (var part in value.Split(' '))
         {
-            var word = value.AsSpan(part).Trim();
+            var word = value[part].Trim();
 
             // Full IRIs (http://schema.org/author) name the same property.
             var cut = word.LastIndexOfAny('/', '#', ':');
@@ -1343,6 +1371,7 @@ internal sealed partial class MarkupScanner
         Add(Tag.Audio, "audio");
         Add(Tag.A, "a");
         Add(Tag.Time, "time");
+        Add(Tag.Abbr, "abbr");
         Add(Tag.Article, "article");
         Add(Tag.Main, "main");
         Add(Tag.Nav, "nav");

@@ -7,4 +7,4 @@ namespace Stoa.Previews.Extraction;
 internal readonly record struct MetaTag(string Key, string Content, string? Media = null);
 
 /// <summary>A <c>&lt;link&gt;</c> with an href: rel tokens lower-cased, href as written.</summary>
-internal sealed record LinkTag(string[] Rel, string Href, string? Type, string? Sizes);
+internal sealed record LinkTag(string[] Rel, string Href, string? Type, string? Sizes, string? Title = null);

@@ -87,6 +87,7 @@ internal static class Sources
     public const string ManifestIcon = "manifest icons";
     public const string ManifestName = "manifest name";
     public const string TitleSiteName = "title suffix naming the domain";
+    public const string FeedTitle = "link rel=alternate feed title";
 
     // Microdata and markup read from the whole document.
     public const string ItempropAuthorName = "itemprop=author itemprop=name";
@@ -124,7 +125,7 @@ internal static class Sources
         [CardField.SiteName] =
         [
             JsonLdPublisher, ItempropPublisher, OgSiteName, JsonLdWebSite, JsonLdOrganization, OEmbedProvider, ApplicationName, MetaDcPublisher,
-            TwitterAppName, ManifestName, TitleSiteName,
+            FeedTitle, TwitterAppName, ManifestName, TitleSiteName,
         ],
         [CardField.Type] = [OgType, TwitterCard, JsonLdType, OEmbedType],
         [CardField.Locale] = [OgLocale, JsonLdLanguage, HtmlLang, MetaLanguage],

@@ -358,11 +358,11 @@ internal static partial class TextNormalizer
         return text;
     }
 
-    [GeneratedRegex(@"^\s*(?:(?:written|posted|words|story|reporting|text|published|article|photos?|video)\s+)?(?:by|von|par|por|door)\s*[:\-–]?\s+", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(?:(?:written|posted|submitted|words|story|reporting|text|published|article|photos?|video)\s+)?(?:by|von|par|por|door)\s*[:\-–]?\s+", RegexOptions.IgnoreCase)]
     private static partial Regex ByPrefixRegex();
 
     // A date, "Updated …", "Published …" or a reading time after the name.
-    [GeneratedRegex(@"(?:\s+|\s*[|•·,–—-]\s*)(?:(?:updated|published|posted|last\s+updated|on)\b.*|\d+\s*min(?:ute)?s?\s+read.*|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}.*|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}.*|\d{4}-\d{2}-\d{2}.*)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\s+|\s*[|•·,–—-]\s*)(?:(?:updated|published|posted|last\s+updated|on)\b.*|\d{1,2}/\d{1,2}/\d{4}.*|\d+\s*min(?:ute)?s?\s+read.*|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}.*|\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{4}.*|\d{4}-\d{2}-\d{2}.*)$", RegexOptions.IgnoreCase)]
     private static partial Regex TrailerRegex();
 
     [GeneratedRegex(@"\.(com|net|org|fr|de|co\.uk|uk|es|it|nl|io|co|info|news)$", RegexOptions.IgnoreCase)]

@@ -112,6 +112,13 @@ internal sealed class PreviewService : IPageCards, IDisposable
         _metrics.Dispose();
     }
 
+    /// <summary>
+    /// The card <paramref name="page"/> yields as <paramref name="url"/>'s body, with no network at all: the API's path
+    /// after the fetch (body reader and head gate, charset detection, extraction, merge). For benchmarks and tests.
+    /// </summary>
+    internal async Task<LinkCard> CardFromPageAsync(Uri url, byte[] page, string? headerCharset, CancellationToken cancellationToken) =>
+        (await BuildAsync(url, page, headerCharset, offline: true, report: null, cancellationToken)).Card;
+
     private async Task<Built> BuildAsync(
         Uri url, byte[]? savedPage, string? headerCharset, bool offline, List<FieldDecision>? report, CancellationToken cancellationToken)
     {
