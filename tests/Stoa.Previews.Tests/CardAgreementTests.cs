@@ -19,14 +19,18 @@ public sealed class CardAgreementTests
     /// <summary>The fields compared, as the reference corpus names them (plus modified).</summary>
     public static readonly string[] Fields = ["title", "description", "image", "url", "author", "published", "modified", "publisher", "lang", "logo", "video", "audio"];
 
-    /// <summary>Per-field agreement (%) the fixtures must keep; raise these when extraction improves, never lower them to pass.</summary>
+    /// <summary>
+    /// Per-field agreement (%) the fixtures must keep: the level reached when they were written (72 pages; the one miss
+    /// is github-issue's date, in a &lt;relative-time&gt; element that a GitHub repository page uses for its last commit).
+    /// Raise these when extraction improves; never lower them to pass.
+    /// </summary>
     private static readonly Dictionary<string, double> Floors = new()
     {
-        ["title"] = 0, ["description"] = 0, ["image"] = 0, ["url"] = 0, ["author"] = 0, ["published"] = 0, ["modified"] = 0,
-        ["publisher"] = 0, ["lang"] = 0, ["logo"] = 0, ["video"] = 0, ["audio"] = 0,
+        ["title"] = 100, ["description"] = 100, ["image"] = 100, ["url"] = 100, ["author"] = 100, ["published"] = 98.6, ["modified"] = 100,
+        ["publisher"] = 100, ["lang"] = 100, ["logo"] = 100, ["video"] = 100, ["audio"] = 100,
     };
 
-    private const double OverallFloor = 0;
+    private const double OverallFloor = 99.8;
 
     public static string Directory => Path.Combine(FixtureServer.FixturesDirectory, "cards");
 

@@ -169,3 +169,36 @@ public sealed class ManifestAndScannerTests
         extract.ShouldBeLessThan(dom / 2, $"extract {extract.TotalMilliseconds:0.0} ms, DOM {dom.TotalMilliseconds:0.0} ms");
     }
 }
+
+/// <summary>Hostile pages aimed at the extraction's text rules: each must cost about a linear pass, not minutes.</summary>
+public sealed class HostileExtractionTests
+{
+    private static readonly Uri Page = new("https://site.example/");
+
+    public static TheoryData<string> Pages() =>
+    [
+        // A feed link title and a <title> of a mebibyte, shaped to make a backtracking regex retry from every position.
+        "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" title=\"" + new string('a', 1 << 20) + " -\" href=\"/f\"><title>" + string.Concat(Enumerable.Repeat("x | ", 1 << 18)) + "</title></head><body></body></html>",
+
+        // A hundred thousand date-like and byline-like elements holding text that is neither.
+        "<html><head></head><body>" + string.Concat(Enumerable.Repeat("<span class=\"date\">" + new string('9', 300) + " May</span><span class=\"byline\">" + new string('w', 300) + "</span>", 2000)) + "</body></html>",
+
+        // A full stack, then end tags that match nothing in it.
+        "<html><head></head><body>" + string.Concat(Enumerable.Range(0, 512).Select(i => $"<x{i}>")) + string.Concat(Enumerable.Repeat("</y>", 400_000)) + "</body></html>",
+
+        // A hundred thousand links and images.
+        "<html><head></head><body>" + string.Concat(Enumerable.Repeat("<a href=\"/a.mp3?x\" rel=\"author\">Ann Lee</a><img src=\"/i.png\">", 50_000)) + "</body></html>",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public void Hostile_pages_are_extracted_in_linear_time(string html)
+    {
+        var watch = Stopwatch.StartNew();
+        var page = PageExtractor.Extract(html, Page);
+        CardMerger.Merge(Page, "text/html", page.Candidates, embed: null);
+
+        // Generous for a busy machine: a quadratic pass over these pages takes minutes.
+        watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+    }
+}

@@ -120,8 +120,9 @@ internal static partial class CardMerger
 
     private static string? Title(string value, List<string> siteNames)
     {
-        // Strip before capping: the site name sits at the end, which a cap would cut first.
-        var clean = TextNormalizer.Clean(value, int.MaxValue / 2);
+        // Strip before capping: the site name sits at the end, which a cap would cut first. (A title longer than this
+        // loses its end to the cap anyway.)
+        var clean = TextNormalizer.Clean(value, 4 * TextNormalizer.MaxTitle);
         return clean is null ? null : TextNormalizer.Truncate(TextNormalizer.StripSiteName(clean, siteNames), TextNormalizer.MaxTitle);
     }
 

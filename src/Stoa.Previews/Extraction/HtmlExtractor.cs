@@ -76,7 +76,8 @@ internal static partial class HtmlExtractor
         foreach (var link in page.Links)
         {
             var type = link.Type?.Trim().ToLowerInvariant();
-            if (!link.Rel.Contains("alternate") || type is not ("application/rss+xml" or "application/atom+xml") || string.IsNullOrWhiteSpace(link.Title))
+            if (!link.Rel.Contains("alternate") || type is not ("application/rss+xml" or "application/atom+xml") || string.IsNullOrWhiteSpace(link.Title)
+                || link.Title.Length > TextNormalizer.MaxShort)
             {
                 continue;
             }

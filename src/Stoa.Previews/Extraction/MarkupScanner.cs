@@ -44,6 +44,12 @@ internal sealed partial class MarkupScanner
     private const int MaxActiveCaptures = 8;
     private const int MaxAttributes = 64;
 
+    // Text captures a source may start, found or not: a page of 100,000 "date" elements must not cost 100,000 regexes.
+    private const int MaxCapturesPerSource = 32;
+
+    // How far down the stack an end tag looks for its element: real markup closes what it opened near the top.
+    private const int MaxEndTagSearch = 64;
+
     private static readonly Dictionary<int, (string Name, Tag Tag)> s_tags = BuildTags();
     private static readonly HashSet<int> s_void = Hashes(
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr", "keygen", "frame",
@@ -98,6 +104,7 @@ internal sealed partial class MarkupScanner
     private readonly List<(int Position, int Sequence, Action Add)> _found = [];
     private int _tagStart;
     private readonly Dictionary<string, int> _perSource = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _capturesStarted = new(StringComparer.Ordinal);
     private int _imagesScanned;
     private int _pendingVideoDepth = -1;
     private int _pendingAudioDepth = -1;
@@ -425,7 +432,7 @@ internal sealed partial class MarkupScanner
             return end < 0 ? _html.Length : end;
         }
 
-        for (var i = _depth - 1; i >= 0; i--)
+        for (var i = _depth - 1; i >= Math.Max(0, _depth - MaxEndTagSearch); i--)
         {
             if (_hashes[i] == hash)
             {
@@ -1117,11 +1124,13 @@ internal sealed partial class MarkupScanner
 
     private void StartCapture(CardField field, string source)
     {
-        if (_captures.Count >= MaxActiveCaptures || Count(source) >= MaxCandidatesPerSource)
+        var started = _capturesStarted.GetValueOrDefault(source);
+        if (_captures.Count >= MaxActiveCaptures || Count(source) >= MaxCandidatesPerSource || started >= MaxCapturesPerSource)
         {
             return;
         }
 
+        _capturesStarted[source] = started + 1;
         _captures.Add(new Capture(field, source, _depth, _tagStart, new StringBuilder()));
     }
 

@@ -280,7 +280,7 @@ internal static partial class TextNormalizer
     /// </summary>
     public static string? SiteNameFromTitle(string? title, Uri url)
     {
-        if (string.IsNullOrWhiteSpace(title))
+        if (string.IsNullOrWhiteSpace(title) || title.Length > MaxTitle)
         {
             return null;
         }
