@@ -25,7 +25,7 @@ internal sealed record CandidateOutcome(string Source, string Value, string Outc
 /// <param name="OEmbedUrl">The oEmbed endpoint requested, if any.</param>
 /// <param name="OEmbedSource">discovery (the page's link) or registry (the bundled oEmbed provider list).</param>
 /// <param name="ManifestUrl">The web app manifest requested for a logo, if any.</param>
-/// <param name="ExtractMilliseconds">CPU-bound extraction time: decode, parse, scan, merge (no network).</param>
+/// <param name="ExtractMilliseconds">CPU-bound extraction time: the head gate, decode, parse, scan, merge (no network).</param>
 internal sealed record PageFacts(
     int Bytes,
     string Charset,

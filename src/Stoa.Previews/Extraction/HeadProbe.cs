@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Stoa.Previews.Fetching;
 
@@ -19,9 +20,13 @@ internal sealed class HeadProbe
     /// <summary>The fields the head lacked: what the body was read for.</summary>
     public IReadOnlyList<string> Missing { get; private set; } = [];
 
+    /// <summary>CPU time the decision took (it runs during the fetch, so extraction time must add it).</summary>
+    public TimeSpan Elapsed { get; private set; }
+
     /// <returns>True when the head is enough and reading may stop.</returns>
     public bool HeadSuffices(Uri url, string? headerCharset, ReadOnlySpan<byte> head)
     {
+        var started = Stopwatch.GetTimestamp();
         var (encoding, bomLength, _) = CharsetDetector.Detect(head, headerCharset);
         var text = encoding.GetString(head[bomLength..]);
         var parsed = HeadData.Parse(text);
@@ -30,6 +35,7 @@ internal sealed class HeadProbe
         Missing = CardMerger.Missing(card);
         Decided = true;
         _saved = (url, encoding.WebName, text, parsed);
+        Elapsed = Stopwatch.GetElapsedTime(started);
         return Missing.Count == 0;
     }
 

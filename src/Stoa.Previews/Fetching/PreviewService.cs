@@ -180,7 +180,7 @@ internal sealed class PreviewService : IPageCards, IDisposable
             }
 
             var card = CardMerger.Merge(response.FinalUrl, response.MediaType, candidates, oembed?.Embed, report);
-            var elapsed = (extracting + Stopwatch.GetElapsedTime(started)).TotalMilliseconds;
+            var elapsed = (probe.Elapsed + extracting + Stopwatch.GetElapsedTime(started)).TotalMilliseconds;
             var readPastHead = !(probe.Decided && probe.Missing.Count == 0);
             _metrics.RecordExtraction(elapsed, readPastHead ? "full" : "head");
             var facts = new PageFacts(
