@@ -51,6 +51,10 @@ public sealed class DateParserTests
     [InlineData("May 17")]
     [InlineData("12345")]
     [InlineData("2024-05-17T10:00:00 XYZT")]
+    [InlineData("٢٠٢٤-٠٥-١٧T10:00:00Z")] // Regex's \d matches these digits; int.Parse does not: refused, not thrown.
+    [InlineData("May ١٧, ٢٠٢٤ 3:45 PM")]
+    [InlineData("٢٠٢٤٠٥١٧")]
+    [InlineData("१७/०५/२०२४")]
     public void Non_dates_and_implausible_dates_are_refused(string text)
     {
         DateParser.Parse(text, Now).ShouldBeNull();

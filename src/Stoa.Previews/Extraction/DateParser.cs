@@ -256,6 +256,8 @@ internal static partial class DateParser
         }
     }
 
+    // The patterns say [0-9], not \d: \d matches every Unicode decimal digit ("٢٠٢٤"), which int.Parse refuses with
+    // an exception, so a page could turn a date into a 500.
     private static int Int(string digits) =>
         digits.Length == 0 ? 0 : int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
 
@@ -266,38 +268,38 @@ internal static partial class DateParser
         return Int(seven);
     }
 
-    [GeneratedRegex(@"^(?<y>\d{4})(?:[-/.](?<m>\d{1,2})(?:[-/.](?<d>\d{1,2})(?:(?:T|\s+|T\s*)(?<h>\d{1,2}):(?<min>\d{2})(?::(?<s>\d{2})(?:[.,](?<f>\d{1,9}))?)?\s*(?<z>Z|[+-]\d{2}(?::?\d{2})?|(?:GMT|UTC)?\s*[+-]\d{1,2}(?::?\d{2})?|[A-Za-z]{1,5})?)?)?)?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<y>[0-9]{4})(?:[-/.](?<m>[0-9]{1,2})(?:[-/.](?<d>[0-9]{1,2})(?:(?:T|\s+|T\s*)(?<h>[0-9]{1,2}):(?<min>[0-9]{2})(?::(?<s>[0-9]{2})(?:[.,](?<f>[0-9]{1,9}))?)?\s*(?<z>Z|[+-][0-9]{2}(?::?[0-9]{2})?|(?:GMT|UTC)?\s*[+-][0-9]{1,2}(?::?[0-9]{2})?|[A-Za-z]{1,5})?)?)?)?$", RegexOptions.CultureInvariant)]
     private static partial Regex IsoRegex();
 
-    [GeneratedRegex(@"(?:^|[\s,])(?<a>\d{1,2})[/.](?<b>\d{1,2})[/.](?<y>(?:19|20)\d{2})\b")]
+    [GeneratedRegex(@"(?:^|[\s,])(?<a>[0-9]{1,2})[/.](?<b>[0-9]{1,2})[/.](?<y>(?:19|20)[0-9]{2})\b")]
     private static partial Regex NumericRegex();
 
-    [GeneratedRegex(@"^\d{10}$|^\d{13}$")]
+    [GeneratedRegex(@"^[0-9]{10}$|^[0-9]{13}$")]
     private static partial Regex EpochRegex();
 
-    [GeneratedRegex(@"^(?<y>(?:19|20)\d{2})(?<m>\d{2})(?<d>\d{2})(?:T?(?<h>\d{2})(?<min>\d{2})(?<s>\d{2})?(?<z>Z|[+-]\d{2}:?\d{2})?)?$")]
+    [GeneratedRegex(@"^(?<y>(?:19|20)[0-9]{2})(?<m>[0-9]{2})(?<d>[0-9]{2})(?:T?(?<h>[0-9]{2})(?<min>[0-9]{2})(?<s>[0-9]{2})?(?<z>Z|[+-][0-9]{2}:?[0-9]{2})?)?$")]
     private static partial Regex CompactRegex();
 
     // "May 17, 2024", "Friday, May 17 2024", "Mon May 17 2024 10:00:00", "Sept. 3, 2024 at 3:45 PM"
-    [GeneratedRegex(@"(?:^|[\s,])(?<mon>[A-Za-z]{3,9}\.?)\s+(?<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?<y>\d{4})(?:,?\s*(?:at\s+)?(?<t>\d{1,2}[:.]\d{2}.*))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:^|[\s,])(?<mon>[A-Za-z]{3,9}\.?)\s+(?<d>[0-9]{1,2})(?:st|nd|rd|th)?,?\s+(?<y>[0-9]{4})(?:,?\s*(?:at\s+)?(?<t>[0-9]{1,2}[:.][0-9]{2}.*))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MonthFirstRegex();
 
     // "17 May 2024", "Fri, 17 May 2024 10:00:00 GMT", "17. Mai 2024" is not English and stays unread.
-    [GeneratedRegex(@"(?:^|[\s,])(?<d>\d{1,2})(?:st|nd|rd|th)?\.?\s+(?<mon>[A-Za-z]{3,9}\.?),?\s+(?<y>\d{4})(?:,?\s*(?:at\s+)?(?<t>\d{1,2}[:.]\d{2}.*))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:^|[\s,])(?<d>[0-9]{1,2})(?:st|nd|rd|th)?\.?\s+(?<mon>[A-Za-z]{3,9}\.?),?\s+(?<y>[0-9]{4})(?:,?\s*(?:at\s+)?(?<t>[0-9]{1,2}[:.][0-9]{2}.*))?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DayFirstRegex();
 
-    [GeneratedRegex(@"(?<h>\d{1,2})[:.](?<min>\d{2})(?::(?<s>\d{2}))?\s*(?<ampm>[AaPp]\.?[Mm]\.?)?\s*(?<z>(?:GMT|UTC)\s*[+-]\d{1,2}(?::?\d{2})?|[+-]\d{2}:?\d{2}|[A-Z]{1,5}\b)?")]
+    [GeneratedRegex(@"(?<h>[0-9]{1,2})[:.](?<min>[0-9]{2})(?::(?<s>[0-9]{2}))?\s*(?<ampm>[AaPp]\.?[Mm]\.?)?\s*(?<z>(?:GMT|UTC)\s*[+-][0-9]{1,2}(?::?[0-9]{2})?|[+-][0-9]{2}:?[0-9]{2}|[A-Z]{1,5}\b)?")]
     private static partial Regex TimeRegex();
 
-    [GeneratedRegex(@"^\s*(?<z>[A-Z]{2,5}|[+-]\d{2}:?\d{2})\s*$")]
+    [GeneratedRegex(@"^\s*(?<z>[A-Z]{2,5}|[+-][0-9]{2}:?[0-9]{2})\s*$")]
     private static partial Regex ZoneOnlyRegex();
 
-    [GeneratedRegex(@"^(?:GMT|UTC)?\s*(?<sign>[+-])(?<h>\d{1,2})(?::?(?<m>\d{2}))?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:GMT|UTC)?\s*(?<sign>[+-])(?<h>[0-9]{1,2})(?::?(?<m>[0-9]{2}))?$", RegexOptions.IgnoreCase)]
     private static partial Regex OffsetRegex();
 
-    [GeneratedRegex(@"/(?<y>(?:19|20)\d{2})[/-](?<m>0?[1-9]|1[0-2])[/-](?<d>0?[1-9]|[12]\d|3[01])(?=/|$|[-_.])")]
+    [GeneratedRegex(@"/(?<y>(?:19|20)[0-9]{2})[/-](?<m>0?[1-9]|1[0-2])[/-](?<d>0?[1-9]|[12][0-9]|3[01])(?=/|$|[-_.])")]
     private static partial Regex UrlDateRegex();
 
-    [GeneratedRegex(@"\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d{2}(?:\s*-?\s*\d{1,2}:\d{2}(?:\s*[AaPp][Mm])?)?|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,5}\b)?)?|\d{1,2}(?:st|nd|rd|th)?\.?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+\d{4}(?:,?\s*\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[A-Z]{2,5}\b)?)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b[0-9]{1,2}[/.][0-9]{1,2}[/.](?:19|20)[0-9]{2}(?:\s*-?\s*[0-9]{1,2}:[0-9]{2}(?:\s*[AaPp][Mm])?)?|[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+[0-9]{1,2}(?:st|nd|rd|th)?,?\s+[0-9]{4}(?:,?\s*(?:at\s+)?[0-9]{1,2}[:.][0-9]{2}(?::[0-9]{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,5}\b)?)?|[0-9]{1,2}(?:st|nd|rd|th)?\.?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?,?\s+[0-9]{4}(?:,?\s*[0-9]{1,2}[:.][0-9]{2}(?::[0-9]{2})?\s*(?:[A-Z]{2,5}\b)?)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DateInTextRegex();
 }

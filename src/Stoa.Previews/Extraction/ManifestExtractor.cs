@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.Json;
-using Stoa.Foundation.Json;
 
 namespace Stoa.Previews.Extraction;
 
@@ -12,58 +10,39 @@ internal static class ManifestExtractor
 {
     public static CandidateList? Parse(ReadOnlySpan<byte> json, Uri manifestUrl)
     {
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            // A lone surrogate escape would throw from GetString later, as a 500: JsonText refuses it here.
-            document = JsonText.ParseValue(ref reader);
-        }
-        catch (JsonException)
+        using var document = UpstreamJson.TryParseObject(json);
+        if (document is null)
         {
             return null;
         }
 
-        using (document)
+        var root = document.RootElement;
+        var candidates = new CandidateList();
+        candidates.Add(CardField.SiteName, Sources.ManifestName, UpstreamJson.Text(root, "name") ?? UpstreamJson.Text(root, "short_name"));
+        string? best = null;
+        var bestScore = long.MinValue;
+        if (root.TryGetProperty("icons", out var icons) && icons.ValueKind == JsonValueKind.Array)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            foreach (var icon in icons.EnumerateArray().Take(64))
             {
-                return null;
-            }
-
-            var candidates = new CandidateList();
-            candidates.Add(CardField.SiteName, Sources.ManifestName, Text(root, "name") ?? Text(root, "short_name"));
-            string? best = null;
-            var bestScore = long.MinValue;
-            if (root.TryGetProperty("icons", out var icons) && icons.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var icon in icons.EnumerateArray().Take(64))
+                if (icon.ValueKind != JsonValueKind.Object || PageContext.ResolveAgainst(manifestUrl, UpstreamJson.Text(icon, "src")) is not { } url)
                 {
-                    if (icon.ValueKind != JsonValueKind.Object || PageContext.ResolveAgainst(manifestUrl, Text(icon, "src")) is not { } url)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    var purpose = Text(icon, "purpose") ?? "any";
-                    var maskableOnly = !purpose.Contains("any", StringComparison.OrdinalIgnoreCase);
+                var purpose = UpstreamJson.Text(icon, "purpose") ?? "any";
+                var maskableOnly = !purpose.Contains("any", StringComparison.OrdinalIgnoreCase);
 
-                    // Size decides; an icon meant for masking only ranks below every other.
-                    var score = HtmlExtractor.LargestSize(Text(icon, "sizes")) - (maskableOnly ? (long)int.MaxValue + 1 : 0);
-                    if (score > bestScore)
-                    {
-                        (best, bestScore) = (url, score);
-                    }
+                // Size decides; an icon meant for masking only ranks below every other.
+                var score = HtmlExtractor.LargestSize(UpstreamJson.Text(icon, "sizes")) - (maskableOnly ? (long)int.MaxValue + 1 : 0);
+                if (score > bestScore)
+                {
+                    (best, bestScore) = (url, score);
                 }
             }
-
-            candidates.Add(CardField.Logo, Sources.ManifestIcon, best);
-            return candidates;
         }
-    }
 
-    private static string? Text(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { } text
-            ? text.Contains('&') ? WebUtility.HtmlDecode(text) : text
-            : null;
+        candidates.Add(CardField.Logo, Sources.ManifestIcon, best);
+        return candidates;
+    }
 }

@@ -21,6 +21,15 @@ internal sealed class ScanResult
 
     /// <summary>The first HTML <c>&lt;title&gt;</c> after the head (not an SVG one).</summary>
     public string? Title { get; set; }
+
+    /// <summary>
+    /// Text captures started (each ends in a date or byline rule): what <see cref="MarkupScanner.MaxCapturesPerSource"/>
+    /// bounds, counted so that tests can show a hostile page does not multiply them.
+    /// </summary>
+    public int CapturesStarted { get; set; }
+
+    /// <summary>Open elements compared with end tags: what <see cref="MarkupScanner.MaxEndTagSearch"/> bounds per end tag.</summary>
+    public long EndTagComparisons { get; set; }
 }
 
 /// <summary>
@@ -46,10 +55,10 @@ internal sealed partial class MarkupScanner
     private const int MaxAttributes = 64;
 
     // Text captures a source may start, found or not: a page of 100,000 "date" elements must not cost 100,000 regexes.
-    private const int MaxCapturesPerSource = 32;
+    public const int MaxCapturesPerSource = 32;
 
     // How far down the stack an end tag looks for its element: real markup closes what it opened near the top.
-    private const int MaxEndTagSearch = 64;
+    public const int MaxEndTagSearch = 64;
 
     private static readonly Dictionary<int, (string Name, Tag Tag)> s_tags = BuildTags();
     private static readonly HashSet<int> s_void = Hashes(
@@ -435,6 +444,7 @@ internal sealed partial class MarkupScanner
 
         for (var i = _depth - 1; i >= Math.Max(0, _depth - MaxEndTagSearch); i--)
         {
+            _result.EndTagComparisons++;
             if (_hashes[i] == hash)
             {
                 PopTo(i);
@@ -1132,6 +1142,7 @@ internal sealed partial class MarkupScanner
         }
 
         _capturesStarted[source] = started + 1;
+        _result.CapturesStarted++;
         _captures.Add(new Capture(field, source, _depth, _tagStart, new StringBuilder()));
     }
 

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Configuration;
 using Stoa.Foundation.Hosting;
 using Stoa.Previews.Api;
@@ -14,6 +16,14 @@ namespace Stoa.Previews.Inspection;
 /// </summary>
 internal static class PreviewInspector
 {
+    // As the API writes a card, byte for byte: ASP.NET Core's HTTP JSON options (the web defaults, nulls written, the
+    // relaxed encoder) with the context only as a resolver; the context used on its own would omit nulls.
+    private static readonly JsonSerializerOptions s_apiJson = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = PreviewsJsonContext.Default,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public static async Task<int> RunAsync(IConfiguration configuration, string url, byte[]? savedPage, string? headerCharset,
         bool offline, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -50,7 +60,7 @@ internal static class PreviewInspector
         }
 
         await output.WriteAsync(json
-            ? JsonSerializer.Serialize(inspection.Card, PreviewsJsonContext.Default.LinkCard) + Environment.NewLine
+            ? JsonSerializer.Serialize(inspection.Card, (JsonTypeInfo<LinkCard>)s_apiJson.GetTypeInfo(typeof(LinkCard))) + Environment.NewLine
             : InspectionReport.Format(inspection));
         return 0;
     }

@@ -74,7 +74,7 @@ public sealed class PreviewsInspectCommandTests : IAsyncLifetime
         card.RootElement.GetProperty("title").GetString().ShouldBe("Inspect me");
         card.RootElement.GetProperty("author").GetString().ShouldBe("Jane Doe");
         card.RootElement.GetProperty("publishedAt").GetString().ShouldBe("2024-05-17T10:00:00+00:00");
-        card.RootElement.TryGetProperty("modifiedAt", out _).ShouldBeFalse();
+        card.RootElement.GetProperty("modifiedAt").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 
     [Fact]
