@@ -88,6 +88,28 @@ public sealed class CardAgreementTests
         overall.ShouldBeGreaterThanOrEqualTo(OverallFloor, report.ToString());
     }
 
+    [Fact]
+    public async Task Every_canned_answer_is_asked_for()
+    {
+        // A canned answer the page no longer asks for (a registry refresh moved the provider's endpoint) would leave the
+        // page without its oEmbed or manifest, and its card agreeing by chance.
+        var unasked = new List<string>();
+        foreach (var fixture in All())
+        {
+            await fixture.InspectAsync(TestContext.Current.CancellationToken);
+            foreach (var key in (string[])["oembed", "manifest"])
+            {
+                if (fixture.Root.TryGetProperty(key, out var canned) && canned.GetProperty("request").GetString() is { } prefix
+                    && !fixture.Requests.Any(r => r.AbsoluteUri.StartsWith(prefix, StringComparison.Ordinal)))
+                {
+                    unasked.Add($"{fixture.Name}.{key}: {prefix} (asked: {string.Join(", ", fixture.Requests)})");
+                }
+            }
+        }
+
+        unasked.ShouldBeEmpty();
+    }
+
     /// <summary>The card's value for a corpus field: the first image/video/audio, the canonical URL, the language's primary tag.</summary>
     internal static string? Actual(LinkCard card, string field) => field switch
     {

@@ -1,18 +1,17 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Stoa.Previews.Extraction;
 
 /// <summary>
 /// The oEmbed providers Stoa knows without a discovery link: the bundled copy of the public registry
 /// (<c>Extraction/OEmbed/providers.json</c>, refreshed by <c>scripts/refresh-oembed-providers</c>) plus
-/// <c>providers.local.json</c>. A URL matches an endpoint when one of its schemes does (<c>*</c> is any text; a leading
-/// <c>*.</c> in a host is any subdomain or none; http and https are the same). Lookups are indexed by host.
+/// <c>providers.local.json</c>. A URL matches an endpoint when one of its schemes does (<see cref="OEmbedScheme"/>; http
+/// and https are the same). Lookups are indexed by host.
 /// </summary>
 internal sealed class OEmbedRegistry
 {
-    private readonly Dictionary<string, List<(Regex Scheme, Endpoint Endpoint)>> _byHost = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, List<(OEmbedScheme Scheme, Endpoint Endpoint)>> _byHost = new(StringComparer.OrdinalIgnoreCase);
 
     private OEmbedRegistry(IEnumerable<Endpoint> endpoints)
     {
@@ -20,14 +19,14 @@ internal sealed class OEmbedRegistry
         {
             foreach (var scheme in endpoint.Schemes)
             {
-                if (Compile(scheme) is { } compiled)
+                if (OEmbedScheme.Parse(scheme) is { } compiled)
                 {
                     if (!_byHost.TryGetValue(compiled.HostKey, out var list))
                     {
                         _byHost[compiled.HostKey] = list = [];
                     }
 
-                    list.Add((compiled.Regex, endpoint));
+                    list.Add((compiled, endpoint));
                 }
             }
         }
@@ -55,7 +54,7 @@ internal sealed class OEmbedRegistry
             {
                 foreach (var (scheme, endpoint) in candidates)
                 {
-                    if (scheme.IsMatch(withoutScheme) && endpoint.RequestFor(page) is { } url)
+                    if (scheme.Matches(withoutScheme) && endpoint.RequestFor(page) is { } url)
                     {
                         return (url, endpoint.Provider);
                     }
@@ -118,58 +117,6 @@ internal sealed class OEmbedRegistry
 
         return endpoints;
     }
-
-    /// <summary>A scheme as a regex over "host/path?query", and the literal host suffix it is indexed under.</summary>
-    private static (Regex Regex, string HostKey)? Compile(string scheme)
-    {
-        var separator = scheme.IndexOf("://", StringComparison.Ordinal);
-        if (separator < 0)
-        {
-            return null;
-        }
-
-        var rest = scheme[(separator + 3)..];
-        var slash = rest.IndexOf('/');
-        var host = (slash < 0 ? rest : rest[..slash]).ToLowerInvariant();
-        var path = slash < 0 ? "/*" : rest[slash..];
-
-        // "*.example.com" is example.com or any subdomain; a wildcard inside a host stays within the host.
-        var hostKey = host;
-        var hostPattern = new StringBuilder();
-        while (hostKey.StartsWith("*.", StringComparison.Ordinal))
-        {
-            hostKey = hostKey[2..];
-            hostPattern.Append(@"(?:[^/.]+\.)?");
-        }
-
-        if (hostKey.Contains('*', StringComparison.Ordinal))
-        {
-            var last = hostKey.LastIndexOf('*');
-            hostPattern.Append(Glob(hostKey, "[^/.]*"));
-            hostKey = hostKey[(last + 1)..].TrimStart('.');
-        }
-        else
-        {
-            hostPattern.Append(Regex.Escape(hostKey));
-        }
-
-        // A port stays in the pattern ("host:8080/…" is what the URL shows) but not in the index key.
-        var colon = hostKey.LastIndexOf(':');
-        if (colon >= 0)
-        {
-            hostKey = hostKey[..colon];
-        }
-
-        if (hostKey.Length == 0)
-        {
-            return null;
-        }
-
-        var pattern = "^" + hostPattern + Glob(path, ".*") + "$";
-        return (new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50)), hostKey);
-    }
-
-    private static string Glob(string text, string wildcard) => string.Join(wildcard, text.Split('*').Select(Regex.Escape));
 
     private sealed record Endpoint(string Provider, string Url, string[] Schemes)
     {
