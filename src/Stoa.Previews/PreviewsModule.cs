@@ -10,6 +10,7 @@ using Stoa.Foundation.Telemetry;
 using Stoa.Previews.Api;
 using Stoa.Previews.Core;
 using Stoa.Previews.Fetching;
+using Stoa.Previews.Inspection;
 using Stoa.Previews.Storage;
 
 namespace Stoa.Previews;
@@ -51,6 +52,19 @@ public static partial class PreviewsModule
         PreviewsApi.Map(endpoints);
         return endpoints;
     }
+
+    /// <summary>
+    /// <c>stoa previews inspect</c>: writes to <paramref name="output"/> the card <paramref name="url"/> yields and, for
+    /// each field, which source won and which candidates lost (with <paramref name="json"/>, the card alone as the API
+    /// returns it). The page is fetched, or read from <paramref name="savedPage"/> as if <paramref name="url"/> had served
+    /// those bytes with <paramref name="headerCharset"/> in its Content-Type; <paramref name="offline"/> fetches neither
+    /// its oEmbed document nor its manifest. Settings are the <c>Stoa:Previews</c> section of
+    /// <paramref name="configuration"/>; no cache is read or written.
+    /// </summary>
+    /// <returns>0 with a card; 2 after writing the reason (a bad setting or URL, a refused or failed fetch) to <paramref name="error"/>.</returns>
+    public static Task<int> InspectAsync(IConfiguration configuration, string url, byte[]? savedPage, string? headerCharset,
+        bool offline, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        PreviewInspector.RunAsync(configuration, url, savedPage, headerCharset, offline, json, output, error, cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Preview breaker for {Host} is now {State}")]
     private static partial void LogBreaker(ILogger logger, string host, BreakerState state);

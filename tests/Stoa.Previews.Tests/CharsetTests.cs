@@ -86,7 +86,39 @@ public sealed class CharsetTests : IDisposable
     [Fact]
     public void Invalid_bytes_become_replacement_characters()
     {
-        CharsetDetector.Decode([0x61, 0xFF, 0xFE, 0x62], "utf-8").ShouldBe("a\uFFFD\uFFFDb");
-        CharsetDetector.Decode([0x61, 0xFF, 0x62], "x-unknown").ShouldBe("a\uFFFDb");
+        // Mostly UTF-8 with a stray byte: still UTF-8, the stray byte a replacement character.
+        CharsetDetector.Decode([.. "é"u8, 0xFF, .. "è"u8, .. "ü"u8], "utf-8").ShouldBe("é\uFFFDèü");
+        CharsetDetector.Decode([.. "日本"u8, 0xFF, .. "語"u8], "x-unknown").ShouldBe("日本\uFFFD語");
+        CharsetDetector.Decode([0x93, 0xFA, 0xFF, 0xFF], "shift_jis").ShouldStartWith("日");
+    }
+
+    [Fact]
+    public void A_utf8_declaration_over_latin1_bytes_is_corrected()
+    {
+        var bytes = Encoding.GetEncoding("windows-1252").GetBytes("<meta charset=\"utf-8\"><title>Café crème à la française</title>");
+        var (encoding, _, source) = CharsetDetector.Detect(bytes, "utf-8");
+        encoding.WebName.ShouldBe("windows-1252");
+        source.ShouldBe("header, corrected: the bytes are not UTF-8, read as windows-1252");
+        CharsetDetector.Decode(bytes, "utf-8").ShouldContain("Café crème à la française");
+    }
+
+    [Fact]
+    public void A_utf8_header_over_bytes_the_meta_tag_names_uses_the_meta_tag()
+    {
+        var bytes = Encoding.GetEncoding("windows-1251").GetBytes("<meta charset=\"windows-1251\"><title>Привет, мир</title>");
+        var (encoding, _, _) = CharsetDetector.Detect(bytes, "utf-8");
+        encoding.WebName.ShouldBe("windows-1251");
+    }
+
+    [Theory]
+    [InlineData("iso-8859-1")]
+    [InlineData("windows-1251")]
+    [InlineData("shift_jis")]
+    public void A_legacy_declaration_over_utf8_bytes_is_corrected(string declared)
+    {
+        var bytes = Encoding.UTF8.GetBytes("<title>Ünïcödé — “quoted” 日本語</title>");
+        var (encoding, _, source) = CharsetDetector.Detect(bytes, declared);
+        encoding.WebName.ShouldBe("utf-8");
+        source.ShouldEndWith("corrected: the bytes are UTF-8");
     }
 }

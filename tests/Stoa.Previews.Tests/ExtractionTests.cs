@@ -148,7 +148,7 @@ public sealed class ExtractionTests : IDisposable
     }
 
     [Fact]
-    public async Task Reading_stops_at_the_head_when_it_names_an_image()
+    public async Task Reading_stops_at_a_head_that_has_every_field()
     {
         var card = await Card("og-image-then-body");
         card.Title.ShouldBe("Stops at head");
@@ -207,11 +207,13 @@ public sealed class ExtractionTests : IDisposable
     }
 
     [Fact]
-    public async Task Entities_are_decoded_and_whitespace_normalised()
+    public async Task Entities_are_decoded_once_and_whitespace_normalised()
     {
         var card = await Card("entities");
         card.Title.ShouldBe("Tom & Jerry's été — \"quoted\"");
-        card.Description.ShouldBe("Double & encoded <b> and whitespace tabs nbsp 😀 zerowidth");
+
+        // "&amp;amp;" decodes once, to "&amp;": decoding again would corrupt pages that mean it (a post about entities).
+        card.Description.ShouldBe("Double &amp; encoded &lt;b&gt; and whitespace tabs nbsp 😀 zerowidth");
         card.SiteName.ShouldBeNull();
     }
 
@@ -263,7 +265,7 @@ public sealed class ExtractionTests : IDisposable
     {
         var card = await Card("no-icons");
         card.Favicon.ShouldBe(Local("/favicon.ico"));
-        card.Logo.ShouldBeNull();
+        card.Logo.ShouldBe(Local("/favicon.ico"));
         card.Images.ShouldBeEmpty();
     }
 

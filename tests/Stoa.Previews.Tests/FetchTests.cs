@@ -54,11 +54,25 @@ public sealed class FetchTests : IDisposable
     }
 
     [Fact]
-    public async Task Page_with_an_image_in_its_head_is_not_read_past_it()
+    public async Task Page_whose_head_has_every_field_is_not_read_past_it()
     {
-        var card = (await _service.GetAsync(_server.Url("/huge-with-og"), Ct)).Card;
-        card.Title.ShouldBe("Huge OG");
-        card.Images.Single().Url.ShouldBe(_server.BaseUrl + "/og.png");
+        var inspection = await _service.InspectAsync(_server.Url("/huge-complete-head"), null, null, offline: true, Ct);
+        inspection.Card.Title.ShouldBe("Huge but complete");
+        inspection.Card.Images.Single().Url.ShouldBe(_server.BaseUrl + "/og.png");
+        inspection.Facts.ReadPastHead.ShouldBeFalse();
+        inspection.Facts.Bytes.ShouldBeLessThan(4096);
+    }
+
+    [Fact]
+    public async Task Page_whose_head_lacks_fields_is_read_past_it_within_the_cap()
+    {
+        // The head names an image but no author, date or publisher: the body is read, up to the 2 MiB cap.
+        var inspection = await _service.InspectAsync(_server.Url("/huge-with-og"), null, null, offline: true, Ct);
+        inspection.Card.Title.ShouldBe("Huge OG");
+        inspection.Card.Images.Single().Url.ShouldBe(_server.BaseUrl + "/og.png");
+        inspection.Facts.ReadPastHead.ShouldBeTrue();
+        inspection.Facts.MissingAfterHead.ShouldBe(["description", "author", "published", "publisher"]);
+        inspection.Facts.Bytes.ShouldBe(2 * 1024 * 1024);
     }
 
     [Fact]
@@ -66,18 +80,50 @@ public sealed class FetchTests : IDisposable
     {
         var bytes = new byte[6 * 1024 * 1024];
         bytes.AsSpan().Fill((byte)'a');
-        var body = await BodyReader.ReadAsync(new MemoryStream(bytes), [], 2 * 1024 * 1024, 100, stopAtHeadEnd: true, Ct);
+        var body = await BodyReader.ReadAsync(new MemoryStream(bytes), [], 2 * 1024 * 1024, 100, _ => true, Ct);
         body.Bytes.Length.ShouldBe(2 * 1024 * 1024);
         body.Truncated.ShouldBeTrue();
     }
 
     [Fact]
-    public async Task Body_reader_stops_at_a_head_that_names_an_image()
+    public async Task Body_reader_stops_at_a_head_the_gate_finds_sufficient()
     {
-        var html = "<html><head><meta property=\"og:image\" content=\"/x.png\"></HEAD><body>" + new string('x', 1024 * 1024);
-        var body = await BodyReader.ReadAsync(new MemoryStream(Encoding.ASCII.GetBytes(html)), [], 2 * 1024 * 1024, 100, stopAtHeadEnd: true, Ct);
-        body.Bytes.Length.ShouldBeLessThan(64 * 1024);
+        const string head = "<html><head><meta property=\"og:image\" content=\"/x.png\">";
+        var html = head + "</HEAD><body>" + new string('x', 1024 * 1024);
+        var seen = string.Empty;
+        var body = await BodyReader.ReadAsync(new MemoryStream(Encoding.ASCII.GetBytes(html)), [], 2 * 1024 * 1024, 100, bytes =>
+        {
+            seen = Encoding.ASCII.GetString(bytes);
+            return true;
+        }, Ct);
+        seen.ShouldBe(head);
+        body.Bytes.Length.ShouldBe(head.Length);
         body.Truncated.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Body_reader_reads_on_when_the_gate_wants_the_body()
+    {
+        var html = "<html><head><title>t</title></head><body>" + new string('x', 1024 * 1024);
+        var calls = 0;
+        var body = await BodyReader.ReadAsync(new MemoryStream(Encoding.ASCII.GetBytes(html)), [], 2 * 1024 * 1024, 100, _ => ++calls < 0, Ct);
+        calls.ShouldBe(1);
+        body.Bytes.Length.ShouldBe(html.Length);
+        body.Truncated.ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("<html><head><title>t</title><header>no</header></head><body>x", "<html><head><title>t</title><header>no</header>")]
+    [InlineData("<html><head><title>t</title></head\n><body>x", "<html><head><title>t</title>")]
+    public async Task Body_reader_finds_the_head_end_tag_and_not_a_header(string html, string head)
+    {
+        var seen = string.Empty;
+        await BodyReader.ReadAsync(new MemoryStream(Encoding.ASCII.GetBytes(html)), [], 1024 * 1024, 100, bytes =>
+        {
+            seen = Encoding.ASCII.GetString(bytes);
+            return true;
+        }, Ct);
+        seen.ShouldBe(head);
     }
 
     [Fact]
@@ -103,7 +149,7 @@ public sealed class FetchTests : IDisposable
         var compressedLength = compressed.Length;
         var counting = new CountingStream(compressed);
         var error = await Should.ThrowAsync<PreviewException>(
-            () => BodyReader.ReadAsync(counting, ["gzip"], 2 * 1024 * 1024, 100, stopAtHeadEnd: false, Ct));
+            () => BodyReader.ReadAsync(counting, ["gzip"], 2 * 1024 * 1024, 100, null, Ct));
         error.Code.ShouldBe(PreviewErrors.UpstreamTooLarge);
 
         // It stopped long before the end of the compressed stream (32 MiB of zeros is about 32 KiB gzipped).
@@ -128,7 +174,7 @@ public sealed class FetchTests : IDisposable
     public async Task Corrupt_compressed_body_yields_an_empty_body_not_an_exception(string encoding)
     {
         var garbage = Encoding.ASCII.GetBytes("this is not compressed at all <html><head><title>x</title></head>");
-        var body = await BodyReader.ReadAsync(new MemoryStream(garbage), [encoding], 1024 * 1024, 100, stopAtHeadEnd: true, Ct);
+        var body = await BodyReader.ReadAsync(new MemoryStream(garbage), [encoding], 1024 * 1024, 100, _ => true, Ct);
         body.Truncated.ShouldBeTrue();
     }
 

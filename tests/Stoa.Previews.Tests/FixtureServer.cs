@@ -99,6 +99,9 @@ public sealed class FixtureServer : IAsyncLifetime
         app.MapGet("/oembed/{name}", async (HttpContext context, string name) =>
             await ServeFile(context, Path.Combine("oembed", name + ".json"), "application/json"));
 
+        app.MapGet("/manifests/{name}", async (HttpContext context, string name) =>
+            await ServeFile(context, Path.Combine("manifests", name), "application/manifest+json"));
+
         app.MapGet("/charset/{name}", async (HttpContext context, string name) =>
         {
             var fixture = CharsetFixtures.All.Single(f => f.Name == name);
@@ -158,49 +161,22 @@ public sealed class FixtureServer : IAsyncLifetime
             await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
         });
 
-        // 6 MiB of body after a head without og:image, so the reader goes on until the cap.
-        app.MapGet("/huge", async (HttpContext context) =>
-        {
-            context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync("<html><head><title>Huge page</title><meta name=\"description\" content=\"big\"></head><body>");
-            var chunk = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("<p>lorem ipsum dolor sit amet</p>\n", 1000)));
-            try
-            {
-                for (var written = 0L; written < 6L * 1024 * 1024; written += chunk.Length)
-                {
-                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (IOException)
-            {
-            }
-        });
+        // 6 MiB of paragraphs after a head without og:image, so the reader goes on until the cap.
+        app.MapGet("/huge", (HttpContext context) => WriteHugeAsync(context,
+            "<html><head><title>Huge page</title><meta name=\"description\" content=\"big\"></head><body>",
+            "<p>lorem ipsum dolor sit amet</p>\n"));
 
-        // A page whose head names an og:image: the reader stops at </head> and never reads the 6 MiB body.
-        app.MapGet("/huge-with-og", async (HttpContext context) =>
-        {
-            context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync("<html><head><title>Huge OG</title><meta property=\"og:image\" content=\"/og.png\"></head><body>");
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            var chunk = new byte[64 * 1024];
-            chunk.AsSpan().Fill((byte)'x');
-            try
-            {
-                for (var written = 0L; written < 6L * 1024 * 1024; written += chunk.Length)
-                {
-                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (IOException)
-            {
-            }
-        });
+        // A head with every card field: the reader stops at </head> and never reads the 6 MiB body.
+        app.MapGet("/huge-complete-head", (HttpContext context) => WriteHugeAsync(context, """
+            <html><head><title>Huge but complete</title><meta property="og:image" content="/og.png">
+            <meta name="description" content="Everything a card needs is in the head."><meta name="author" content="Jane Doe">
+            <meta property="article:published_time" content="2024-05-17T10:00:00Z"><meta property="og:site_name" content="Example">
+            </head><body>
+            """, "x"));
+
+        // A head that names an og:image but lacks other fields: the body is read, up to the cap.
+        app.MapGet("/huge-with-og", (HttpContext context) =>
+            WriteHugeAsync(context, "<html><head><title>Huge OG</title><meta property=\"og:image\" content=\"/og.png\"></head><body>", "x"));
 
         // 1.5 MB of nested <div>: minutes of parser CPU without the nesting guard.
         app.MapGet("/nested", async (HttpContext context) =>
@@ -304,6 +280,31 @@ public sealed class FixtureServer : IAsyncLifetime
         if (_app is not null)
         {
             await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="head"/>, then 6 MiB of <paramref name="filler"/> repeated, or as much of it as the client reads
+    /// before it leaves.
+    /// </summary>
+    private static async Task WriteHugeAsync(HttpContext context, string head, string filler)
+    {
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(head);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        var chunk = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(filler, 64 * 1024 / filler.Length)));
+        try
+        {
+            for (var written = 0L; written < 6L * 1024 * 1024; written += chunk.Length)
+            {
+                await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (IOException)
+        {
         }
     }
 

@@ -29,20 +29,35 @@ public sealed class HostileUpstreamTests(FixtureServer fixtures)
         fixtures.Hits("/oembed/lone-surrogates").ShouldBeGreaterThan(0);
     }
 
-    [Fact]
-    public async Task The_api_and_the_batch_answer_200_for_a_page_with_lone_surrogates()
+    [Theory]
+    [InlineData("hostile-lone-surrogates", "Survives bad JSON")]
+    [InlineData("hostile-unicode-digits", "Survives other digits")]
+    public async Task The_api_and_the_batch_answer_200_for_a_hostile_page(string page, string title)
     {
         await using var app = fixtures.CreateApp();
         using var client = (await app.CreateTenantAsync()).App();
-        var url = fixtures.BaseUrl + "/pages/hostile-lone-surrogates?api=" + Guid.NewGuid().ToString("N");
+        var url = fixtures.BaseUrl + $"/pages/{page}?api=" + Guid.NewGuid().ToString("N");
         var single = await client.GetAsync($"/v1/previews?url={Q(url)}", Ct);
         single.StatusCode.ShouldBe(HttpStatusCode.OK, await single.Content.ReadAsStringAsync(Ct));
-        (await single.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("title").GetString().ShouldBe("Survives bad JSON");
+        (await single.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("title").GetString().ShouldBe(title);
 
         var batch = await client.PostAsJsonAsync("/v1/previews/batch", new { urls = new[] { url + "&b=1", fixtures.BaseUrl + "/pages/og-only" } }, Ct);
         batch.StatusCode.ShouldBe(HttpStatusCode.OK, await batch.Content.ReadAsStringAsync(Ct));
         var items = (await batch.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("items");
         items.EnumerateArray().ShouldAllBe(i => i.GetProperty("card").ValueKind == JsonValueKind.Object);
+    }
+
+    [Fact]
+    public async Task Dates_in_other_scripts_digits_and_a_manifest_with_lone_surrogates_leave_those_fields_out()
+    {
+        using var service = fixtures.CreateService();
+        var card = (await service.GetAsync(fixtures.Url("/pages/hostile-unicode-digits"), Ct)).Card;
+        card.Title.ShouldBe("Survives other digits");
+        card.PublishedAt.ShouldBeNull();
+        card.ModifiedAt.ShouldBeNull();
+        card.Logo.ShouldBe(fixtures.BaseUrl + "/favicon.ico");
+        card.SiteName.ShouldBeNull();
+        fixtures.Hits("/manifests/lone-surrogates.json").ShouldBeGreaterThan(0);
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public sealed class NestingGuardTests
     {
         var html = Head + Repeat(unit, (2 * 1024 * 1024) / unit.Length);
         var page = PageExtractor.Extract(html, new Uri("http://example.com/"));
-        page.Html.Title.ShouldBe("t");
+        page.Candidates.Items.Single(c => c.Source == Sources.HtmlTitle).Value.ShouldBe("t");
     }
 
     [Fact]

@@ -15,6 +15,7 @@ internal sealed record LinkCard
 
     public string? Description { get; init; }
 
+    /// <summary>The publisher: JSON-LD publisher.name, og:site_name, application-name…</summary>
     public string? SiteName { get; init; }
 
     /// <summary>website, article, product, video, image, audio, document, file, or the page's own og:type.</summary>
@@ -29,12 +30,17 @@ internal sealed record LinkCard
 
     public IReadOnlyList<LinkAudio> Audios { get; init; } = [];
 
+    /// <summary>A person's name when the page names one (several joined by ", "), else an organization or a handle.</summary>
     public string? Author { get; init; }
 
     public DateTimeOffset? PublishedAt { get; init; }
 
+    /// <summary>When the page says it was last changed, if it says so.</summary>
+    public DateTimeOffset? ModifiedAt { get; init; }
+
     public string? Favicon { get; init; }
 
+    /// <summary>The publisher's logo, else the site's apple-touch-icon, manifest icon or favicon.</summary>
     public string? Logo { get; init; }
 
     public string? ThemeColor { get; init; }

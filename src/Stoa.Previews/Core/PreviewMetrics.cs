@@ -3,12 +3,13 @@ using Stoa.Foundation.Telemetry;
 
 namespace Stoa.Previews.Core;
 
-/// <summary>The upstream fetches' instruments on the module's <c>Stoa.Previews</c> meter.</summary>
+/// <summary>The instruments of upstream fetches and of extraction, on the module's <c>Stoa.Previews</c> meter.</summary>
 internal sealed class PreviewMetrics : IDisposable
 {
     private readonly ModuleTelemetry? _owned;
     private readonly Histogram<double> _upstreamDuration;
     private readonly Counter<long> _upstreamBytes;
+    private readonly Histogram<double> _extractDuration;
 
     /// <param name="telemetry">The module's, from the host; null (a service built alone, in tests) makes a private one.</param>
     public PreviewMetrics(ModuleTelemetry? telemetry, Func<IEnumerable<BreakerStateChange>> breakerStates)
@@ -18,6 +19,8 @@ internal sealed class PreviewMetrics : IDisposable
         Meter = telemetry.Meter;
         _upstreamDuration = telemetry.CreateHistogram<double>("upstream.duration", "ms", "Duration of one upstream request, headers and body.");
         _upstreamBytes = telemetry.CreateCounter<long>("upstream.bytes", "By", "Bytes read from upstreams, as received on the wire.");
+        _extractDuration = telemetry.CreateHistogram<double>(
+            "extract.duration", "ms", "CPU time to turn a fetched HTML page into a card: decode, parse, scan, merge.");
         // Counted by state, never labelled by host: the hosts previewed are a tenant's browsing, and a label per host
         // would let one page full of links create unbounded series. Which host changed state is in the log.
         telemetry.CreateObservableGauge<int>(
@@ -40,6 +43,10 @@ internal sealed class PreviewMetrics : IDisposable
     /// <param name="outcome">ok, redirect, status, timeout, unreachable, too_large: a closed set, to keep cardinality low.</param>
     public void RecordUpstream(double milliseconds, string outcome) =>
         _upstreamDuration.Record(milliseconds, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <param name="body">head (reading stopped at &lt;/head&gt;) or full.</param>
+    public void RecordExtraction(double milliseconds, string body) =>
+        _extractDuration.Record(milliseconds, new KeyValuePair<string, object?>("body", body));
 
     public void RecordBytes(long bytes)
     {

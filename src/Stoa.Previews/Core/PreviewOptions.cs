@@ -29,8 +29,17 @@ internal sealed class PreviewOptions
     /// </summary>
     public string[] AllowedNetworks { get; set; } = [];
 
-    /// <summary>Whether a page's <c>application/json+oembed</c> link is fetched and merged.</summary>
+    /// <summary>
+    /// Whether a page's oEmbed document is fetched and merged: the one its <c>application/json+oembed</c> link names, else
+    /// the one the bundled oEmbed provider registry knows for its URL (YouTube, Vimeo, X, Spotify, SoundCloud, TikTok…).
+    /// </summary>
     public bool FetchOEmbed { get; set; } = true;
+
+    /// <summary>
+    /// Whether a page's web app manifest is fetched for its icons, when the page declares no better logo (JSON-LD
+    /// publisher logo, og:logo, apple-touch-icon).
+    /// </summary>
+    public bool FetchManifest { get; set; } = true;
 
     /// <summary>Failure ratio within <see cref="BreakerSamplingDuration"/> that opens a host's breaker.</summary>
     public double BreakerFailureRatio { get; set; } = 0.5;

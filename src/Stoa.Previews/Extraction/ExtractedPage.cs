@@ -1,5 +1,4 @@
 namespace Stoa.Previews.Extraction;
 
-/// <summary>What each source says about a page, and the oEmbed endpoint it advertises.</summary>
-internal sealed record ExtractedPage(
-    PageMetadata OpenGraph, PageMetadata Twitter, PageMetadata JsonLd, PageMetadata Html, string? OEmbedUrl);
+/// <summary>Every candidate a page offers, and the documents it points to (resolved, not yet fetched).</summary>
+internal sealed record ExtractedPage(CandidateList Candidates, string? OEmbedUrl, string? ManifestUrl);

@@ -1,93 +1,102 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
-using AngleSharp.Dom;
-using Stoa.Previews.Core;
 
 namespace Stoa.Previews.Extraction;
 
 /// <summary>
-/// The last resort: plain HTML. &lt;title&gt;, meta description/author/theme-color, link rel=canonical and icons,
-/// html lang, and the first image that is content rather than a tracking pixel or a lazy-load placeholder.
+/// Plain HTML metadata: &lt;title&gt;, meta description/author/date/theme-color and their Dublin Core, Parse.ly and
+/// Sailthru variants, microdata meta tags (itemprop=datePublished…), link rel=canonical, icons, image_src, manifest and
+/// oEmbed discovery, html lang. What only the body holds comes from <see cref="MarkupScanner"/>.
 /// </summary>
 internal static partial class HtmlExtractor
 {
-    private const int MaxImagesScanned = 200;
-
-    public static PageMetadata Extract(PageContext page)
+    public static void Extract(PageContext page, CandidateList candidates)
     {
-        var document = page.Document;
-        var result = new PageMetadata
-        {
-            Title = document.QuerySelector("title")?.TextContent,
-            Description = page.First("description", "dc.description", "dcterms.description"),
-            CanonicalUrl = page.Resolve(LinkHref(document, "canonical")),
-            SiteName = page.First("application-name", "apple-mobile-web-app-title"),
-            Author = page.First("author", "dc.creator", "dcterms.creator", "byl", "sailthru.author", "parsely-author"),
-            Locale = document.DocumentElement?.GetAttribute("lang") ?? page.First("content-language", "language", "dc.language"),
-            ThemeColor = ThemeColor(document),
-            PublishedAt = PageContext.ParseDate(
-                page.First("date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date", "dc.date.issued",
-                    "dcterms.created", "dcterms.issued", "datepublished", "sailthru.date", "parsely-pub-date", "article.published")
-                ?? document.QuerySelector("time[datetime][pubdate], time[itemprop=datePublished][datetime], article time[datetime]")?.GetAttribute("datetime")),
-        };
+        candidates.Add(CardField.Title, Sources.HtmlTitle, page.Title);
+        candidates.Add(CardField.Title, Sources.MetaCitationTitle, page.First("citation_title", "dc.title", "dcterms.title"));
+        candidates.Add(CardField.Description, Sources.MetaDescription, page.First("description", "dc.description", "dcterms.description"));
+        candidates.Add(CardField.Url, Sources.LinkCanonical, page.Resolve(page.LinkHref("canonical")));
+        candidates.Add(CardField.SiteName, Sources.ApplicationName, page.First("application-name", "apple-mobile-web-app-title"));
+        candidates.Add(CardField.SiteName, Sources.TitleSiteName, TextNormalizer.SiteNameFromTitle(page.Title, page.FinalUrl));
+        candidates.Add(CardField.SiteName, Sources.FeedTitle, FeedSiteName(page));
+        candidates.Add(CardField.Author, Sources.MetaAuthor, page.First("author"));
+        candidates.Add(CardField.Author, Sources.MetaByline, page.First("byl", "sailthru.author", "parsely-author", "article.author"));
+        candidates.Add(CardField.Author, Sources.MetaCitationAuthor, page.First("dc.creator", "dcterms.creator", "citation_author"));
+        candidates.Add(CardField.SiteName, Sources.MetaDcPublisher, page.First("dc.publisher", "dcterms.publisher", "citation_publisher"));
+        candidates.Add(CardField.Locale, Sources.HtmlLang, page.HtmlLang);
+        candidates.Add(CardField.Locale, Sources.MetaLanguage, page.First("content-language", "language", "dc.language", "dcterms.language"));
+        candidates.Add(CardField.ThemeColor, Sources.ThemeColorMeta, ThemeColor(page));
+
+        candidates.Add(CardField.Published, Sources.ItempropPublished, page.First("datepublished", "uploaddate"));
+        candidates.Add(CardField.Published, Sources.MetaDate, page.First(
+            "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created",
+            "date", "pubdate", "publishdate", "publish-date", "publish_date", "publication_date", "citation_publication_date", "citation_date",
+            "article.published", "original-publish-date"));
+        candidates.Add(CardField.Modified, Sources.ItempropModified, page.First("datemodified"));
+        candidates.Add(CardField.Modified, Sources.MetaModified, page.First(
+            "dcterms.modified", "dc.date.modified", "last-modified", "lastmod", "revised", "article.updated"));
+
+        candidates.Add(Sources.LinkImageSrc, page.Resolve(page.LinkHref("image_src")) is { } imageSource ? new Core.LinkImage(imageSource) : null);
+        candidates.Add(Sources.ItempropImage, page.Resolve(page.First("image", "thumbnailurl")) is { } itemImage ? new Core.LinkImage(itemImage) : null);
+        candidates.Add(CardField.Logo, Sources.ItempropLogo, page.Resolve(page.First("logo")));
 
         var (favicon, touchIcon) = Icons(page);
+        candidates.Add(CardField.Favicon, Sources.Icon, favicon);
+        candidates.Add(CardField.Favicon, Sources.TouchIcon, touchIcon);
+        candidates.Add(CardField.Logo, Sources.TouchIcon, touchIcon);
+        candidates.Add(CardField.Logo, Sources.Icon, favicon);
+
         // Browsers ask the document's origin for /favicon.ico when a page declares no icon; so do we (unverified).
-        result.Favicon = favicon ?? PageContext.ResolveAgainst(page.FinalUrl, "/favicon.ico");
-        result.Logo = touchIcon;
-
-        if (page.Resolve(LinkHref(document, "image_src")) is { } imageSource)
-        {
-            result.Images.Add(new LinkImage(imageSource));
-        }
-        else if (FirstContentImage(page) is { } image)
-        {
-            result.Images.Add(image);
-        }
-
-        if (FirstMedia(page, "video") is { } video)
-        {
-            result.Videos.Add(new LinkVideo(video.Url, PageContext.ParseDimension(video.Element.GetAttribute("width")),
-                PageContext.ParseDimension(video.Element.GetAttribute("height")), video.Type));
-        }
-
-        if (FirstMedia(page, "audio") is { } audio)
-        {
-            result.Audios.Add(new LinkAudio(audio.Url, audio.Type));
-        }
-
-        return result;
+        var favicoIco = PageContext.ResolveAgainst(page.FinalUrl, "/favicon.ico");
+        candidates.Add(CardField.Favicon, Sources.FaviconIco, favicoIco);
+        candidates.Add(CardField.Logo, Sources.FaviconIco, favicoIco);
     }
 
-    /// <summary>The href of <c>&lt;link rel="application/json+oembed"&gt;</c>, resolved, if the page advertises one.</summary>
+    /// <summary>The page's oEmbed endpoint, when it advertises one (<c>application/json+oembed</c>, or SoundCloud's <c>text/json+oembed</c>).</summary>
     public static string? OEmbedLink(PageContext page)
     {
-        foreach (var link in page.Document.QuerySelectorAll("link[type][href]"))
+        foreach (var link in page.Links)
         {
-            if (string.Equals(link.GetAttribute("type")?.Trim(), "application/json+oembed", StringComparison.OrdinalIgnoreCase))
+            var type = link.Type?.Trim();
+            if (string.Equals(type, "application/json+oembed", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(type, "text/json+oembed", StringComparison.OrdinalIgnoreCase))
             {
-                return page.Resolve(link.GetAttribute("href"));
+                return page.Resolve(link.Href);
             }
         }
 
         return null;
     }
 
-    private static string? LinkHref(IDocument document, string rel)
+    /// <summary>
+    /// The site's name as its feed link gives it: "Muddy Boots » Feed", "Rosa's Quilting Corner - Atom", "Example RSS".
+    /// Feeds of comments or of one post name more than the site, and are passed over.
+    /// </summary>
+    private static string? FeedSiteName(PageContext page)
     {
-        foreach (var link in document.QuerySelectorAll("link[rel][href]"))
+        foreach (var link in page.Links)
         {
-            if (RelTokens(link).Contains(rel))
+            var type = link.Type?.Trim().ToLowerInvariant();
+            if (!link.Rel.Contains("alternate") || type is not ("application/rss+xml" or "application/atom+xml") || string.IsNullOrWhiteSpace(link.Title)
+                || link.Title.Length > TextNormalizer.MaxShort)
             {
-                return link.GetAttribute("href");
+                continue;
+            }
+
+            var match = FeedTitleRegex().Match(link.Title.Trim());
+            if (match.Success && !link.Title.Contains("comment", StringComparison.OrdinalIgnoreCase))
+            {
+                return match.Groups["site"].Value.Trim();
             }
         }
 
         return null;
     }
 
-    private static string[] RelTokens(IElement link) =>
-        (link.GetAttribute("rel") ?? string.Empty).ToLowerInvariant().Split([' ', '\t', '\n', '\r', '\f'], StringSplitOptions.RemoveEmptyEntries);
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<site>.+?)\s*(?:[-–—»|:]\s*)?(?:RSS\s*2\.0|RSS|Atom|Feed|RSS Feed|Atom Feed)\s*$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex FeedTitleRegex();
+
+    /// <summary>The web app manifest the page links to.</summary>
+    public static string? ManifestLink(PageContext page) => page.Resolve(page.LinkHref("manifest"));
 
     /// <summary>
     /// The favicon: the largest declared rel=icon (sizes="any" is an SVG and wins), else the first one; and the
@@ -99,17 +108,16 @@ internal static partial class HtmlExtractor
         var faviconSize = -1;
         string? touchIcon = null;
         var touchIconSize = -1;
-        foreach (var link in page.Document.QuerySelectorAll("link[rel][href]"))
+        foreach (var link in page.Links)
         {
-            var rel = RelTokens(link);
-            var isIcon = rel.Contains("icon");
-            var isTouch = rel.Contains("apple-touch-icon") || rel.Contains("apple-touch-icon-precomposed");
-            if ((!isIcon && !isTouch) || page.Resolve(link.GetAttribute("href")) is not { } url)
+            var isIcon = link.Rel.Contains("icon");
+            var isTouch = link.Rel.Contains("apple-touch-icon") || link.Rel.Contains("apple-touch-icon-precomposed");
+            if ((!isIcon && !isTouch) || page.Resolve(link.Href) is not { } url)
             {
                 continue;
             }
 
-            var size = LargestSize(link.GetAttribute("sizes"));
+            var size = LargestSize(link.Sizes);
             if (isIcon && size > faviconSize)
             {
                 (favicon, faviconSize) = (url, size);
@@ -120,10 +128,10 @@ internal static partial class HtmlExtractor
             }
         }
 
-        return (favicon ?? touchIcon, touchIcon);
+        return (favicon, touchIcon);
     }
 
-    private static int LargestSize(string? sizes)
+    internal static int LargestSize(string? sizes)
     {
         if (string.IsNullOrWhiteSpace(sizes))
         {
@@ -148,130 +156,25 @@ internal static partial class HtmlExtractor
         return largest;
     }
 
-    private static string? ThemeColor(IDocument document)
+    private static string? ThemeColor(PageContext page)
     {
         string? first = null;
-        foreach (var meta in document.QuerySelectorAll("meta[name][content]"))
+        foreach (var meta in page.Meta)
         {
-            if (!string.Equals(meta.GetAttribute("name")?.Trim(), "theme-color", StringComparison.OrdinalIgnoreCase))
+            if (meta.Key != "theme-color")
             {
                 continue;
             }
 
             // Several theme colors per color scheme are common; the one without a media query (or the light one) is the default.
-            var media = meta.GetAttribute("media");
-            var content = meta.GetAttribute("content");
-            if (string.IsNullOrWhiteSpace(media) || media.Contains("light", StringComparison.OrdinalIgnoreCase))
+            if (string.IsNullOrWhiteSpace(meta.Media) || meta.Media.Contains("light", StringComparison.OrdinalIgnoreCase))
             {
-                return content;
+                return meta.Content;
             }
 
-            first ??= content;
+            first ??= meta.Content;
         }
 
         return first;
     }
-
-    /// <summary>
-    /// The first &lt;img&gt; that is content: lazy-load attributes win over a placeholder src, data: URIs are skipped,
-    /// and tracking pixels (a declared width or height of 2 or less, or a pixel/spacer file name) are ignored.
-    /// </summary>
-    private static LinkImage? FirstContentImage(PageContext page)
-    {
-        foreach (var img in page.Document.QuerySelectorAll("img").Take(MaxImagesScanned))
-        {
-            var width = PageContext.ParseDimension(img.GetAttribute("width"));
-            var height = PageContext.ParseDimension(img.GetAttribute("height"));
-            if (width <= 2 || height <= 2 || img.HasAttribute("hidden") || IsHiddenByStyle(img.GetAttribute("style")))
-            {
-                continue;
-            }
-
-            string? url = null;
-            foreach (var candidate in Sources(img))
-            {
-                if (candidate.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-                {
-                    continue;
-                }
-
-                url = page.Resolve(candidate);
-                if (url is not null)
-                {
-                    break;
-                }
-            }
-
-            if (url is null || PixelNameRegex().IsMatch(new Uri(url).AbsolutePath))
-            {
-                continue;
-            }
-
-            return new LinkImage(url, width, height, img.GetAttribute("alt"));
-        }
-
-        return null;
-    }
-
-    private static IEnumerable<string> Sources(IElement img)
-    {
-        // Lazy loaders keep the real URL in data-* and a placeholder (data: URI, blank.gif) in src.
-        foreach (var attribute in (string[])["data-src", "data-lazy-src", "data-original", "data-lazy", "data-url"])
-        {
-            if (img.GetAttribute(attribute) is { Length: > 0 } value)
-            {
-                yield return value;
-            }
-        }
-
-        foreach (var attribute in (string[])["data-srcset", "data-lazy-srcset", "srcset"])
-        {
-            if (FirstSrcsetUrl(img.GetAttribute(attribute)) is { } value)
-            {
-                yield return value;
-            }
-        }
-
-        if (img.GetAttribute("src") is { Length: > 0 } src)
-        {
-            yield return src;
-        }
-    }
-
-    private static string? FirstSrcsetUrl(string? srcset)
-    {
-        var first = srcset?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-        var url = first?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        return string.IsNullOrEmpty(url) ? null : url;
-    }
-
-    private static bool IsHiddenByStyle(string? style) =>
-        style is not null && HiddenStyleRegex().IsMatch(style);
-
-    private static (string Url, string? Type, IElement Element)? FirstMedia(PageContext page, string tag)
-    {
-        foreach (var element in page.Document.QuerySelectorAll(tag).Take(10))
-        {
-            if (page.Resolve(element.GetAttribute("src")) is { } url)
-            {
-                return (url, element.GetAttribute("type"), element);
-            }
-
-            foreach (var source in element.QuerySelectorAll("source[src]"))
-            {
-                if (page.Resolve(source.GetAttribute("src")) is { } sourceUrl)
-                {
-                    return (sourceUrl, source.GetAttribute("type"), element);
-                }
-            }
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex(@"(^|[/_.-])(1x1|pixel|spacer|blank|transparent|clear|tracking|tracker|beacon)([_.-][^/]*)?\.(gif|png|jpe?g|webp)$", RegexOptions.IgnoreCase)]
-    private static partial Regex PixelNameRegex();
-
-    [GeneratedRegex(@"display\s*:\s*none|visibility\s*:\s*hidden|(^|;)\s*(width|height)\s*:\s*[0-2](\.\d+)?px", RegexOptions.IgnoreCase)]
-    private static partial Regex HiddenStyleRegex();
 }

@@ -1,4 +1,10 @@
 namespace Stoa.Previews.Extraction;
 
-/// <summary>A <c>&lt;meta&gt;</c> element's key (property, name or itemprop, lower-cased) and content, in document order.</summary>
-internal readonly record struct MetaTag(string Key, string Content);
+/// <summary>
+/// A <c>&lt;meta&gt;</c> with content, under one of its keys (property, name or itemprop, lower-cased).
+/// <see cref="Media"/> is its media query (theme-color per color scheme).
+/// </summary>
+internal readonly record struct MetaTag(string Key, string Content, string? Media = null);
+
+/// <summary>A <c>&lt;link&gt;</c> with an href: rel tokens lower-cased, href as written.</summary>
+internal sealed record LinkTag(string[] Rel, string Href, string? Type, string? Sizes, string? Title = null);

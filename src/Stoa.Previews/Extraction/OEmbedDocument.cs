@@ -2,5 +2,5 @@ using Stoa.Previews.Core;
 
 namespace Stoa.Previews.Extraction;
 
-/// <summary>A parsed oEmbed answer: the card fields it can supply, and the embed itself.</summary>
-internal sealed record OEmbedDocument(PageMetadata Metadata, LinkEmbed Embed);
+/// <summary>An oEmbed answer: what it says about the page, and the embed itself.</summary>
+internal sealed record OEmbedDocument(CandidateList Candidates, LinkEmbed Embed);

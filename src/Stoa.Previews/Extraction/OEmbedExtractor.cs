@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Stoa.Foundation.Json;
 using Stoa.Previews.Core;
 
 namespace Stoa.Previews.Extraction;
@@ -12,66 +11,49 @@ internal static class OEmbedExtractor
 
     public static OEmbedDocument? Parse(ReadOnlySpan<byte> json, Uri endpoint)
     {
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-            document = JsonText.ParseValue(ref reader);
-        }
-        catch (JsonException)
+        using var document = UpstreamJson.TryParseObject(json);
+        if (document is null)
         {
             return null;
         }
 
-        using (document)
+        var root = document.RootElement;
+        var type = UpstreamJson.String(root, "type")?.Trim().ToLowerInvariant();
+        var title = UpstreamJson.Text(root, "title");
+        var candidates = new CandidateList();
+        candidates.Add(CardField.Title, Sources.OEmbedTitle, title);
+        candidates.Add(CardField.Author, Sources.OEmbedAuthor, UpstreamJson.Text(root, "author_name"));
+        candidates.Add(CardField.SiteName, Sources.OEmbedProvider, UpstreamJson.Text(root, "provider_name"));
+        candidates.Add(CardField.Type, Sources.OEmbedType, type switch
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
+            "video" => "video",
+            "photo" => "image",
+            _ => null,
+        });
 
-            var type = String(root, "type")?.Trim().ToLowerInvariant();
-            var metadata = new PageMetadata
-            {
-                Title = String(root, "title"),
-                Author = String(root, "author_name"),
-                SiteName = String(root, "provider_name"),
-                Type = type switch
-                {
-                    "video" => "video",
-                    "photo" => "image",
-                    _ => null,
-                },
-            };
-
-            if (type == "photo" && PageContext.ResolveAgainst(endpoint, String(root, "url")) is { } photo)
-            {
-                metadata.Images.Add(new LinkImage(photo, Int(root, "width"), Int(root, "height"), metadata.Title));
-            }
-
-            if (PageContext.ResolveAgainst(endpoint, String(root, "thumbnail_url")) is { } thumbnail)
-            {
-                metadata.Images.Add(new LinkImage(thumbnail, Int(root, "thumbnail_width"), Int(root, "thumbnail_height")));
-            }
-
-            // Only video and rich types carry markup meant for embedding; it stays upstream-controlled HTML.
-            var html = type is "video" or "rich" ? String(root, "html") : null;
-            var embed = new LinkEmbed
-            {
-                Type = type,
-                ProviderName = metadata.SiteName,
-                ProviderUrl = PageContext.ResolveAgainst(endpoint, String(root, "provider_url")),
-                Html = html is { Length: > 0 and <= MaxHtml } ? html : null,
-                Width = Int(root, "width"),
-                Height = Int(root, "height"),
-            };
-            return new OEmbedDocument(metadata, embed);
+        if (type == "photo" && PageContext.ResolveAgainst(endpoint, UpstreamJson.String(root, "url")) is { } photo)
+        {
+            candidates.Add(Sources.OEmbedImage, new LinkImage(photo, Int(root, "width"), Int(root, "height"), title));
         }
-    }
 
-    private static string? String(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        if (PageContext.ResolveAgainst(endpoint, UpstreamJson.String(root, "thumbnail_url")) is { } thumbnail)
+        {
+            candidates.Add(Sources.OEmbedImage, new LinkImage(thumbnail, Int(root, "thumbnail_width"), Int(root, "thumbnail_height")));
+        }
+
+        // Only video and rich types carry markup meant for embedding; it stays upstream-controlled HTML.
+        var html = type is "video" or "rich" ? UpstreamJson.String(root, "html") : null;
+        var embed = new LinkEmbed
+        {
+            Type = type,
+            ProviderName = TextNormalizer.Clean(UpstreamJson.Text(root, "provider_name"), TextNormalizer.MaxShort),
+            ProviderUrl = PageContext.ResolveAgainst(endpoint, UpstreamJson.String(root, "provider_url")),
+            Html = html is { Length: > 0 and <= MaxHtml } ? html : null,
+            Width = Int(root, "width"),
+            Height = Int(root, "height"),
+        };
+        return new OEmbedDocument(candidates, embed);
+    }
 
     private static int? Int(JsonElement root, string name)
     {

@@ -3,32 +3,37 @@ namespace Stoa.Previews.Extraction;
 /// <summary>Open Graph (ogp.me) tags, including structured og:image/og:video/og:audio arrays and article:*.</summary>
 internal static class OpenGraphExtractor
 {
-    public static PageMetadata Extract(PageContext page)
+    public static void Extract(PageContext page, CandidateList candidates)
     {
-        var result = new PageMetadata
-        {
-            Title = page.First("og:title"),
-            Description = page.First("og:description"),
-            CanonicalUrl = page.Resolve(page.First("og:url")),
-            SiteName = page.First("og:site_name"),
-            Type = page.First("og:type"),
-            Locale = page.First("og:locale"),
-            Logo = page.Resolve(page.First("og:logo")),
-            PublishedAt = PageContext.ParseDate(page.First("article:published_time", "og:published_time", "video:release_date")),
-        };
+        candidates.Add(CardField.Title, Sources.OgTitle, page.First("og:title"));
+        candidates.Add(CardField.Description, Sources.OgDescription, page.First("og:description"));
+        candidates.Add(CardField.Url, Sources.OgUrl, page.Resolve(page.First("og:url")));
+        candidates.Add(CardField.SiteName, Sources.OgSiteName, page.First("og:site_name"));
+        candidates.Add(CardField.Type, Sources.OgType, page.First("og:type"));
+        candidates.Add(CardField.Locale, Sources.OgLocale, page.First("og:locale"));
+        candidates.Add(CardField.Logo, Sources.OgLogo, page.Resolve(page.First("og:logo")));
+        candidates.Add(CardField.Published, Sources.OgPublished, page.First("article:published_time", "og:published_time", "og:article:published_time", "published_time"));
+        candidates.Add(CardField.Published, Sources.OgReleaseDate, page.First("video:release_date", "music:release_date", "book:release_date"));
+        candidates.Add(CardField.Modified, Sources.OgModified, page.First("article:modified_time", "og:modified_time", "og:article:modified_time", "modified_time"));
+        candidates.Add(CardField.Modified, Sources.OgUpdated, page.First("og:updated_time", "updated_time"));
 
-        // article:author is usually a profile URL; a name is only worth showing when it is not one.
-        var author = page.First("article:author", "book:author", "og:author");
-        if (author is not null && !author.Contains("://", StringComparison.Ordinal))
+        // Usually a profile URL (refused later); sometimes a name.
+        candidates.Add(CardField.Author, Sources.OgAuthor, page.First("article:author", "book:author", "og:author", "og:article:author"));
+
+        foreach (var image in Collect(page, "og:image"))
         {
-            result.Author = author;
+            candidates.Add(Sources.OgImage, image.ToImage());
         }
 
-        var images = Collect(page, "og:image");
-        result.Images.AddRange(images.Select(m => m.ToImage()).OfType<Core.LinkImage>());
-        result.Videos.AddRange(Collect(page, "og:video").Select(m => m.ToVideo()).OfType<Core.LinkVideo>());
-        result.Audios.AddRange(Collect(page, "og:audio").Select(m => m.ToAudio()).OfType<Core.LinkAudio>());
-        return result;
+        foreach (var video in Collect(page, "og:video"))
+        {
+            candidates.Add(Sources.OgVideo, video.ToVideo());
+        }
+
+        foreach (var audio in Collect(page, "og:audio"))
+        {
+            candidates.Add(Sources.OgAudio, audio.ToAudio());
+        }
     }
 
     /// <summary>
@@ -39,7 +44,7 @@ internal static class OpenGraphExtractor
     {
         var items = new List<MediaBuilder>();
         MediaBuilder? current = null;
-        foreach (var (key, content) in page.Meta)
+        foreach (var (key, content, _) in page.Meta)
         {
             if (!key.StartsWith(root, StringComparison.Ordinal))
             {

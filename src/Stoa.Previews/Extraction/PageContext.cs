@@ -1,43 +1,26 @@
 using System.Globalization;
-using AngleSharp.Dom;
 
 namespace Stoa.Previews.Extraction;
 
-/// <summary>A parsed page with what every extractor needs: its meta tags in order, and URL resolution.</summary>
+/// <summary>
+/// A page reduced to what extractors read: its meta and link tags in document order (the head's, then any after it),
+/// its title and language, its JSON-LD scripts, and URL resolution against its base.
+/// </summary>
 internal sealed class PageContext
 {
     private readonly ILookup<string, string> _metaByKey;
 
-    public PageContext(IDocument document, Uri finalUrl)
+    public PageContext(Uri finalUrl, HeadData head, ScanResult? scan = null)
     {
-        Document = document;
         FinalUrl = finalUrl;
-        BaseUri = BaseOf(document, finalUrl);
-        var meta = new List<MetaTag>();
-        foreach (var element in document.QuerySelectorAll("meta"))
-        {
-            var content = element.GetAttribute("content") ?? element.GetAttribute("value");
-            if (content is null)
-            {
-                continue;
-            }
-
-            // Pages mix property= (the OGP spec), name= (Twitter, and many OGP users) and itemprop= for the same keys.
-            foreach (var attribute in (ReadOnlySpan<string>)["property", "name", "itemprop"])
-            {
-                var key = element.GetAttribute(attribute)?.Trim().ToLowerInvariant();
-                if (!string.IsNullOrEmpty(key))
-                {
-                    meta.Add(new MetaTag(key, content));
-                }
-            }
-        }
-
-        Meta = meta;
-        _metaByKey = meta.ToLookup(m => m.Key, m => m.Content, StringComparer.Ordinal);
+        BaseUri = ResolveAgainst(finalUrl, head.BaseHref) is { } rebased ? new Uri(rebased) : finalUrl;
+        Meta = scan is null ? head.Meta : [.. head.Meta, .. scan.Meta];
+        Links = scan is null ? head.Links : [.. head.Links, .. scan.Links];
+        JsonLd = scan is null ? head.JsonLd : [.. head.JsonLd, .. scan.JsonLd];
+        Title = head.Title ?? scan?.Title;
+        HtmlLang = head.HtmlLang;
+        _metaByKey = Meta.ToLookup(m => m.Key, m => m.Content, StringComparer.Ordinal);
     }
-
-    public IDocument Document { get; }
 
     /// <summary>The URL the page was finally fetched from.</summary>
     public Uri FinalUrl { get; }
@@ -46,6 +29,14 @@ internal sealed class PageContext
     public Uri BaseUri { get; }
 
     public IReadOnlyList<MetaTag> Meta { get; }
+
+    public IReadOnlyList<LinkTag> Links { get; }
+
+    public IReadOnlyList<string> JsonLd { get; }
+
+    public string? Title { get; }
+
+    public string? HtmlLang { get; }
 
     /// <summary>The first non-blank content for any of <paramref name="keys"/>, trying keys in order.</summary>
     public string? First(params ReadOnlySpan<string> keys)
@@ -63,6 +54,9 @@ internal sealed class PageContext
 
         return null;
     }
+
+    /// <summary>The href of the first link whose rel has <paramref name="rel"/>.</summary>
+    public string? LinkHref(string rel) => Links.FirstOrDefault(l => l.Rel.Contains(rel))?.Href;
 
     /// <summary>An absolute http(s) URL for <paramref name="href"/>, or null (javascript:, data:, too long, garbage).</summary>
     public string? Resolve(string? href) => ResolveAgainst(BaseUri, href);
@@ -115,31 +109,8 @@ internal sealed class PageContext
         return int.Parse(value.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
-    public static DateTimeOffset? ParseDate(string? value)
-    {
-        value = value?.Trim();
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out var date))
-        {
-            return date.ToUniversalTime();
-        }
-
-        return null;
-    }
-
     private static string? Check(Uri uri) =>
         (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.AbsoluteUri.Length <= TextNormalizer.MaxUrl
             ? uri.AbsoluteUri
             : null;
-
-    private static Uri BaseOf(IDocument document, Uri finalUrl)
-    {
-        var href = document.QuerySelector("base[href]")?.GetAttribute("href");
-        var resolved = ResolveAgainst(finalUrl, href);
-        return resolved is null ? finalUrl : new Uri(resolved);
-    }
 }

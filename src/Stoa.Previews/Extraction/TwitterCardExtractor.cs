@@ -2,82 +2,77 @@ using Stoa.Previews.Core;
 
 namespace Stoa.Previews.Extraction;
 
-/// <summary>Twitter/X card tags: twitter:title, :description, :image (+ :alt), :player, :creator.</summary>
+/// <summary>Twitter/X card tags: twitter:title, :description, :image (+ :alt…), :player (+ :stream), :creator, :app:name.</summary>
 internal static class TwitterCardExtractor
 {
-    public static PageMetadata Extract(PageContext page)
+    public static void Extract(PageContext page, CandidateList candidates)
     {
-        var result = new PageMetadata
-        {
-            Title = page.First("twitter:title"),
-            Description = page.First("twitter:description"),
-            CanonicalUrl = page.Resolve(page.First("twitter:url")),
-            Author = page.First("twitter:creator"),
-        };
+        candidates.Add(CardField.Title, Sources.TwitterTitle, page.First("twitter:title"));
+        candidates.Add(CardField.Description, Sources.TwitterDescription, page.First("twitter:description"));
+        candidates.Add(CardField.Url, Sources.TwitterUrl, page.Resolve(page.First("twitter:url")));
+        candidates.Add(CardField.Author, Sources.TwitterCreator, page.First("twitter:creator"));
+        candidates.Add(CardField.SiteName, Sources.TwitterAppName, page.First("twitter:app:name:iphone", "twitter:app:name:ipad", "twitter:app:name:googleplay"));
 
         MediaBuilder? current = null;
-        foreach (var (key, content) in page.Meta)
+        var images = new List<MediaBuilder>();
+        foreach (var (key, content, _) in page.Meta)
         {
             switch (key)
             {
                 case "twitter:image" or "twitter:image:src":
+                    // An empty or unusable twitter:image is no image, and its :alt describes nothing.
                     var url = page.Resolve(content);
-                    if (current is null || current.Url != url)
+                    if (url is null)
+                    {
+                        current = null;
+                    }
+                    else if (current is null || current.Url != url)
                     {
                         current = new MediaBuilder { Url = url };
-                        if (current.ToImage() is { } image)
-                        {
-                            result.Images.Add(image);
-                        }
+                        images.Add(current);
                     }
 
                     break;
-                case "twitter:image:alt" when current?.Url is not null && current.Alt is null:
-                    current.Alt = content;
-                    Replace(result.Images, current);
+                case "twitter:image:alt" when current is not null:
+                    current.Alt ??= content;
                     break;
-                case "twitter:image:width" when current?.Url is not null && current.Width is null:
-                    current.Width = PageContext.ParseDimension(content);
-                    Replace(result.Images, current);
+                case "twitter:image:width" when current is not null:
+                    current.Width ??= PageContext.ParseDimension(content);
                     break;
-                case "twitter:image:height" when current?.Url is not null && current.Height is null:
-                    current.Height = PageContext.ParseDimension(content);
-                    Replace(result.Images, current);
+                case "twitter:image:height" when current is not null:
+                    current.Height ??= PageContext.ParseDimension(content);
                     break;
             }
         }
 
+        foreach (var image in images)
+        {
+            candidates.Add(Sources.TwitterImage, image.ToImage());
+        }
+
+        var width = PageContext.ParseDimension(page.First("twitter:player:width"));
+        var height = PageContext.ParseDimension(page.First("twitter:player:height"));
         if (page.Resolve(page.First("twitter:player:stream")) is { } stream)
         {
-            result.Videos.Add(new LinkVideo(
-                stream,
-                PageContext.ParseDimension(page.First("twitter:player:width")),
-                PageContext.ParseDimension(page.First("twitter:player:height")),
-                page.First("twitter:player:stream:content_type")));
+            var type = page.First("twitter:player:stream:content_type")?.Trim().ToLowerInvariant();
+            if (type is not null && type.StartsWith("audio/", StringComparison.Ordinal))
+            {
+                candidates.Add(Sources.TwitterStream, new LinkAudio(stream, type));
+            }
+            else
+            {
+                candidates.Add(Sources.TwitterStream, new LinkVideo(stream, width, height, type));
+            }
         }
 
         if (page.Resolve(page.First("twitter:player")) is { } player)
         {
-            result.Videos.Add(new LinkVideo(
-                player,
-                PageContext.ParseDimension(page.First("twitter:player:width")),
-                PageContext.ParseDimension(page.First("twitter:player:height")),
-                "text/html"));
+            candidates.Add(Sources.TwitterPlayer, new LinkVideo(player, width, height, "text/html"));
         }
 
         if (string.Equals(page.First("twitter:card")?.Trim(), "player", StringComparison.OrdinalIgnoreCase))
         {
-            result.Type = "video";
-        }
-
-        return result;
-    }
-
-    private static void Replace(List<LinkImage> images, MediaBuilder current)
-    {
-        if (images.Count > 0 && current.ToImage() is { } image)
-        {
-            images[^1] = image;
+            candidates.Add(CardField.Type, Sources.TwitterCard, "video");
         }
     }
 }

@@ -17,16 +17,15 @@ internal static class BodyReader
     private const int RatioGrace = 256 * 1024;
 
     private static readonly byte[] s_headEnd = "</head"u8.ToArray();
-    private static readonly byte[] s_ogImage = "og:image"u8.ToArray();
-    private static readonly byte[] s_twitterImage = "twitter:image"u8.ToArray();
 
-    /// <param name="stopAtHeadEnd">
-    /// Stop once <c>&lt;/head</c> is seen if the head already names an og:image or twitter:image: such a page's card
-    /// comes from its head, and the body is only needed for the first-image fallback.
+    /// <param name="headSuffices">
+    /// Asked once, with the bytes before <c>&lt;/head&gt;</c>, when that tag arrives: true stops reading there (the
+    /// head holds everything a card needs), false reads on to the end or the cap. Null reads everything.
     /// </param>
     public static async Task<Body> ReadAsync(
-        Stream wire, string[] contentEncodings, int maxBytes, double maxRatio, bool stopAtHeadEnd, CancellationToken cancellationToken)
+        Stream wire, string[] contentEncodings, int maxBytes, double maxRatio, HeadGate? headSuffices, CancellationToken cancellationToken)
     {
+        var stopAtHeadEnd = headSuffices is not null;
         var counting = new CountingStream(wire);
         await using var decoded = await DecodeAsync(counting, contentEncodings, cancellationToken);
         var compressed = !ReferenceEquals(decoded, counting);
@@ -82,11 +81,11 @@ internal static class BodyReader
 
                 if (stopAtHeadEnd)
                 {
-                    var end = IndexOfIgnoreCase(buffer.AsSpan(headScanFrom, length - headScanFrom), s_headEnd);
-                    if (end >= 0)
+                    var (end, complete) = HeadEnd(buffer.AsSpan(headScanFrom, length - headScanFrom));
+                    if (end >= 0 && complete)
                     {
                         var head = buffer.AsSpan(0, headScanFrom + end);
-                        if (IndexOfIgnoreCase(head, s_ogImage) >= 0 || IndexOfIgnoreCase(head, s_twitterImage) >= 0)
+                        if (headSuffices!(head))
                         {
                             // Cut at the head's end too, so what the card is made of does not depend on chunk sizes.
                             length = head.Length;
@@ -98,7 +97,8 @@ internal static class BodyReader
                     }
                     else
                     {
-                        headScanFrom = Math.Max(0, length - s_headEnd.Length);
+                        // Rescan the tail: a "</head" may straddle two reads, or wait for the character after it.
+                        headScanFrom = end >= 0 ? headScanFrom + end : Math.Max(0, length - s_headEnd.Length);
                     }
                 }
             }
@@ -179,6 +179,37 @@ internal static class BodyReader
         return isZlib ? new ZLibStream(rest, CompressionMode.Decompress) : new DeflateStream(rest, CompressionMode.Decompress);
     }
 
+    /// <summary>
+    /// The first "&lt;/head" that ends a tag name (followed by '>', '/' or whitespace, so not "&lt;/header"), and whether
+    /// the character after it has arrived yet.
+    /// </summary>
+    private static (int Index, bool Complete) HeadEnd(ReadOnlySpan<byte> data)
+    {
+        var from = 0;
+        while (true)
+        {
+            var at = IndexOfIgnoreCase(data[from..], s_headEnd);
+            if (at < 0)
+            {
+                return (-1, false);
+            }
+
+            at += from;
+            var next = at + s_headEnd.Length;
+            if (next >= data.Length)
+            {
+                return (at, false);
+            }
+
+            if (data[next] is (byte)'>' or (byte)'/' or (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'\f')
+            {
+                return (at, true);
+            }
+
+            from = next;
+        }
+    }
+
     private static int IndexOfIgnoreCase(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> asciiLowerNeedle)
     {
         for (var i = 0; i <= haystack.Length - asciiLowerNeedle.Length; i++)
@@ -202,3 +233,6 @@ internal static class BodyReader
 
     public sealed record Body(byte[] Bytes, bool Truncated, long WireBytes);
 }
+
+/// <summary>Whether a page's head (the bytes before its &lt;/head&gt;) is enough for its card.</summary>
+internal delegate bool HeadGate(ReadOnlySpan<byte> head);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -6,11 +7,17 @@ namespace Stoa.Previews.Fetching;
 /// <summary>
 /// Picks the encoding of an HTML body as browsers do (WHATWG encoding sniffing): a byte order mark, then the
 /// Content-Type header's charset, then a <c>&lt;meta charset&gt;</c> or <c>&lt;meta http-equiv="Content-Type"&gt;</c> in
-/// the first <see cref="PrescanBytes"/> bytes, else UTF-8. Undecodable bytes become U+FFFD, never an exception.
+/// the first <see cref="PrescanBytes"/> bytes, else UTF-8. Then the bytes get a say, since servers often send a
+/// default charset that is not the page's: a declared (or default) UTF-8 whose non-ASCII bytes are mostly not UTF-8
+/// becomes the meta tag's other encoding, else windows-1252; a declared legacy encoding whose non-ASCII bytes are all
+/// valid UTF-8 (two sequences at least) becomes UTF-8. Undecodable bytes become U+FFFD, never an exception.
 /// </summary>
 internal static partial class CharsetDetector
 {
     public const int PrescanBytes = 4096;
+
+    // Enough non-ASCII sequences to judge an encoding by; past this the rest of the body is not examined.
+    private const int MaxSequencesExamined = 4096;
 
     private static readonly Encoding s_utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
@@ -81,23 +88,83 @@ internal static partial class CharsetDetector
             return (Resolve("utf-16le")!, 2, "bom");
         }
 
-        if (Resolve(headerCharset) is { } fromHeader)
+        var metaEncoding = Prescan(body[..Math.Min(body.Length, PrescanBytes)]) is { } label ? Resolve(label) : null;
+
+        // A page cannot declare an ASCII-incompatible encoding in ASCII; WHATWG reads such a declaration as UTF-8.
+        if (metaEncoding is { CodePage: 1200 or 1201 or 12000 or 12001 })
         {
-            return (fromHeader, 0, "header");
+            metaEncoding = s_utf8;
         }
 
-        if (Prescan(body[..Math.Min(body.Length, PrescanBytes)]) is { } label && Resolve(label) is { } fromMeta)
+        var (declared, source) = Resolve(headerCharset) is { } fromHeader ? (fromHeader, "header")
+            : metaEncoding is not null ? (metaEncoding, "meta")
+            : (s_utf8, "default");
+
+        // windows-1252 (iso-8859-1, us-ascii) is what servers send when nobody configured a charset; a page that declares
+        // another legacy encoding knows better. (A declared UTF-8 is checked against the bytes below.)
+        if (source == "header" && declared.CodePage == 1252 && metaEncoding is { CodePage: not 1252 and not 65001 } meta)
         {
-            // A page cannot declare an ASCII-incompatible encoding in ASCII; WHATWG reads such a declaration as UTF-8.
-            if (fromMeta.CodePage is 1200 or 1201 or 12000 or 12001)
+            (declared, source) = (meta, "meta, over a windows-1252 header (a server default)");
+        }
+        return Verify(body, declared, source, metaEncoding);
+    }
+
+    /// <summary>Overrules a declaration the bytes contradict (see the class summary).</summary>
+    private static (Encoding Encoding, int BomLength, string Source) Verify(ReadOnlySpan<byte> body, Encoding declared, string source, Encoding? metaEncoding)
+    {
+        if (declared.CodePage is 1200 or 1201 or 12000 or 12001)
+        {
+            return (declared, 0, source);
+        }
+
+        var (valid, invalid) = Utf8Sequences(body);
+        if (declared.CodePage == 65001)
+        {
+            if (invalid > valid)
             {
-                fromMeta = s_utf8;
+                var fallback = metaEncoding is { CodePage: not 65001 } ? metaEncoding : Resolve("windows-1252")!;
+                return (fallback, 0, $"{source}, corrected: the bytes are not UTF-8, read as {fallback.WebName}");
             }
 
-            return (fromMeta, 0, "meta");
+            return (declared, 0, source);
         }
 
-        return (s_utf8, 0, "default");
+        // One sequence proves little (windows-1252 "é€—" is valid UTF-8 by chance); mojibake-free legacy text rarely has two.
+        return valid >= 2 && invalid == 0 ? (s_utf8, 0, $"{source} ({declared.WebName}), corrected: the bytes are UTF-8") : (declared, 0, source);
+    }
+
+    /// <summary>Counts well-formed and malformed UTF-8 sequences among the non-ASCII bytes (an incomplete one at the end, cut by the cap, is neither).</summary>
+    private static (int Valid, int Invalid) Utf8Sequences(ReadOnlySpan<byte> body)
+    {
+        int valid = 0, invalid = 0, i = 0;
+        while (valid + invalid < MaxSequencesExamined)
+        {
+            var next = body[i..].IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+            if (next < 0)
+            {
+                break;
+            }
+
+            i += next;
+            var status = System.Text.Rune.DecodeFromUtf8(body[i..], out _, out var consumed);
+            if (status == OperationStatus.NeedMoreData)
+            {
+                break;
+            }
+
+            if (status == OperationStatus.Done)
+            {
+                valid++;
+            }
+            else
+            {
+                invalid++;
+            }
+
+            i += Math.Max(1, consumed);
+        }
+
+        return (valid, invalid);
     }
 
     /// <summary>The encoding for a charset label, or null when the label is unknown.</summary>

@@ -7,4 +7,7 @@ internal enum FetchPurpose
 
     /// <summary>An oEmbed document: a small JSON body.</summary>
     OEmbed,
+
+    /// <summary>A web app manifest, read for its icons: a small JSON body.</summary>
+    Manifest,
 }

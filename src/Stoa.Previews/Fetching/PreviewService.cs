@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Stoa.Foundation.Telemetry;
 using Stoa.Previews.Core;
@@ -7,8 +8,9 @@ namespace Stoa.Previews.Fetching;
 
 /// <summary>
 /// The card of a page, for Core's <see cref="IPageCards"/>: validates a URL, fetches it safely (SSRF policy, per-host
-/// circuit breaker, deadline, size caps), extracts a link card and merges the page's oEmbed. One instance per process:
-/// it owns the HttpClient, the breakers and the meter. Thread-safe.
+/// circuit breaker, deadline, size caps; the body past &lt;/head&gt; only when the head lacks what a card needs), extracts
+/// a link card and merges the page's oEmbed (discovered, or from the bundled provider registry) and, for a logo, its
+/// manifest. One instance per process: it owns the HttpClient, the breakers and the meter. Thread-safe.
 /// </summary>
 internal sealed class PreviewService : IPageCards, IDisposable
 {
@@ -36,6 +38,15 @@ internal sealed class PreviewService : IPageCards, IDisposable
         _client = SafeHttpClient.Create();
         _fetcher = new UpstreamFetcher(options, _policy, resolver ?? DnsHostResolver.Instance, _breakers, _metrics, _client);
     }
+
+    /// <summary>
+    /// For tests and benchmarks: answers the oEmbed and manifest requests (null: the request failed) instead of the
+    /// network, so that a saved page's whole card can be checked offline.
+    /// </summary>
+    internal Func<Uri, FetchPurpose, UpstreamResponse?>? SecondaryFetch { get; init; }
+
+    /// <summary>The oEmbed providers known without a discovery link (tests point it at local endpoints).</summary>
+    internal OEmbedRegistry Registry { get; init; } = OEmbedRegistry.Bundled;
 
     /// <summary>Raised when a host's breaker opens, half-opens or closes.</summary>
     public event Action<BreakerStateChange>? BreakerStateChanged;
@@ -66,35 +77,27 @@ internal sealed class PreviewService : IPageCards, IDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task<PreviewResult> GetAsync(Uri url, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(url);
+        var built = await BuildAsync(url, savedPage: null, headerCharset: null, offline: false, report: null, cancellationToken);
+        return new PreviewResult(built.Card, built.MaxAge);
+    }
 
-        // Refuse before any timer or socket exists; the fetcher re-checks every hop anyway.
-        _policy.Validate(url);
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.Timeout);
-        try
-        {
-            var response = await _fetcher.FetchAsync(url, FetchPurpose.Page, cancellationToken, deadline.Token);
-            if (!response.IsHtml)
-            {
-                return new PreviewResult(FileCard.Build(response), response.MaxAge);
-            }
-
-            var html = CharsetDetector.Decode(response.Body, response.Charset);
-            var page = PageExtractor.Extract(html, response.FinalUrl);
-            OEmbedDocument? oembed = null;
-            if (_options.FetchOEmbed && page.OEmbedUrl is not null)
-            {
-                oembed = await TryFetchOEmbedAsync(new Uri(page.OEmbedUrl), cancellationToken, deadline.Token);
-            }
-
-            return new PreviewResult(CardMerger.Merge(response.FinalUrl, response.MediaType, page, oembed), response.MaxAge);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new PreviewException(PreviewErrors.UpstreamTimeout, innerException: ex);
-        }
+    /// <summary>
+    /// The card for <paramref name="url"/> and how it was made: every field's candidates, their sources and why each
+    /// won or lost (what <c>stoa previews inspect</c> prints). The same code path as <see cref="GetAsync(Uri, CancellationToken)"/>,
+    /// without a cache.
+    /// </summary>
+    /// <param name="savedPage">
+    /// A saved copy of the page: read as if <paramref name="url"/> had answered with these bytes (the same reading,
+    /// charset detection and extraction), instead of fetching it.
+    /// </param>
+    /// <param name="headerCharset">For a saved page: the charset its Content-Type header would have named, if any.</param>
+    /// <param name="offline">Fetch neither the oEmbed document nor the manifest.</param>
+    /// <exception cref="PreviewException">With a code from <see cref="PreviewErrors"/> (when fetching).</exception>
+    public async Task<PreviewInspection> InspectAsync(Uri url, byte[]? savedPage, string? headerCharset, bool offline, CancellationToken cancellationToken)
+    {
+        var report = new List<FieldDecision>();
+        var built = await BuildAsync(url, savedPage, headerCharset, offline, report, cancellationToken);
+        return new PreviewInspection(built.Card, report, built.Facts);
     }
 
     /// <summary>The breaker state of every host currently tracked (for the breaker-state metric or a status page).</summary>
@@ -109,27 +112,140 @@ internal sealed class PreviewService : IPageCards, IDisposable
         _metrics.Dispose();
     }
 
-    private async Task<OEmbedDocument?> TryFetchOEmbedAsync(Uri url, CancellationToken cancellationToken, CancellationToken deadline)
+    /// <summary>
+    /// The card <paramref name="page"/> yields as <paramref name="url"/>'s body, with no network at all: the API's path
+    /// after the fetch (body reader and head gate, charset detection, extraction, merge). For benchmarks and tests.
+    /// </summary>
+    internal async Task<LinkCard> CardFromPageAsync(Uri url, byte[] page, string? headerCharset, CancellationToken cancellationToken) =>
+        (await BuildAsync(url, page, headerCharset, offline: true, report: null, cancellationToken)).Card;
+
+    private async Task<Built> BuildAsync(
+        Uri url, byte[]? savedPage, string? headerCharset, bool offline, List<FieldDecision>? report, CancellationToken cancellationToken)
     {
-        // The page is already in hand: a slow oEmbed endpoint may cost at most half the budget, not all that is left.
+        ArgumentNullException.ThrowIfNull(url);
+
+        // Refuse before any timer or socket exists; the fetcher re-checks every hop anyway. A saved page is not fetched:
+        // its URL is only its base, and what it links to is checked when fetched.
+        if (savedPage is null)
+        {
+            _policy.Validate(url);
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.Timeout);
+        try
+        {
+            var probe = new HeadProbe();
+            var response = savedPage is null
+                ? await _fetcher.FetchAsync(url, FetchPurpose.Page, cancellationToken, deadline.Token, probe)
+                : await ReadSavedAsync(url, savedPage, headerCharset, probe, deadline.Token);
+            if (!response.IsHtml)
+            {
+                return new Built(FileCard.Build(response), response.MaxAge,
+                    new PageFacts(0, string.Empty, "not html", false, [], null, null, null, 0));
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            var body = response.Body ?? [];
+            var (encoding, bomLength, charsetSource) = CharsetDetector.Detect(body, response.Charset);
+            var html = encoding.GetString(body.AsSpan(bomLength));
+            var page = PageExtractor.Extract(html, response.FinalUrl, probe.Reuse(response.FinalUrl, encoding, html, PageExtractor.HeadEnd(html)));
+            var extracting = Stopwatch.GetElapsedTime(started);
+
+            var oembedTarget = OEmbedTarget(page, response.FinalUrl, url, Registry);
+            var manifestUrl = NeedsManifest(page) && Uri.TryCreate(page.ManifestUrl, UriKind.Absolute, out var manifest) ? manifest : null;
+            var oembedTask = !offline && _options.FetchOEmbed && oembedTarget is { } target
+                ? TryFetchJsonAsync(target.Url, FetchPurpose.OEmbed, cancellationToken, deadline.Token)
+                : Task.FromResult<UpstreamResponse?>(null);
+            var manifestTask = !offline && manifestUrl is not null
+                ? TryFetchJsonAsync(manifestUrl, FetchPurpose.Manifest, cancellationToken, deadline.Token)
+                : Task.FromResult<UpstreamResponse?>(null);
+            await Task.WhenAll(oembedTask, manifestTask);
+
+            started = Stopwatch.GetTimestamp();
+            var candidates = new CandidateList();
+            candidates.AddRange(page.Candidates);
+            var oembedResponse = await oembedTask;
+            var oembed = oembedResponse?.Body is { } oembedBody && !oembedResponse.Truncated ? OEmbedExtractor.Parse(oembedBody, oembedResponse.FinalUrl) : null;
+            if (oembed is not null)
+            {
+                candidates.AddRange(oembed.Candidates);
+            }
+
+            var manifestResponse = await manifestTask;
+            if (manifestResponse?.Body is { } manifestBody && !manifestResponse.Truncated
+                && ManifestExtractor.Parse(manifestBody, manifestResponse.FinalUrl) is { } fromManifest)
+            {
+                candidates.AddRange(fromManifest);
+            }
+
+            var card = CardMerger.Merge(response.FinalUrl, response.MediaType, candidates, oembed?.Embed, report);
+            var elapsed = (probe.Elapsed + extracting + Stopwatch.GetElapsedTime(started)).TotalMilliseconds;
+            var readPastHead = !(probe.Decided && probe.Missing.Count == 0);
+            _metrics.RecordExtraction(elapsed, readPastHead ? "full" : "head");
+            var facts = new PageFacts(
+                body.Length, encoding.WebName, charsetSource, readPastHead, probe.Missing,
+                oembedTarget?.Url.AbsoluteUri, oembedTarget?.Source, manifestUrl?.AbsoluteUri, elapsed);
+            return new Built(card, response.MaxAge, facts);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new PreviewException(PreviewErrors.UpstreamTimeout, innerException: ex);
+        }
+    }
+
+    /// <summary>A saved page, read through the same body reader as a fetched one (the same cap, the same stop at a sufficient head).</summary>
+    private async Task<UpstreamResponse> ReadSavedAsync(Uri url, byte[] page, string? headerCharset, HeadProbe probe, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(page, writable: false);
+        var body = await BodyReader.ReadAsync(
+            stream, [], _options.MaxBodyBytes, _options.MaxDecompressionRatio, head => probe.HeadSuffices(url, headerCharset, head), cancellationToken);
+        return new UpstreamResponse(url, 200, "text/html", headerCharset, page.Length, null, body.Bytes, body.Truncated, null);
+    }
+
+    /// <summary>The page's own oEmbed link, else the registry's endpoint for its final or requested URL.</summary>
+    private static (Uri Url, string Source)? OEmbedTarget(ExtractedPage page, Uri finalUrl, Uri requestedUrl, OEmbedRegistry registry)
+    {
+        if (page.OEmbedUrl is { } discovered && Uri.TryCreate(discovered, UriKind.Absolute, out var discoveredUrl))
+        {
+            return (discoveredUrl, "discovery");
+        }
+
+        return (registry.Find(finalUrl) ?? registry.Find(requestedUrl)) is { } known ? (known.Url, "registry") : null;
+    }
+
+    /// <summary>The manifest is worth a request only when the page names no better logo than its icons.</summary>
+    private bool NeedsManifest(ExtractedPage page) =>
+        _options.FetchManifest && page.ManifestUrl is not null
+        && !page.Candidates.Items.Any(c => c.Field == CardField.Logo && Sources.Rank(CardField.Logo, c.Source) < Sources.Rank(CardField.Logo, Sources.ManifestIcon));
+
+    private async Task<UpstreamResponse?> TryFetchJsonAsync(Uri url, FetchPurpose purpose, CancellationToken cancellationToken, CancellationToken deadline)
+    {
+        if (SecondaryFetch is { } answer)
+        {
+            return answer(url, purpose);
+        }
+
+        // The page is already in hand: a slow oEmbed or manifest endpoint may cost at most half the budget, not all that is left.
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(deadline);
         budget.CancelAfter(_options.Timeout / 2);
         try
         {
-            var response = await _fetcher.FetchAsync(url, FetchPurpose.OEmbed, cancellationToken, budget.Token);
-            return response.Body is { } body && !response.Truncated ? OEmbedExtractor.Parse(body, response.FinalUrl) : null;
+            return await _fetcher.FetchAsync(url, purpose, cancellationToken, budget.Token);
         }
         catch (PreviewException)
         {
-            // oEmbed only enriches a card; its endpoint failing (or being refused by the policy) must not fail the preview.
+            // They only enrich a card; their endpoint failing (or being refused by the policy) must not fail the preview.
             return null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // The deadline ran out during the oEmbed request: the page itself was fetched in time, so answer with it.
+            // The deadline ran out during the request: the page itself was fetched in time, so answer with it.
             return null;
         }
     }
+
+    private sealed record Built(LinkCard Card, TimeSpan? MaxAge, PageFacts Facts);
 
     private static void Validate(PreviewOptions options)
     {

@@ -13,6 +13,7 @@ namespace Stoa.Previews.Fetching;
 internal sealed class UpstreamFetcher
 {
     private const int MaxOEmbedBytes = 256 * 1024;
+    private const int MaxManifestBytes = 128 * 1024;
 
     private readonly PreviewOptions _options;
     private readonly UrlPolicy _policy;
@@ -34,14 +35,16 @@ internal sealed class UpstreamFetcher
 
     /// <param name="callerToken">The caller's cancellation: an OperationCanceledException, never a timeout.</param>
     /// <param name="deadlineToken">The caller's token linked with the preview's deadline.</param>
-    public async Task<UpstreamResponse> FetchAsync(Uri url, FetchPurpose purpose, CancellationToken callerToken, CancellationToken deadlineToken)
+    /// <param name="headProbe">For a page: decides at &lt;/head&gt; whether the rest of the body is read.</param>
+    public async Task<UpstreamResponse> FetchAsync(
+        Uri url, FetchPurpose purpose, CancellationToken callerToken, CancellationToken deadlineToken, Extraction.HeadProbe? headProbe = null)
     {
         var current = url;
         for (var redirects = 0; ; redirects++)
         {
             var target = _policy.Validate(current);
             var hop = await _breakers.ExecuteAsync(
-                target.HostKey, token => SendAsync(target, purpose, callerToken, token), deadlineToken);
+                target.HostKey, token => SendAsync(target, purpose, headProbe, callerToken, token), deadlineToken);
             if (hop.Response is not null)
             {
                 return hop.Response;
@@ -56,7 +59,7 @@ internal sealed class UpstreamFetcher
         }
     }
 
-    private async ValueTask<Hop> SendAsync(FetchTarget target, FetchPurpose purpose, CancellationToken callerToken, CancellationToken token)
+    private async ValueTask<Hop> SendAsync(FetchTarget target, FetchPurpose purpose, Extraction.HeadProbe? headProbe, CancellationToken callerToken, CancellationToken token)
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "ok";
@@ -66,9 +69,12 @@ internal sealed class UpstreamFetcher
 
             using var request = new HttpRequestMessage(HttpMethod.Get, target.Uri);
             request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
-            request.Headers.TryAddWithoutValidation("Accept", purpose == FetchPurpose.Page
-                ? "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
-                : "application/json,text/json;q=0.9,*/*;q=0.5");
+            request.Headers.TryAddWithoutValidation("Accept", purpose switch
+            {
+                FetchPurpose.Page => "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+                FetchPurpose.Manifest => "application/manifest+json,application/json;q=0.9,*/*;q=0.5",
+                _ => "application/json,text/json;q=0.9,*/*;q=0.5",
+            });
             request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip, deflate, br");
             request.Options.Set(SafeHttpClient.CheckedAddresses, addresses);
 
@@ -103,7 +109,7 @@ internal sealed class UpstreamFetcher
                     throw new PreviewException(PreviewErrors.UpstreamStatus, $"The site answered with HTTP {status}.") { UpstreamStatus = status };
                 }
 
-                return new Hop(await ReadAsync(target.Uri, response, purpose, token), null);
+                return new Hop(await ReadAsync(target.Uri, response, purpose, headProbe, token), null);
             }
         }
         catch (OperationCanceledException ex) when (!callerToken.IsCancellationRequested)
@@ -178,7 +184,7 @@ internal sealed class UpstreamFetcher
     private static PreviewException NoUsableAddress(Exception? inner) =>
         new(PreviewErrors.UpstreamUnreachable, "The site's name does not resolve to an address previews may contact.", inner);
 
-    private async Task<UpstreamResponse> ReadAsync(Uri url, HttpResponseMessage response, FetchPurpose purpose, CancellationToken token)
+    private async Task<UpstreamResponse> ReadAsync(Uri url, HttpResponseMessage response, FetchPurpose purpose, Extraction.HeadProbe? headProbe, CancellationToken token)
     {
         var headers = response.Content.Headers;
         var mediaType = headers.ContentType?.MediaType?.Trim().ToLowerInvariant();
@@ -188,15 +194,20 @@ internal sealed class UpstreamFetcher
 
         byte[]? body = null;
         var truncated = false;
-        if (purpose == FetchPurpose.OEmbed || isHtml)
+        if (purpose != FetchPurpose.Page || isHtml)
         {
             await using var wire = await response.Content.ReadAsStreamAsync(token);
             var read = await BodyReader.ReadAsync(
                 wire,
                 [.. headers.ContentEncoding],
-                purpose == FetchPurpose.OEmbed ? Math.Min(MaxOEmbedBytes, _options.MaxBodyBytes) : _options.MaxBodyBytes,
+                purpose switch
+                {
+                    FetchPurpose.OEmbed => Math.Min(MaxOEmbedBytes, _options.MaxBodyBytes),
+                    FetchPurpose.Manifest => Math.Min(MaxManifestBytes, _options.MaxBodyBytes),
+                    _ => _options.MaxBodyBytes,
+                },
                 _options.MaxDecompressionRatio,
-                stopAtHeadEnd: purpose == FetchPurpose.Page,
+                purpose == FetchPurpose.Page && headProbe is not null ? head => headProbe.HeadSuffices(url, charset, head) : null,
                 token);
             _metrics.RecordBytes(read.WireBytes);
             body = read.Bytes;

@@ -35,6 +35,7 @@ internal static class StoaCli
         root.Add(TokenCommand.Create());
         root.Add(FollowsCommand.Create());
         root.Add(MentionsCommand.Create());
+        root.Add(PreviewsCommand.Create());
         root.Add(SeedCommand.Create());
         root.Add(VersionCommand());
         root.Add(HelpCommand(root));
