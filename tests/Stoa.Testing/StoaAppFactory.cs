@@ -53,6 +53,14 @@ public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
         }
     }
 
+    /// <summary>
+    /// A client that behaves as one in another process would for tracing: the traceparent a test puts on a request is
+    /// what the server gets. HttpClient's own propagation is off, since the app's tracer provider (listeners are
+    /// process-wide) would otherwise make this client start a span of its own and send that in its place.
+    /// </summary>
+    public HttpClient CreateExternalClient() =>
+        new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = BaseAddress };
+
     /// <summary>A client the factory does not own: it survives the factory's disposal (shutdown tests).</summary>
     public HttpClient CreateIndependentClient() => new() { BaseAddress = BaseAddress };
 

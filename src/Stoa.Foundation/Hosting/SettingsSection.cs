@@ -8,5 +8,6 @@ public sealed record SettingsSection(string Path, Type Options)
     [
         new(StoaOptions.Section, typeof(StoaOptions)),
         new(RateLimiting.RateLimitOptions.Section, typeof(RateLimiting.RateLimitOptions)),
+        new(Telemetry.TelemetryOptions.Section, typeof(Telemetry.TelemetryOptions)),
     ];
 }

@@ -133,7 +133,7 @@ public static class StoaServiceDefaults
         services.AddSingleton<DrainState>();
         services.AddHostedService<ShutdownCoordinator>();
         services.AddSingleton<IReadinessCheck, StoreReadinessCheck>();
-        Telemetry.TelemetryServiceCollectionExtensions.AddStoaTelemetry(services);
+        Telemetry.TelemetryServiceCollectionExtensions.AddStoaTelemetry(services, builder.Configuration);
         return options;
     }
 

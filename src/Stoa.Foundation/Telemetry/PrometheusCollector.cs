@@ -184,6 +184,13 @@ internal sealed class PrometheusCollector : IDisposable
 
     private static double[] Buckets(Instrument instrument)
     {
+        // One layout for every producer of db.client.operation.duration (Npgsql, the SQLite store, Stoa.Redis), so they
+        // share one family, and fine enough for sub-millisecond round trips.
+        if (instrument.Name == StoaOpenTelemetry.DbOperationDuration)
+        {
+            return StoaOpenTelemetry.DbOperationBuckets;
+        }
+
         IEnumerable<double>? advice = instrument switch
         {
             Histogram<double> h => h.Advice?.HistogramBucketBoundaries,

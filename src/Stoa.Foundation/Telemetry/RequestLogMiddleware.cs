@@ -35,14 +35,11 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger
         finally
         {
             var path = context.Request.PathBase + context.Request.Path;
-            var level = IsProbe(context.Request.Path) ? LogLevel.Debug : LogLevel.Information;
+            var level = TelemetryNames.IsProbe(context.Request.Path) ? LogLevel.Debug : LogLevel.Information;
             LogRequest(_logger, level, context.Request.Method, path.Value ?? "/", context.Response.StatusCode,
                 Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1), traceId);
         }
     }
-
-    private static bool IsProbe(PathString path) =>
-        Health.HealthEndpoints.IsHealthPath(path) || path.Equals(TelemetryNames.MetricsPath, StringComparison.Ordinal);
 
     [LoggerMessage(Message = "{Method} {Path} {StatusCode} in {ElapsedMs} ms, traceId {TraceId}")]
     private static partial void LogRequest(ILogger logger, LogLevel level, string method, string path, int statusCode, double elapsedMs, string traceId);

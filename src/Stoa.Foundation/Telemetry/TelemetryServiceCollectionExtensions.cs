@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -10,29 +11,19 @@ namespace Stoa.Foundation.Telemetry;
 /// <summary>Registrations for the platform's telemetry and for each module's <see cref="ModuleTelemetry"/>.</summary>
 public static class TelemetryServiceCollectionExtensions
 {
-    private const string SuppressAspNetCoreActivityTagsSwitch = "Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData";
-
     /// <summary>
-    /// The <c>/metrics</c> collector, the tracer provider (modules' sources and ASP.NET Core's per-request span) and the
-    /// meter provider; both providers export over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// The <c>/metrics</c> collector, always; OpenTelemetry's tracer and meter providers when <c>Stoa:Telemetry</c> or
+    /// the <c>OTEL_EXPORTER_OTLP_*</c> variables name a collector (see <see cref="StoaOpenTelemetry"/>).
     /// </summary>
-    public static IServiceCollection AddStoaTelemetry(this IServiceCollection services)
+    public static IServiceCollection AddStoaTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        // ASP.NET Core 10 leaves the OpenTelemetry tags (http.route, http.response.status_code…) off its request span
-        // unless asked; .NET 11 turns them on by default. An explicit choice in runtimeconfig.json is left alone.
-        if (!AppContext.TryGetSwitch(SuppressAspNetCoreActivityTagsSwitch, out _))
-        {
-            AppContext.SetSwitch(SuppressAspNetCoreActivityTagsSwitch, false);
-        }
-
         services.AddMetrics();
         services.TryAddSingleton(sp => new PrometheusCollector(
             sp.GetService<IMeterFactory>(),
             TelemetryNames.Meters,
             PrometheusCollector.DefaultMaxSeriesPerMetric,
             sp.GetService<ILoggerFactory>()?.CreateLogger("Stoa.Foundation.Telemetry.Metrics")));
-        services.TryAddSingleton(OpenTelemetryProviders.CreateTracerProvider);
-        services.TryAddSingleton(OpenTelemetryProviders.CreateMeterProvider);
+        StoaOpenTelemetry.Add(services, configuration, TelemetryOptions.Read(configuration));
         services.AddHostedService<TelemetryStartup>();
         return services;
     }
@@ -48,17 +39,22 @@ public static class TelemetryServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Applied to the tracer provider as it is built: add a processor or exporter (tests collect spans in memory).</summary>
+    /// <summary>
+    /// Records spans whether or not they are exported, and hands them to <paramref name="configure"/>'s processor or
+    /// exporter as they end (tests collect them in memory).
+    /// </summary>
     public static IServiceCollection ConfigureStoaTracing(this IServiceCollection services, Action<TracerProviderBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        return services.AddSingleton(new TracingHook(configure));
+        StoaOpenTelemetry.AddTracing(services);
+        return services.ConfigureOpenTelemetryTracerProvider(configure);
     }
 
-    /// <summary>Applied to the meter provider as it is built: add a reader or exporter.</summary>
+    /// <summary>Builds the OpenTelemetry meter provider even without OTLP, with <paramref name="configure"/>'s reader or exporter.</summary>
     public static IServiceCollection ConfigureStoaMetrics(this IServiceCollection services, Action<MeterProviderBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(configure);
-        return services.AddSingleton(new MetricsHook(configure));
+        StoaOpenTelemetry.AddMetrics(services);
+        return services.ConfigureOpenTelemetryMeterProvider(configure);
     }
 }

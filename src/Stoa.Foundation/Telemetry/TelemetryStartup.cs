@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -6,34 +6,21 @@ using OpenTelemetry.Trace;
 namespace Stoa.Foundation.Telemetry;
 
 /// <summary>
-/// Creates the collector, the providers and the span enricher when the host starts: the host resolves every hosted
-/// service before it starts any, Kestrel included, so the listeners exist before the first request. At shutdown it
-/// flushes the exporters once every request has finished; the container then disposes the providers.
+/// Creates the <c>/metrics</c> collector when the host starts: the host resolves every hosted service before it starts
+/// any, Kestrel included, so its listener exists before the first request. At shutdown it flushes the OpenTelemetry
+/// exporters, if any, once every request has finished; the container then disposes the providers.
 /// </summary>
-internal sealed class TelemetryStartup : IHostedLifecycleService, IDisposable
+internal sealed class TelemetryStartup(IServiceProvider services, PrometheusCollector collector) : IHostedLifecycleService
 {
+    // Resolved now: by the time the host has stopped, a test host's container may already be going away.
+    private readonly TracerProvider? _tracerProvider = services.GetService<TracerProvider>();
+    private readonly MeterProvider? _meterProvider = services.GetService<MeterProvider>();
+
     // The providers' own shutdown waits 5 s at most, which a first OTLP export (connection, JIT) on a busy node can
     // exceed; an explicit flush gets longer.
     private const int FlushTimeoutMilliseconds = 15_000;
 
-    private readonly RequestSpanEnricher? _enricher;
-
-    public TelemetryStartup(IServiceProvider services, PrometheusCollector collector, TracerProvider tracerProvider, MeterProvider meterProvider, DiagnosticListener? aspNetCoreListener = null)
-    {
-        Collector = collector;
-        TracerProvider = tracerProvider;
-        MeterProvider = meterProvider;
-        // The enricher's subscription alone makes hosting raise two events per request; without spans it has nothing to do.
-        _enricher = aspNetCoreListener is not null && OpenTelemetryProviders.RecordsTraces(services)
-            ? new RequestSpanEnricher(aspNetCoreListener)
-            : null;
-    }
-
-    public PrometheusCollector Collector { get; }
-
-    public TracerProvider TracerProvider { get; }
-
-    public MeterProvider MeterProvider { get; }
+    public PrometheusCollector Collector { get; } = collector;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -48,9 +35,7 @@ internal sealed class TelemetryStartup : IHostedLifecycleService, IDisposable
     /// <summary>Runs after every hosted service has stopped, Kestrel included, so the last requests' spans are in.</summary>
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.Run(() =>
     {
-        TracerProvider.ForceFlush(FlushTimeoutMilliseconds);
-        MeterProvider.ForceFlush(FlushTimeoutMilliseconds);
+        _tracerProvider?.ForceFlush(FlushTimeoutMilliseconds);
+        _meterProvider?.ForceFlush(FlushTimeoutMilliseconds);
     }, CancellationToken.None);
-
-    public void Dispose() => _enricher?.Dispose();
 }

@@ -21,7 +21,7 @@ public sealed class OtlpExportTests
         });
         await using (app)
         {
-            using var client = app.CreateClient();
+            using var client = app.CreateExternalClient();
             using var request = TelemetryTestApp.TracedRequest("/telemetry-test/items/7", out var traceId, out _);
             (await client.SendAsync(request, ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
             await app.Spans.WaitForAsync(traceId, s => s.Source.Name == "Microsoft.AspNetCore");

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry;
-using OpenTelemetry.Trace;
 using Stoa.Foundation.Telemetry;
 using Stoa.Testing;
 
@@ -22,13 +20,12 @@ public sealed class TelemetryTestApp : StoaAppFactory<Program>
             services.AddSingleton<ProbeModule>();
             if (recordSpans)
             {
-                // Simple (not batched) so that a span is exported as soon as it ends.
-                services.ConfigureStoaTracing(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(Spans)));
+                services.ConfigureStoaTracing(tracing => Spans.AddTo(tracing));
             }
         };
     }
 
-    public InMemorySpanExporter Spans { get; } = new();
+    public RecordedSpans Spans { get; } = new();
 
     public LogCapture Logs { get; } = new();
 

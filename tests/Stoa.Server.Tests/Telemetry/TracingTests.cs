@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Stoa.Server.Tests.Telemetry;
 
-/// <summary>One server span per request through the hand-wired tracer provider, module spans under it, logs that carry its ids.</summary>
+/// <summary>One server span per request from the ASP.NET Core instrumentation, module spans under it, logs that carry its ids.</summary>
 public sealed class TracingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -16,7 +16,7 @@ public sealed class TracingTests
     public async Task A_span_is_emitted_per_request_with_route_and_status()
     {
         await using var app = await TelemetryTestApp.StartAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateExternalClient();
 
         for (var id = 1; id <= 3; id++)
         {
@@ -37,7 +37,7 @@ public sealed class TracingTests
     public async Task A_failed_request_span_has_its_status_and_error_type()
     {
         await using var app = await TelemetryTestApp.StartAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateExternalClient();
         using var request = TelemetryTestApp.TracedRequest("/telemetry-test/boom", out var traceId, out _);
         (await client.SendAsync(request, Ct)).StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
 
@@ -51,7 +51,7 @@ public sealed class TracingTests
     public async Task An_unmatched_request_span_is_named_by_its_method_only()
     {
         await using var app = await TelemetryTestApp.StartAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateExternalClient();
         using var request = TelemetryTestApp.TracedRequest($"/telemetry-test/nope/{Guid.NewGuid():N}", out var traceId, out _);
         (await client.SendAsync(request, Ct)).StatusCode.ShouldBe(HttpStatusCode.NotFound);
 
@@ -66,7 +66,7 @@ public sealed class TracingTests
     public async Task A_module_span_is_a_child_of_the_request_span()
     {
         await using var app = await TelemetryTestApp.StartAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateExternalClient();
         using var request = TelemetryTestApp.TracedRequest("/telemetry-test/work", out var traceId, out _);
         (await client.SendAsync(request, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
 
@@ -81,7 +81,7 @@ public sealed class TracingTests
     public async Task An_unsampled_caller_is_respected()
     {
         await using var app = await TelemetryTestApp.StartAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateExternalClient();
         using var unsampled = TelemetryTestApp.TracedRequest("/telemetry-test/items/1", out var unsampledTrace, out _, sampled: false);
         (await client.SendAsync(unsampled, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
         using var sampled = TelemetryTestApp.TracedRequest("/telemetry-test/items/2", out var sampledTrace, out _);
@@ -95,7 +95,7 @@ public sealed class TracingTests
     public async Task Log_lines_written_in_a_request_carry_its_trace_and_span_ids()
     {
         await using var app = await TelemetryTestApp.StartAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateExternalClient();
         var marker = Guid.NewGuid().ToString("N");
         using var request = TelemetryTestApp.TracedRequest($"/telemetry-test/log?marker={marker}", out var traceId, out _);
         (await client.SendAsync(request, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -110,7 +110,7 @@ public sealed class TracingTests
     public async Task Without_an_exporter_log_lines_and_error_bodies_still_carry_the_callers_trace_id()
     {
         await using var app = await TelemetryTestApp.StartAsync(recordSpans: false);
-        using var client = app.CreateClient();
+        using var client = app.CreateExternalClient();
         var marker = Guid.NewGuid().ToString("N");
         using var request = TelemetryTestApp.TracedRequest($"/telemetry-test/log?marker={marker}", out var traceId, out var parentSpanId);
         (await client.SendAsync(request, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
