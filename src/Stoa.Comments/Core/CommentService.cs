@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Stoa.Foundation.Telemetry;
 
 namespace Stoa.Comments.Core;
 
@@ -14,13 +16,14 @@ internal sealed partial class CommentService(
     ICommentEvents events,
     TimeProvider time,
     IOptions<CommentsOptions> options,
-    ILogger<CommentService> logger)
+    ILogger<CommentService> logger,
+    [FromKeyedServices("comments")] ModuleTelemetry telemetry)
 {
     /// <summary>A batch's transaction, retries included; as long as a single write may take (the store's command timeout).</summary>
     private static readonly TimeSpan s_counterBatchTimeout = TimeSpan.FromSeconds(15);
 
     private readonly CommentsOptions _options = options.Value;
-    private readonly CounterQueue _counters = new((appId, id, changes) => CommitCountersAsync(store, events, time, appId, id, changes));
+    private readonly CounterQueue _counters = new((appId, id, changes) => CommitCountersAsync(store, events, time, telemetry, appId, id, changes));
 
     public CommentsOptions Options => _options;
 
@@ -53,6 +56,9 @@ internal sealed partial class CommentService(
     public async Task<CreatedComment> CreateAsync(Guid appId, string userId, string threadId, string body, Guid? parentId,
         string? idempotencyKey, CancellationToken cancellationToken)
     {
+        // The use case as one span: its reads, the unfurling of links, each transaction attempt and the announcement.
+        using var activity = telemetry.StartActivity("create");
+        activity?.SetTag("stoa.comments.reply", parentId is not null);
         if (idempotencyKey is not null && !CommentIds.IsValidKey(idempotencyKey))
         {
             throw CommentErrors.BadIdempotencyKey();
@@ -83,6 +89,8 @@ internal sealed partial class CommentService(
         var comment = new NewComment(id, threadId, parentId, userId, rendered.Markdown, rendered.Html, rendered.Links, Now(),
             Keyed: idempotencyKey is not null);
         var created = await store.InTransactionAsync(appId, tx => CommentWrites.CreateAsync(tx, comment), cancellationToken);
+        activity?.SetTag("stoa.comments.replayed", created.Replayed);
+        activity?.SetTag("stoa.comments.links", rendered.Links.Count);
         if (!created.Replayed)
         {
             await events.CommentCreatedAsync(appId, created.Comment, CancellationToken.None);
@@ -131,8 +139,11 @@ internal sealed partial class CommentService(
     /// listeners want the latest counts, not each step). The batch serves many requests, so it runs on its own deadline.
     /// </summary>
     private static async Task<IReadOnlyList<CounterOutcome>> CommitCountersAsync(ICommentStore store, ICommentEvents events, TimeProvider time,
-        Guid appId, Guid id, IReadOnlyList<CounterChange> changes)
+        ModuleTelemetry telemetry, Guid appId, Guid id, IReadOnlyList<CounterChange> changes)
     {
+        // In the trace of the request that runs the batch: its transaction attempts (retries included) are under it.
+        using var activity = telemetry.StartActivity("counters");
+        activity?.SetTag("stoa.comments.batch.size", changes.Count);
         using var deadline = new CancellationTokenSource(s_counterBatchTimeout);
         var now = Truncate(time.GetUtcNow());
         var batch = await store.InTransactionAsync(appId, tx => CommentWrites.ApplyCountersAsync(tx, id, changes, now), deadline.Token);

@@ -7,9 +7,12 @@ namespace Stoa.Foundation.Sql;
 /// <summary>
 /// The connection every store gets from <see cref="StoaDatabase"/>: the provider's own, with each statement it executes
 /// counted against the module that opened it. Statement counts are what the N+1 guards of the tests read, and the one
-/// place every statement passes, whatever Dapper call sent it. Everything else goes straight to the provider's objects.
+/// place every statement passes, whatever Dapper call sent it. On SQLite it is also where each statement (and commit)
+/// gets its span and its <c>db.client.operation.duration</c>; Npgsql does both for PostgreSQL itself. Everything else
+/// goes straight to the provider's objects.
 /// </summary>
-internal sealed class CountedConnection(DbConnection inner, Action countStatement) : DbConnection
+/// <param name="observedDatabase">SQLite's database name, to observe statements; null for a provider that does so itself.</param>
+internal sealed class CountedConnection(DbConnection inner, Action countStatement, string? observedDatabase = null) : DbConnection
 {
     public DbConnection Inner => inner;
 
@@ -44,6 +47,9 @@ internal sealed class CountedConnection(DbConnection inner, Action countStatemen
 
     protected override DbCommand CreateDbCommand() => new CountedCommand(inner.CreateCommand(), this, countStatement);
 
+    /// <summary>A statement's measurement, or null when this provider measures its own.</summary>
+    private StatementScope? Observe(string? sql) => observedDatabase is null ? null : StatementScope.Start(sql, observedDatabase);
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -68,11 +74,21 @@ internal sealed class CountedConnection(DbConnection inner, Action countStatemen
 
         protected override DbConnection DbConnection => connection;
 
-        public override void Commit() => inner.Commit();
+        // SQLite's commit is where the log is synced (FULL): often the slowest step of a write, so it is measured too.
+        public override void Commit() => Observed.Run(connection.Observe("COMMIT"), () =>
+        {
+            inner.Commit();
+            return true;
+        });
 
         public override void Rollback() => inner.Rollback();
 
-        public override Task CommitAsync(CancellationToken cancellationToken = default) => inner.CommitAsync(cancellationToken);
+        public override Task CommitAsync(CancellationToken cancellationToken = default) =>
+            Observed.RunAsync(connection.Observe("COMMIT"), async () =>
+            {
+                await inner.CommitAsync(cancellationToken);
+                return true;
+            });
 
         public override Task RollbackAsync(CancellationToken cancellationToken = default) => inner.RollbackAsync(cancellationToken);
 
@@ -147,37 +163,39 @@ internal sealed class CountedConnection(DbConnection inner, Action countStatemen
         public override int ExecuteNonQuery()
         {
             countStatement();
-            return inner.ExecuteNonQuery();
+            return Observed.Run(connection.Observe(inner.CommandText), inner.ExecuteNonQuery);
         }
 
         public override object? ExecuteScalar()
         {
             countStatement();
-            return inner.ExecuteScalar();
+            return Observed.Run(connection.Observe(inner.CommandText), inner.ExecuteScalar);
         }
 
         protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior)
         {
             countStatement();
-            return inner.ExecuteReader(behavior);
+            var scope = connection.Observe(inner.CommandText);
+            return Observed.Reader(scope, Observed.Run(scope, () => inner.ExecuteReader(behavior), completeOnSuccess: false));
         }
 
         public override Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken)
         {
             countStatement();
-            return inner.ExecuteNonQueryAsync(cancellationToken);
+            return Observed.RunAsync(connection.Observe(inner.CommandText), () => inner.ExecuteNonQueryAsync(cancellationToken));
         }
 
         public override Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken)
         {
             countStatement();
-            return inner.ExecuteScalarAsync(cancellationToken);
+            return Observed.RunAsync(connection.Observe(inner.CommandText), () => inner.ExecuteScalarAsync(cancellationToken));
         }
 
-        protected override Task<DbDataReader> ExecuteDbDataReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken)
+        protected override async Task<DbDataReader> ExecuteDbDataReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken)
         {
             countStatement();
-            return inner.ExecuteReaderAsync(behavior, cancellationToken);
+            var scope = connection.Observe(inner.CommandText);
+            return Observed.Reader(scope, await Observed.RunAsync(scope, () => inner.ExecuteReaderAsync(behavior, cancellationToken), completeOnSuccess: false));
         }
 
         protected override void Dispose(bool disposing)

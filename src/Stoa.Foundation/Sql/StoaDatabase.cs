@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
-using System.Diagnostics.Metrics;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -16,15 +16,12 @@ namespace Stoa.Foundation.Sql;
 /// </summary>
 public sealed class StoaDatabase : IAsyncDisposable
 {
-    private static readonly Meter s_meter = new("Stoa.Store");
-    private static readonly Counter<long> s_retries = s_meter.CreateCounter<long>("stoa.store.transaction.retries",
-        description: "Transactions retried after a serialization failure or a busy database.");
-
     private const string Unnamed = "platform";
 
     private readonly ConcurrentDictionary<string, StrongBox<long>> _statements = new(StringComparer.Ordinal);
     private readonly NpgsqlDataSource? _postgres;
     private readonly string _sqliteConnectionString = "";
+    private readonly string? _sqliteDatabase;
     private readonly TransactionRetryPolicy _retry;
 
     static StoaDatabase()
@@ -39,12 +36,20 @@ public sealed class StoaDatabase : IAsyncDisposable
         _retry = retry ?? TransactionRetryPolicy.Default;
         if (settings.Dialect == SqlDialect.Postgres)
         {
-            _postgres = NpgsqlDataSource.Create(settings.ConnectionString);
+            var builder = new NpgsqlDataSourceBuilder(settings.ConnectionString) { Name = "stoa" };
+            // Npgsql's spans, like the store's own, only inside a trace: start-up, migrations and background loops
+            // outside any span would each begin a trace of one statement.
+            // Named as SQLite's statements are ("INSERT comments"), where Npgsql would name every span "postgresql".
+            builder.ConfigureTracing(tracing => tracing
+                .ConfigureCommandFilter(static _ => Activity.Current is not null)
+                .ConfigureCommandSpanNameProvider(static command => SqlSummary.Of(command.CommandText).SpanName));
+            _postgres = builder.Build();
         }
         else
         {
             _sqliteConnectionString = settings.ConnectionString;
             var builder = new SqliteConnectionStringBuilder(settings.ConnectionString);
+            _sqliteDatabase = Path.GetFileName(builder.DataSource);
             var directory = Path.GetDirectoryName(builder.DataSource);
             if (!string.IsNullOrEmpty(directory))
             {
@@ -71,7 +76,7 @@ public sealed class StoaDatabase : IAsyncDisposable
     public async Task<DbConnection> OpenAsync(string module, CancellationToken cancellationToken)
     {
         var count = _statements.GetOrAdd(module, static _ => new StrongBox<long>());
-        return new CountedConnection(await OpenProviderConnectionAsync(cancellationToken), () => Interlocked.Increment(ref count.Value));
+        return new CountedConnection(await OpenProviderConnectionAsync(cancellationToken), () => Interlocked.Increment(ref count.Value), _sqliteDatabase);
     }
 
     private async Task<DbConnection> OpenProviderConnectionAsync(CancellationToken cancellationToken)
@@ -116,10 +121,16 @@ public sealed class StoaDatabase : IAsyncDisposable
         InTransactionAsync(Unnamed, work, cancellationToken);
 
     /// <inheritdoc cref="InTransactionAsync{T}(Func{DbConnection, DbTransaction, Task{T}}, CancellationToken)"/>
+    /// <remarks>
+    /// Inside a trace each attempt is a span, <c>{module}.transaction</c>, with its statements under it: an attempt
+    /// that lost a serialization conflict ends in error with the SQLSTATE (or SQLite code) as <c>error.type</c>, and
+    /// the retries are counted by module (<c>stoa.store.transaction.retries</c>).
+    /// </remarks>
     public async Task<T> InTransactionAsync<T>(string module, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
+            using var span = StartTransactionSpan(module, attempt);
             try
             {
                 await using var connection = await OpenAsync(module, cancellationToken);
@@ -130,14 +141,38 @@ public sealed class StoaDatabase : IAsyncDisposable
             }
             catch (Exception ex) when (IsRetryable(ex) && attempt < _retry.MaxAttempts)
             {
-                s_retries.Add(1, new KeyValuePair<string, object?>("dialect", Dialect.ToString().ToLowerInvariant()));
+                span.Fail(ex);
+                StoreTelemetry.Retries.Add(1,
+                    new KeyValuePair<string, object?>("dialect", Dialect.ToString().ToLowerInvariant()), new KeyValuePair<string, object?>("module", module));
                 await Task.Delay(_retry.Delay(attempt), cancellationToken);
             }
-            catch (Exception ex) when (IsRetryable(ex))
+            catch (Exception ex)
             {
-                throw new StoreContentionException(ex);
+                span.Fail(ex);
+                if (IsRetryable(ex))
+                {
+                    throw new StoreContentionException(ex);
+                }
+
+                throw;
             }
         }
+    }
+
+    /// <summary>The semantic conventions' <c>db.system.name</c>.</summary>
+    private string DialectName => Dialect == SqlDialect.Postgres ? "postgresql" : "sqlite";
+
+    private TransactionSpan StartTransactionSpan(string module, int attempt)
+    {
+        var activity = StoreTelemetry.StartSpan(module + ".transaction", ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("db.system.name", DialectName);
+            activity.SetTag("stoa.module", module);
+            activity.SetTag("stoa.store.attempt", attempt);
+        }
+
+        return new TransactionSpan(activity);
     }
 
     public Task InTransactionAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
