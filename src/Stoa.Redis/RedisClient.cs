@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Stoa.Redis.Cluster;
 using Stoa.Redis.Connection;
 using Stoa.Redis.Protocol;
+using Stoa.Redis.Telemetry;
 
 namespace Stoa.Redis;
 
@@ -92,7 +94,7 @@ public sealed partial class RedisClient : IAsyncDisposable
     {
         var operation = new RedisOperation();
         RedisCommandKeys.Append(operation, command, args.ToArray());
-        return _transport.SendAsync(operation, cancellationToken, timeout);
+        return SendAsync(operation, cancellationToken, timeout);
     }
 
     /// <summary>PING; returns the round-trip time. In cluster mode every primary is pinged and the slowest answer is
@@ -110,7 +112,7 @@ public sealed partial class RedisClient : IAsyncDisposable
         }
         else
         {
-            ThrowIfError(await _transport.SendAsync(Ping(), cancellationToken));
+            ThrowIfError(await SendAsync(Ping(), cancellationToken));
         }
 
         return System.Diagnostics.Stopwatch.GetElapsedTime(start);
@@ -141,12 +143,38 @@ public sealed partial class RedisClient : IAsyncDisposable
     /// connection of the primary owning its keys, which must share a slot).</summary>
     public RedisTransaction CreateTransaction() => new(this);
 
-    internal ValueTask<RespValue> SendAsync(RedisOperation operation, CancellationToken cancellationToken)
-        => _transport.SendAsync(operation, cancellationToken);
+    /// <summary>Every command of this client goes through here, where it is traced and measured (<see cref="RedisTelemetry"/>).</summary>
+    internal ValueTask<RespValue> SendAsync(RedisOperation operation, CancellationToken cancellationToken, TimeSpan? timeout = null)
+        => RedisTelemetry.IsObserved ? SendObservedAsync(operation, cancellationToken, timeout) : _transport.SendAsync(operation, cancellationToken, timeout);
+
+    private async ValueTask<RespValue> SendObservedAsync(RedisOperation operation, CancellationToken cancellationToken, TimeSpan? timeout)
+    {
+        // Named before it is sent: the payload goes back to the pool once written.
+        var command = RedisCommandNames.Of(operation);
+        var started = Stopwatch.GetTimestamp();
+        var span = RedisTelemetry.StartCommand(command, operation, _transport.Options);
+        operation.Span = span;
+        string? errorType = null;
+        try
+        {
+            var reply = await _transport.SendAsync(operation, cancellationToken, timeout);
+            errorType = reply.IsError ? RedisCommandNames.ErrorType(reply) : null;
+            return reply;
+        }
+        catch (Exception ex)
+        {
+            errorType = ex is OperationCanceledException ? "canceled" : ex.GetType().FullName;
+            throw;
+        }
+        finally
+        {
+            RedisTelemetry.Complete(command, started, errorType, span);
+        }
+    }
 
     internal async ValueTask<RespValue> SendCheckedAsync(RedisOperation operation, CancellationToken cancellationToken)
     {
-        var reply = await _transport.SendAsync(operation, cancellationToken);
+        var reply = await SendAsync(operation, cancellationToken);
         ThrowIfError(reply);
         return reply;
     }

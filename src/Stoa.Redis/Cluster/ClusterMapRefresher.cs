@@ -34,7 +34,7 @@ internal sealed class ClusterMapRefresher : IAsyncDisposable
         _degraded = degraded;
     }
 
-    public void Start() => _loop = Task.Run(RunAsync);
+    public void Start() => _loop = BackgroundLoop.Start(RunAsync);
 
     /// <summary>Asks for a refresh soon; cheap and safe to call from a socket reader.</summary>
     public void Request() => _requested.Set();

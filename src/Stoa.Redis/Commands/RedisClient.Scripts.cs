@@ -18,12 +18,12 @@ public sealed partial class RedisClient
         ArgumentNullException.ThrowIfNull(script);
         var evalSha = BuildEvalSha(script, keys, args);
         int slot = evalSha.Slot >= 0 ? evalSha.Slot : Random.Shared.Next(RedisHashSlot.Count);
-        var reply = await _transport.SendAsync(evalSha.PinToSlot(slot), cancellationToken);
+        var reply = await SendAsync(evalSha.PinToSlot(slot), cancellationToken);
         if (reply.IsError && reply.Span.StartsWith("NOSCRIPT"u8))
         {
             // Loaded where the slot lives, which is where EVALSHA just ran.
-            ThrowIfError(await _transport.SendAsync(BuildScriptLoad(script).PinToSlot(slot), cancellationToken));
-            reply = await _transport.SendAsync(BuildEvalSha(script, keys, args).PinToSlot(slot), cancellationToken);
+            ThrowIfError(await SendAsync(BuildScriptLoad(script).PinToSlot(slot), cancellationToken));
+            reply = await SendAsync(BuildEvalSha(script, keys, args).PinToSlot(slot), cancellationToken);
         }
 
         ThrowIfError(reply);

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using Stoa.Redis.Protocol;
+using Stoa.Redis.Telemetry;
 
 namespace Stoa.Redis.Connection;
 
@@ -58,8 +60,8 @@ internal sealed class RedisConnection : IRedisTransport
     {
         var first = await PhysicalConnection.ConnectAsync(_options, _handshake, Interlocked.Increment(ref _connectionIds), cancellationToken);
         _current = first;
-        _supervisor = Task.Run(() => SuperviseAsync(first));
-        _timer = Task.Run(TimerLoopAsync);
+        _supervisor = BackgroundLoop.Start(() => SuperviseAsync(first));
+        _timer = BackgroundLoop.Start(TimerLoopAsync);
     }
 
     /// <summary>Starts without waiting for a first connection: the supervisor connects (and retries with backoff) in
@@ -68,8 +70,8 @@ internal sealed class RedisConnection : IRedisTransport
     /// for it rather than fail at once.</summary>
     public void Start()
     {
-        _supervisor = Task.Run(() => SuperviseAsync(null));
-        _timer = Task.Run(TimerLoopAsync);
+        _supervisor = BackgroundLoop.Start(() => SuperviseAsync(null));
+        _timer = BackgroundLoop.Start(TimerLoopAsync);
     }
 
     /// <summary>Queues an operation; the returned task completes with its reply (or replies, as an array).</summary>
@@ -312,11 +314,14 @@ internal sealed class RedisConnection : IRedisTransport
         var writer = connection.Writer;
         var token = connection.Closed;
         List<RedisOperation>? writtenWithoutReply = null;
+        Activity? flush = null;
         try
         {
             while (true)
             {
                 bool wrote = false;
+                int commands = 0, flushLinks = 0;
+                long bytes = 0;
                 while (_unsent.TryDequeue(out var operation))
                 {
                     if (operation.IsCompleted)
@@ -343,6 +348,13 @@ internal sealed class RedisConnection : IRedisTransport
                         (writtenWithoutReply ??= []).Add(operation);
                     }
 
+                    if (operation.Span is { } span)
+                    {
+                        flush = RedisTelemetry.JoinFlush(flush, span, ref flushLinks);
+                    }
+
+                    commands++;
+                    bytes += operation.Payload.Length;
                     writer.Write(operation.Payload);
                     if (!operation.KeepsPayload)
                     {
@@ -358,7 +370,13 @@ internal sealed class RedisConnection : IRedisTransport
 
                 if (wrote)
                 {
-                    var flush = await writer.FlushAsync(token);
+                    var flushed = await writer.FlushAsync(token);
+                    if (flush is not null)
+                    {
+                        RedisTelemetry.EndFlush(flush, commands, bytes);
+                        flush = null;
+                    }
+
                     if (writtenWithoutReply is { Count: > 0 })
                     {
                         foreach (var operation in writtenWithoutReply)
@@ -369,7 +387,7 @@ internal sealed class RedisConnection : IRedisTransport
                         writtenWithoutReply.Clear();
                     }
 
-                    if (flush.IsCompleted)
+                    if (flushed.IsCompleted)
                     {
                         throw new RedisConnectionException($"The {_name} connection's writer was closed.");
                     }
@@ -390,6 +408,8 @@ internal sealed class RedisConnection : IRedisTransport
         }
         finally
         {
+            flush?.SetStatus(ActivityStatusCode.Error, "the connection was lost while writing");
+            flush?.Dispose();
             if (writtenWithoutReply is { Count: > 0 })
             {
                 foreach (var operation in writtenWithoutReply)

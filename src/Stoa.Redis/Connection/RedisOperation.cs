@@ -59,6 +59,9 @@ internal sealed class RedisOperation : IValueTaskSource<RespValue>
     /// <summary>True when the block starts with an ASKING the caller did not write (its reply is not the caller's).</summary>
     public bool HasAskingPrefix => _askingPrefix > 0;
 
+    /// <summary>The caller's span for this command, when it is traced: the writer links the flush that sends it.</summary>
+    public System.Diagnostics.Activity? Span { get; set; }
+
     /// <summary>Environment.TickCount64 after which the operation fails with a timeout.</summary>
     public long Deadline { get; private set; } = long.MaxValue;
 
@@ -297,6 +300,7 @@ internal sealed class RedisOperation : IValueTaskSource<RespValue>
             Slot = Slot,
             ConflictingSlot = ConflictingSlot,
             KeepsPayload = KeepsPayload,
+            Span = Span,
         };
         var buffer = Interlocked.Exchange(ref _buffer, []);
         if (asking)

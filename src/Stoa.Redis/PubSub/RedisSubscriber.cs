@@ -42,8 +42,8 @@ public sealed partial class RedisSubscriber : IAsyncDisposable
             _refresher = new ClusterMapRefresher(_options, MapCandidates, ApplyMap, IsDegraded);
         }
 
-        _dispatcher = Task.Run(DispatchAsync);
-        _resubscriber = Task.Run(ResubscribeShardedLoopAsync);
+        _dispatcher = BackgroundLoop.Start(DispatchAsync);
+        _resubscriber = BackgroundLoop.Start(ResubscribeShardedLoopAsync);
     }
 
     /// <summary>Raised on the dispatcher (in order with messages) after subscriptions were made again (a reconnect, a
