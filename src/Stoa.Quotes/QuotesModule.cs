@@ -35,7 +35,8 @@ public static class QuotesModule
         services.AddSingleton<IQuoteArchive>(sp => new CachingQuoteArchive(
             new SqlQuoteArchive(sp.GetRequiredService<StoaDatabase>()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IQuoteStore>(sp => new DurableQuoteStore(
-            new EngineQuoteStore(sp.GetRequiredService<IEngine>(), sp.GetRequiredService<RealtimeHub>(), options.NearCache, sp.GetRequiredService<QuotesMetrics>()),
+            new EngineQuoteStore(sp.GetRequiredService<IEngine>(), sp.GetRequiredService<RealtimeHub>(), options.NearCache,
+                sp.GetRequiredService<QuotesMetrics>(), sp.GetRequiredService<TimeProvider>()),
             sp.GetRequiredService<IQuoteArchive>(), sp.GetRequiredService<QuotesMetrics>()));
         services.AddSingleton(sp => new QuoteService(sp.GetRequiredService<IQuoteStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IQuoteArchive>()));
         // An app's backend pushing prices writes far more often than the platform's "writes" policy allows; this
@@ -52,7 +53,8 @@ public static class QuotesModule
                 services.AddSingleton<IQuoteFeed, SimulatedExchange>();
                 break;
             case HttpPollingFeed.FeedName:
-                services.AddSingleton(sp => new HttpQuoteProvider(options.Http, sp.GetRequiredService<TimeProvider>()));
+                services.AddSingleton(sp => new HttpQuoteProvider(options.Http, sp.GetRequiredService<TimeProvider>(),
+                    telemetry: sp.GetRequiredKeyedService<ModuleTelemetry>(Name)));
                 services.AddSingleton<IQuoteFeed, HttpPollingFeed>();
                 break;
         }

@@ -24,6 +24,7 @@ public sealed class FixtureServer : IAsyncLifetime
     private static readonly Lazy<byte[]> s_gzipBomb = new(() => CreateBomb());
 
     private readonly ConcurrentDictionary<string, int> _hits = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _traceContextSeen = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _abandoned = new(StringComparer.Ordinal);
     private WebApplication? _app;
 
@@ -41,6 +42,9 @@ public sealed class FixtureServer : IAsyncLifetime
     /// <summary>Requests for <paramref name="path"/>, or for exactly this path and query when it has one.</summary>
     public int Hits(string path) => _hits.TryGetValue(path, out var n) ? n : 0;
 
+    /// <summary>Whether a request for this path and query came with a <c>traceparent</c> header (null: no request came).</summary>
+    public bool? SawTraceContext(string pathAndQuery) => _traceContextSeen.TryGetValue(pathAndQuery, out var seen) ? seen : null;
+
     /// <summary>Completes when the request to <c>/hostile/hang/{id}</c> was aborted by its client (the fetcher gave up).</summary>
     public Task Abandoned(string id) => _abandoned.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
@@ -57,7 +61,8 @@ public sealed class FixtureServer : IAsyncLifetime
     }
 
     /// <summary>The real app on SQLite, allowed to reach this server; <paramref name="settings"/> add to or override its settings.</summary>
-    public StoaAppFactory<Program> CreateApp(IReadOnlyDictionary<string, string?>? settings = null)
+    public StoaAppFactory<Program> CreateApp(IReadOnlyDictionary<string, string?>? settings = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -70,7 +75,7 @@ public sealed class FixtureServer : IAsyncLifetime
             all[key] = value;
         }
 
-        return new StoaAppFactory<Program>(TestStores.CreateSqlite(), all);
+        return new StoaAppFactory<Program>(TestStores.CreateSqlite(), all) { TestServices = services };
     }
 
     public async ValueTask InitializeAsync()
@@ -89,6 +94,8 @@ public sealed class FixtureServer : IAsyncLifetime
                 // Also counted with its query, so a test can count its own URL while other classes hit the same path.
                 _hits.AddOrUpdate(path + context.Request.QueryString.Value, 1, (_, n) => n + 1);
             }
+
+            _traceContextSeen[path + context.Request.QueryString.Value] = context.Request.Headers.ContainsKey("traceparent");
 
             await next(context);
         });

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http;
 using System.Net;
 using Polly.CircuitBreaker;
 using Stoa.Quotes.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Stoa.Foundation.Telemetry;
 using Stoa.Quotes.Feeds;
 
 namespace Stoa.Quotes.Tests;
@@ -72,6 +74,48 @@ public sealed class HttpProviderTests
         using var provider = new HttpQuoteProvider(Options(fake), TimeProvider.System);
         (await provider.FetchAsync("AAPL", Ct)).Price.ShouldBe(228.52m);
         fake.Requests.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_fetch_is_one_span_over_its_attempts_and_the_provider_never_gets_the_trace()
+    {
+        await using var fake = await FakeProvider.StartAsync();
+        var calls = 0;
+        var traceHeaders = 0;
+        fake.Answer = context =>
+        {
+            if (context.Request.Headers.ContainsKey("traceparent"))
+            {
+                Interlocked.Increment(ref traceHeaders);
+            }
+
+            return Interlocked.Increment(ref calls) == 1 ? FakeProvider.Status(context, 503) : fake.GoodAsync(context);
+        };
+        var spans = new Stoa.Testing.RecordedSpans();
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection()
+            .AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(configuration)
+            .AddLogging()
+            .AddStoaTelemetry(configuration)
+            .ConfigureStoaTracing(t => spans.AddTo(t).AddSource("Stoa.Tests.Provider"));
+        await using var host = services.BuildServiceProvider();
+        host.GetRequiredService<OpenTelemetry.Trace.TracerProvider>();
+        using var telemetry = new ModuleTelemetry("quotes");
+        using var provider = new HttpQuoteProvider(Options(fake), TimeProvider.System, telemetry: telemetry);
+        using var source = new System.Diagnostics.ActivitySource("Stoa.Tests.Provider");
+
+        System.Diagnostics.ActivityTraceId traceId;
+        using (var root = source.StartActivity("poll"))
+        {
+            traceId = root!.TraceId;
+            (await provider.FetchAsync("AAPL", Ct)).Price.ShouldBe(228.52m);
+        }
+
+        var trace = spans.ForTrace(traceId);
+        var fetch = trace.Single(s => s.DisplayName == "quotes.provider.fetch");
+        fetch.GetTagItem("stoa.quotes.provider.attempts").ShouldBe(2);
+        trace.Count(s => s.Source.Name == "System.Net.Http").ShouldBe(2, spans.Describe(traceId));
+        traceHeaders.ShouldBe(0, "the provider is a third party: it must not learn this deployment's trace ids");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Stoa.Foundation.Engine;
@@ -42,9 +43,19 @@ public sealed class NearCache : INearCache
         _suspended = startSuspended;
     }
 
+    private readonly NearCacheModules _modules = new();
+
     public event Action<string?>? Invalidated;
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// Hits and misses per module. A hit is a read answered from memory (by <see cref="TryGet{T}"/> or
+    /// <see cref="GetOrLoadAsync{T}"/>); a miss is a <see cref="GetOrLoadAsync{T}"/> that had to load or wait for a
+    /// load. A <see cref="TryGet{T}"/> that finds nothing is not counted: the caller goes on to
+    /// <see cref="GetOrLoadAsync{T}"/>, which counts it.
+    /// </summary>
+    public IReadOnlyList<NearCacheCounts> CountsByModule => _modules.All;
 
     public bool IsSuspended => _suspended;
 
@@ -53,9 +64,11 @@ public sealed class NearCache : INearCache
         var slot = FindSlot(key, variant);
         if (IsUsable<T>(slot, out var value))
         {
+            slot!.Counts.Hit();
             return ValueTask.FromResult(value);
         }
 
+        _modules.For(key).Miss();
         if (slot is not null)
         {
             // Expired, or cached as another type: drop it so that the load below can store a fresh one.
@@ -65,8 +78,17 @@ public sealed class NearCache : INearCache
         return new ValueTask<T>(LoadSharedAsync(key, variant, load, cancellationToken));
     }
 
-    public bool TryGet<T>(string key, string variant, [MaybeNullWhen(false)] out T value) =>
-        IsUsable(FindSlot(key, variant), out value);
+    public bool TryGet<T>(string key, string variant, [MaybeNullWhen(false)] out T value)
+    {
+        var slot = FindSlot(key, variant);
+        if (!IsUsable(slot, out value))
+        {
+            return false;
+        }
+
+        slot!.Counts.Hit();
+        return true;
+    }
 
     private Slot? FindSlot(string key, string variant)
     {
@@ -130,11 +152,13 @@ public sealed class NearCache : INearCache
 
     private async Task RunLoadAsync<T>((string Key, string Variant) id, Func<CancellationToken, ValueTask<T>> load, TaskCompletionSource<T> completion, Load self)
     {
+        using var span = EngineTelemetry.StartLoad(_modules.For(id.Key).Module);
         try
         {
             // The shared load is not tied to the first caller's token: others may still be waiting for it.
             using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             var value = await load(deadline.Token);
+            var stored = false;
             lock (_gate)
             {
                 // Under the gate an invalidation either ran before this check (nothing is stored) or runs after the
@@ -142,8 +166,12 @@ public sealed class NearCache : INearCache
                 if (!_suspended && Volatile.Read(ref _stripes[self.Stripe]) == self.Stamp && Volatile.Read(ref _epoch) == self.Epoch)
                 {
                     Store(id.Key, id.Variant, value);
+                    stored = true;
                 }
             }
+
+            // Not cached: the key changed (or the channel was lost) while it loaded, so this value serves only its waiters.
+            span?.SetTag("stoa.near_cache.cached", stored);
 
             // Out of the table before anyone is woken, so that no later caller finds a finished load to join.
             _loading.TryRemove(new KeyValuePair<(string, string), Load>(id, self));
@@ -151,6 +179,8 @@ public sealed class NearCache : INearCache
         }
         catch (Exception ex)
         {
+            span?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            span?.SetTag("error.type", Telemetry.ErrorTypes.Of(ex));
             _loading.TryRemove(new KeyValuePair<(string, string), Load>(id, self));
             completion.TrySetException(ex);
         }
@@ -164,7 +194,7 @@ public sealed class NearCache : INearCache
         }
 
         var entries = _entries.GetOrAdd(key, static _ => new Entries());
-        var slot = new Slot(value, Now() + _ttl);
+        var slot = new Slot(value, Now() + _ttl, _modules.For(key));
         bool added;
         if (variant.Length == 0)
         {
@@ -285,7 +315,8 @@ public sealed class NearCache : INearCache
 
     private static int StripeOf(string key) => (int)((uint)StringComparer.Ordinal.GetHashCode(key) % Stripes);
 
-    private sealed record Slot(object? Value, long ExpiresAt);
+    /// <summary>A cached value, and the counts its hits go to (found once, when it is stored, not on every hit).</summary>
+    private sealed record Slot(object? Value, long ExpiresAt, NearCacheCounts Counts);
 
     /// <summary>What is cached for one key. The plain variant ("", what the hot read paths use) is a field, so that its
     /// hit costs one dictionary lookup; other variants live in a dictionary made on first use. Changed only under the

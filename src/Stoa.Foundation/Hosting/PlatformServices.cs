@@ -37,6 +37,7 @@ public static class PlatformServices
         services.TryAddSingleton<ILeases>(sp => sp.GetRequiredService<IEngine>());
         services.TryAddSingleton<IRateLimitBuckets>(sp => sp.GetRequiredService<IEngine>());
         services.TryAddSingleton(sp => sp.GetRequiredService<IEngine>().NearCache);
+        services.AddHostedService<EngineMetrics>();
         services.AddSingleton<IReadinessCheck, EngineReadinessCheck>();
         services.TryAddSingleton<RealtimeHub>();
         return services;

@@ -76,6 +76,24 @@ public class ModuleTelemetry : IDisposable
         return ActivitySource.StartActivity($"{Module}.{operation}", kind);
     }
 
+    /// <summary>
+    /// Starts a span of its own trace, <c>&lt;module&gt;.&lt;operation&gt;</c>, whatever is current: the unit of work of a
+    /// background loop (a feed tick, a poll), which is no part of the request or start-up that happened to start the
+    /// loop. Sampled as any trace that starts here.
+    /// </summary>
+    public Activity? StartRootActivity(string operation, ActivityKind kind = ActivityKind.Internal)
+    {
+        var previous = Activity.Current;
+        Activity.Current = null;
+        var activity = StartActivity(operation, kind);
+        if (activity is null)
+        {
+            Activity.Current = previous;
+        }
+
+        return activity;
+    }
+
     public Counter<T> CreateCounter<T>(string thing, string? unit = null, string? description = null)
         where T : struct => Meter.CreateCounter<T>(InstrumentName(thing), unit, description);
 

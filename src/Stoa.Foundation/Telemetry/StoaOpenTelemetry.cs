@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Context.Propagation;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -60,6 +62,10 @@ internal static class StoaOpenTelemetry
         }
 
         services.AddSingleton<TracingRegistered>();
+        // W3C trace context only, no baggage (Stoa sets none). The SDK's default (trace context and baggage) makes
+        // the HttpClient instrumentation write a traceparent on every request itself, past the propagator each
+        // client chose: previews and the quote provider, which call third parties, choose to send none.
+        Sdk.SetDefaultTextMapPropagator(new TraceContextPropagator());
         services.AddOpenTelemetry().WithTracing(tracing => tracing
             .AddSource(TelemetryNames.StoaPattern)
             // Probes and scrapes would each start a trace of one span, every few seconds, on every node.

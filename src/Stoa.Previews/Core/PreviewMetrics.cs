@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Stoa.Foundation.Telemetry;
 
@@ -7,6 +8,7 @@ namespace Stoa.Previews.Core;
 internal sealed class PreviewMetrics : IDisposable
 {
     private readonly ModuleTelemetry? _owned;
+    private readonly ModuleTelemetry _telemetry;
     private readonly Histogram<double> _upstreamDuration;
     private readonly Counter<long> _upstreamBytes;
     private readonly Histogram<double> _extractDuration;
@@ -16,6 +18,7 @@ internal sealed class PreviewMetrics : IDisposable
     {
         _owned = telemetry is null ? new ModuleTelemetry(PreviewsModule.Name) : null;
         telemetry ??= _owned!;
+        _telemetry = telemetry;
         Meter = telemetry.Meter;
         _upstreamDuration = telemetry.CreateHistogram<double>("upstream.duration", "ms", "Duration of one upstream request, headers and body.");
         _upstreamBytes = telemetry.CreateCounter<long>("upstream.bytes", "By", "Bytes read from upstreams, as received on the wire.");
@@ -39,6 +42,24 @@ internal sealed class PreviewMetrics : IDisposable
     }
 
     public Meter Meter { get; }
+
+    /// <summary>One upstream request (a hop: a redirect is another), <c>previews.fetch</c>; HttpClient's own span is its child.</summary>
+    /// <param name="purpose"><c>page</c> or <c>oembed</c>.</param>
+    public Activity? StartFetch(string purpose, Uri url)
+    {
+        var span = _telemetry.StartActivity("fetch", ActivityKind.Client);
+        if (span is { IsAllDataRequested: true })
+        {
+            span.SetTag("stoa.previews.purpose", purpose);
+            span.SetTag("server.address", url.Host);
+            span.SetTag("server.port", url.Port);
+        }
+
+        return span;
+    }
+
+    /// <summary>A lookup of the answer cache, <c>previews.lookup</c>, tagged with what it decided.</summary>
+    public Activity? StartActivity(string operation) => _telemetry.StartActivity(operation);
 
     /// <param name="outcome">ok, redirect, status, timeout, unreachable, too_large: a closed set, to keep cardinality low.</param>
     public void RecordUpstream(double milliseconds, string outcome) =>

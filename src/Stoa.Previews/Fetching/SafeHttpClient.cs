@@ -30,6 +30,10 @@ internal static class SafeHttpClient
             // just to reuse the connection.
             MaxResponseDrainSize = 0,
             MaxConnectionsPerServer = 16,
+
+            // The pages previewed are anyone's: they get no traceparent, which would hand them this deployment's
+            // trace ids. A propagator that writes nothing, rather than none, keeps HttpClient's span of the request.
+            ActivityHeadersPropagator = System.Diagnostics.DistributedContextPropagator.CreateNoOutputPropagator(),
         };
         return new HttpClient(handler, disposeHandler: true)
         {

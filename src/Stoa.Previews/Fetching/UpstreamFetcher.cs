@@ -63,6 +63,7 @@ internal sealed class UpstreamFetcher
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "ok";
+        using var span = _metrics.StartFetch(purpose == FetchPurpose.Page ? "page" : "oembed", target.Uri);
         try
         {
             var addresses = target.Address is { } literal ? [literal] : await ResolveAsync(target.DnsName!, token);
@@ -148,6 +149,11 @@ internal sealed class UpstreamFetcher
         finally
         {
             _metrics.RecordUpstream(Stopwatch.GetElapsedTime(started).TotalMilliseconds, outcome);
+            span?.SetTag("stoa.previews.outcome", outcome);
+            if (outcome is not ("ok" or "redirect"))
+            {
+                span?.SetStatus(ActivityStatusCode.Error, outcome);
+            }
         }
     }
 

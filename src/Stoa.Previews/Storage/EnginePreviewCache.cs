@@ -28,13 +28,18 @@ internal sealed class EnginePreviewCache(IEngine engine, ModuleTelemetry telemet
         Func<CancellationToken, Task<(CachedPreview Answer, TimeSpan Ttl)>> fetch, CancellationToken cancellationToken)
     {
         var key = EngineKeys.For(appId, "previews", Hash(url));
+        // The lookup as one span, tagged with what was decided: a cached answer, or a fill (previews.fill under it)
+        // that may wait for another node's fetch instead of fetching.
+        using var span = telemetry.StartActivity("lookup");
         if (!refresh && await ReadAsync(key, cancellationToken) is { } cached)
         {
             _lookups.Add(1, new KeyValuePair<string, object?>("result", "hit"));
+            span?.SetTag("stoa.previews.cache", "hit");
             return cached;
         }
 
         _lookups.Add(1, new KeyValuePair<string, object?>("result", refresh ? "refresh" : "miss"));
+        span?.SetTag("stoa.previews.cache", refresh ? "refresh" : "miss");
         while (true)
         {
             var flight = _inFlight.GetOrAdd(key, _ => new Flight());
@@ -63,16 +68,20 @@ internal sealed class EnginePreviewCache(IEngine engine, ModuleTelemetry telemet
     private async Task<CachedPreview> FetchOnceAsync(string key, Flight flight, bool refresh,
         Func<CancellationToken, Task<(CachedPreview Answer, TimeSpan Ttl)>> fetch, CancellationToken ct)
     {
+        // The flight's one fill (its first caller's trace); the decision is what a trace viewer most wants to see here.
+        using var span = telemetry.StartActivity("fill");
         try
         {
             // A caller whose cache read missed just before another fetch stored its answer may get here after that
             // fetch left _inFlight: read once more rather than fetch the page a second time.
             if (!refresh && await ReadAsync(key, ct) is { } stored)
             {
+                span?.SetTag("stoa.previews.decision", "cached_meanwhile");
                 return stored;
             }
 
             var lease = await engine.TryAcquireAsync(key + ":fetching", s_leaseTtl, ct);
+            span?.SetTag("stoa.previews.lease", lease is not null);
             if (lease is null && !refresh)
             {
                 // Another node is fetching this URL: wait for its answer rather than hitting the site twice.
@@ -82,11 +91,13 @@ internal sealed class EnginePreviewCache(IEngine engine, ModuleTelemetry telemet
                     await Task.Delay(100, ct);
                     if (await ReadAsync(key, ct) is { } theirs)
                     {
+                        span?.SetTag("stoa.previews.decision", "other_node_fetched");
                         return theirs;
                     }
                 }
             }
 
+            span?.SetTag("stoa.previews.decision", lease is null && !refresh ? "fetched_after_waiting" : "fetched");
             try
             {
                 var (answer, ttl) = await fetch(ct);

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Telemetry;
 using Stoa.Quotes.Core;
 
 namespace Stoa.Quotes.Feeds;
@@ -12,7 +14,7 @@ namespace Stoa.Quotes.Feeds;
 /// for the breaker instead of polling.
 /// </summary>
 internal sealed partial class HttpPollingFeed(IQuoteStore store, QuotesOptions options, HttpQuoteProvider provider, TimeProvider time,
-    ILogger<HttpPollingFeed> logger) : IQuoteFeed
+    ILogger<HttpPollingFeed> logger, [FromKeyedServices(QuotesModule.Name)] ModuleTelemetry telemetry) : IQuoteFeed
 {
     public const string FeedName = "http";
 
@@ -30,6 +32,9 @@ internal sealed partial class HttpPollingFeed(IQuoteStore store, QuotesOptions o
             var failed = false;
             foreach (var symbol in options.SymbolList)
             {
+                // One trace per symbol and round: the provider's attempts, then the write.
+                using var span = telemetry.StartRootActivity("feed.poll");
+                span?.SetTag("stoa.quotes.symbol", symbol);
                 try
                 {
                     var answer = await provider.FetchAsync(symbol, leadership);
@@ -41,6 +46,7 @@ internal sealed partial class HttpPollingFeed(IQuoteStore store, QuotesOptions o
                 }
                 catch (BrokenCircuitException ex)
                 {
+                    span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "circuit open");
                     failed = true;
                     wait = ex.RetryAfter is { } after && after > wait ? after : wait;
                     LogBreakerOpen(logger, wait.TotalSeconds);
@@ -48,6 +54,8 @@ internal sealed partial class HttpPollingFeed(IQuoteStore store, QuotesOptions o
                 }
                 catch (Exception ex) when (ex is ProviderException or HttpRequestException or TimeoutRejectedException || EngineFailure.IsUnreachable(ex))
                 {
+                    span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+                    span?.SetTag("error.type", ErrorTypes.Of(ex));
                     failed = true;
                     LogPollFailed(logger, symbol, ex.Message);
                 }

@@ -6,6 +6,7 @@ using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Timeout;
 using Stoa.Foundation.Json;
+using Stoa.Foundation.Telemetry;
 
 namespace Stoa.Quotes.Feeds;
 
@@ -22,13 +23,22 @@ internal sealed class HttpQuoteProvider : IDisposable
     private readonly JsonFieldMapper _mapper;
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _breaker = new();
+    private readonly ModuleTelemetry? _telemetry;
     private int _requests;
 
-    public HttpQuoteProvider(HttpFeedOptions options, TimeProvider time, HttpMessageHandler? handler = null)
+    /// <param name="telemetry">The module's, for the <c>quotes.provider.fetch</c> span; none in tests of the provider alone.</param>
+    public HttpQuoteProvider(HttpFeedOptions options, TimeProvider time, HttpMessageHandler? handler = null, ModuleTelemetry? telemetry = null)
     {
         _options = options;
+        _telemetry = telemetry;
         _mapper = new JsonFieldMapper(options);
-        _client = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        // The provider is a third party: it gets no traceparent, which would hand it this deployment's trace ids (a
+        // propagator that writes nothing, rather than none, keeps HttpClient's span of each attempt).
+        _client = new HttpClient(handler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ActivityHeadersPropagator = System.Diagnostics.DistributedContextPropagator.CreateNoOutputPropagator(),
+        })
         {
             // Polly's timeout is the deadline; this is only a backstop.
             Timeout = Timeout.InfiniteTimeSpan,
@@ -74,9 +84,30 @@ internal sealed class HttpQuoteProvider : IDisposable
     /// <summary>Requests actually sent to the provider (tests check that an open breaker sends none).</summary>
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>
+    /// One quote from the provider, through the pipeline: the span <c>quotes.provider.fetch</c> covers every attempt
+    /// (each an HttpClient span under it) and the back-off between them, and says how many there were.
+    /// </summary>
     /// <exception cref="BrokenCircuitException">The breaker is open.</exception>
-    public ValueTask<ProviderQuote> FetchAsync(string symbol, CancellationToken cancellationToken) =>
-        _pipeline.ExecuteAsync(static (state, ct) => state.Self.FetchOnceAsync(state.Symbol, ct), (Self: this, Symbol: symbol), cancellationToken);
+    public async ValueTask<ProviderQuote> FetchAsync(string symbol, CancellationToken cancellationToken)
+    {
+        using var span = _telemetry?.StartActivity("provider.fetch", System.Diagnostics.ActivityKind.Client);
+        var before = Requests;
+        try
+        {
+            return await _pipeline.ExecuteAsync(static (state, ct) => state.Self.FetchOnceAsync(state.Symbol, ct), (Self: this, Symbol: symbol), cancellationToken);
+        }
+        catch (Exception ex) when (span is not null)
+        {
+            span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
+            span.SetTag("error.type", ErrorTypes.Of(ex));
+            throw;
+        }
+        finally
+        {
+            span?.SetTag("stoa.quotes.provider.attempts", Requests - before);
+        }
+    }
 
     private async ValueTask<ProviderQuote> FetchOnceAsync(string symbol, CancellationToken cancellationToken)
     {

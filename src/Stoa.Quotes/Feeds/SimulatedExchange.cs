@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Telemetry;
 using Stoa.Quotes.Core;
 
 namespace Stoa.Quotes.Feeds;
@@ -9,7 +11,8 @@ namespace Stoa.Quotes.Feeds;
 /// the configured rate from realistic opening prices. A new leader continues from the stored quotes, so prices do
 /// not jump when the feed moves to another node.
 /// </summary>
-internal sealed partial class SimulatedExchange(IQuoteStore store, QuotesOptions options, TimeProvider time, ILogger<SimulatedExchange> logger)
+internal sealed partial class SimulatedExchange(IQuoteStore store, QuotesOptions options, TimeProvider time, ILogger<SimulatedExchange> logger,
+    [FromKeyedServices(QuotesModule.Name)] ModuleTelemetry telemetry)
     : IQuoteFeed
 {
     public const string FeedName = "simulated";
@@ -56,6 +59,9 @@ internal sealed partial class SimulatedExchange(IQuoteStore store, QuotesOptions
                 var change = walk.Price - walk.Open;
                 var quote = new Quote(walk.Symbol, walk.Price, settings.Currency, change,
                     Math.Round(change / walk.Open * 100, 2, MidpointRounding.ToEven), time.GetUtcNow(), sequence.Next(), FeedName);
+                // Each tick's write is a trace of its own: the archive, the engine, the announcement to other nodes.
+                using var span = telemetry.StartRootActivity("feed.write");
+                span?.SetTag("stoa.quotes.symbol", walk.Symbol);
                 try
                 {
                     if (!await store.TryWriteAsync(QuoteScope.Market, quote, leadership))

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Realtime;
 using Stoa.Quotes.Core;
@@ -11,8 +12,11 @@ namespace Stoa.Quotes.Storage;
 /// per miss however many requests wait for it.
 /// </summary>
 /// <param name="hub">Where writes are announced; null for a store that only reads (the benchmark baseline).</param>
-internal sealed class EngineQuoteStore(IEngine engine, RealtimeHub? hub, bool nearCache = true, QuotesMetrics? metrics = null) : IQuoteStore
+internal sealed class EngineQuoteStore(IEngine engine, RealtimeHub? hub, bool nearCache = true, QuotesMetrics? metrics = null,
+    TimeProvider? time = null) : IQuoteStore
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public const string TickType = "quote";
 
     // The near-cache cannot hold null, and "no quote" is worth caching too (an app without overrides asks for its
@@ -37,16 +41,37 @@ internal sealed class EngineQuoteStore(IEngine engine, RealtimeHub? hub, bool ne
     private ValueTask<Entry> LoadThroughNearCacheAsync(string key, CancellationToken cancellationToken) =>
         engine.NearCache.GetOrLoadAsync(key, "", ct => LoadAsync(key, ct), cancellationToken);
 
+    /// <summary>
+    /// A miss: on Redis, after an invalidation (another node wrote the quote) or for a symbol not read here yet. The
+    /// span links to the write's trace, and the time since the write is how long the change took to be served here.
+    /// </summary>
     private async ValueTask<Entry> LoadAsync(string key, CancellationToken cancellationToken)
     {
+        using var span = metrics?.StartReload();
         var stored = await engine.GetVersionedAsync(key, cancellationToken);
-        return stored is null ? s_absent : new Entry(QuoteCodec.Decode(stored.Value));
+        if (stored is null)
+        {
+            return s_absent;
+        }
+
+        if (metrics is not null && QuoteCodec.DecodeWrite(stored.Value) is { } write)
+        {
+            var lag = _time.GetUtcNow().ToUnixTimeMilliseconds() - write.WrittenAt;
+            metrics.Reloaded(TimeSpan.FromMilliseconds(Math.Max(0, lag)));
+            if (span is not null && ActivityContext.TryParse(write.Trace, null, out var writer))
+            {
+                span.AddLink(new ActivityLink(writer));
+            }
+        }
+
+        return new Entry(QuoteCodec.Decode(stored.Value));
     }
 
     public async ValueTask<bool> TryWriteAsync(Guid scope, Quote quote, CancellationToken cancellationToken)
     {
         var bytes = QuoteCodec.Encode(quote);
-        var applied = await engine.SetIfNewerAsync(QuoteKeys.Quote(scope, quote.Symbol), quote.Seq, bytes, ttl: null, cancellationToken);
+        var stored = QuoteCodec.EncodeStored(quote, new QuoteWrite(Activity.Current?.Id, _time.GetUtcNow().ToUnixTimeMilliseconds()));
+        var applied = await engine.SetIfNewerAsync(QuoteKeys.Quote(scope, quote.Symbol), quote.Seq, stored, ttl: null, cancellationToken);
         metrics?.Written(QuoteScope.IsMarket(scope), applied);
         if (!applied)
         {

@@ -37,6 +37,32 @@ public sealed class NearCacheTests
     }
 
     [Fact]
+    public async Task Hits_and_misses_are_counted_by_the_module_the_key_names()
+    {
+        var cache = new NearCache(new NearCacheOptions());
+        var app = Guid.NewGuid();
+        var quote = EngineKeys.For(app, "quotes", "AAPL");
+        var page = EngineKeys.For(app, "follows", "ann", "followers");
+        ValueTask<int> Load(CancellationToken ct) => ValueTask.FromResult(1);
+
+        cache.TryGet(quote, "", out int _).ShouldBeFalse();
+        await cache.GetOrLoadAsync(quote, "", Load, Ct);
+        for (var i = 0; i < 3; i++)
+        {
+            cache.TryGet(quote, "", out int _).ShouldBeTrue();
+        }
+
+        await cache.GetOrLoadAsync(quote, "", Load, Ct);
+        await cache.GetOrLoadAsync(page, "page::20", Load, Ct);
+        await cache.GetOrLoadAsync("not-an-app-key", "", Load, Ct);
+
+        var counts = cache.CountsByModule.ToDictionary(c => c.Module, c => (c.Hits, c.Misses));
+        counts["quotes"].ShouldBe((4L, 1L), "a TryGet that finds nothing is counted by the load that follows it");
+        counts["follows"].ShouldBe((0L, 1L));
+        counts["other"].ShouldBe((0L, 1L));
+    }
+
+    [Fact]
     public async Task A_hit_does_not_allocate()
     {
         var cache = new NearCache(new NearCacheOptions());
