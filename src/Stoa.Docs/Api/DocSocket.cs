@@ -30,6 +30,7 @@ internal sealed partial class DocSocket : IDocListener
     private readonly RealtimeQueue _outbound;
     private readonly MessageBudget _budget;
     private readonly CursorCoalescer _cursor;
+    private readonly string _topic;
     private Task<long> _joined = Task.FromResult(0L);
 
     public DocSocket(DocChannel channel, DocEditing editing, Caller caller, string clientId, DocOptions options, TimeProvider time, ILogger logger)
@@ -40,6 +41,8 @@ internal sealed partial class DocSocket : IDocListener
         _logger = logger;
         Caller = caller;
         ClientId = clientId;
+        // Named so that the socket's deliveries read "deliver docs" in a trace.
+        _topic = CommitFeed.Topic(caller.AppId, channel.DocId);
         _outbound = new RealtimeQueue(options.SocketQueueLength, OverflowRule.Close, options.SocketQueueBytes);
         _budget = new MessageBudget(options.SocketMessageBurst, options.SocketMessagesPerSecond, time);
         _cursor = new CursorCoalescer(TimeSpan.FromSeconds(1 / options.CursorMovesPerSecond), position => channel.Presence.MoveCursorAsync(this, position), time);
@@ -51,7 +54,8 @@ internal sealed partial class DocSocket : IDocListener
 
     public long After { get; set; }
 
-    public bool TryEnqueue(ReadOnlyMemory<byte> message) => _outbound.TryEnqueue(new RealtimeMessage("", null, "doc", message, ""));
+    public bool TryEnqueue(ReadOnlyMemory<byte> message, string? traceParent = null) =>
+        _outbound.TryEnqueue(new RealtimeMessage(_topic, null, "doc", message, "", traceParent));
 
     public Task WaitForRoomAsync(CancellationToken cancellationToken) =>
         _outbound.WaitUntilBelowAsync(_options.SocketQueueLength / 2, _options.SocketQueueBytes / 2, cancellationToken);

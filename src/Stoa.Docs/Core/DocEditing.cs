@@ -11,18 +11,22 @@ namespace Stoa.Docs.Core;
 /// (cheapest first, nothing shared spent on a refused op), then the document's sequencer commits it.
 /// </summary>
 internal sealed partial class DocEditing(DocSequencers sequencers, DocAccessControl access, ClientBindings clients, StorageQuota quota,
-    IEngine engine, IOptions<DocOptions> options, ILogger<DocEditing> logger)
+    IEngine engine, IOptions<DocOptions> options, ILogger<DocEditing> logger, DocMetrics metrics)
 {
     private readonly DocOptions _options = options.Value;
 
     public async Task<SubmitResult> SubmitAsync(Caller caller, Guid docId, OpSubmission submission, CancellationToken cancellationToken)
     {
+        using var span = metrics.StartSubmit();
         OpLimits.Check(submission.Op, _options);
         await access.CheckAsync(caller, docId, cancellationToken);
         await clients.ClaimAsync(caller, docId, submission.ClientId, cancellationToken);
         await TakeRateTokenAsync(caller, cancellationToken);
         await quota.CheckAsync(caller.AppId, cancellationToken);
-        return await sequencers.For(caller.AppId, docId).SubmitAsync(submission, caller.UserId, cancellationToken);
+        var result = await sequencers.For(caller.AppId, docId).SubmitAsync(submission, caller.UserId, cancellationToken);
+        span?.SetTag("stoa.docs.version", result.Version);
+        span?.SetTag("stoa.docs.duplicate", result.Duplicate);
+        return result;
     }
 
     /// <summary>One token from the user's op bucket, shared by every node (429 <c>rate_limited</c> when empty).</summary>

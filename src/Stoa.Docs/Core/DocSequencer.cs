@@ -87,12 +87,14 @@ internal sealed partial class DocSequencer(Guid appId, Guid docId, SequencerCont
         }
 
         using var deadline = new CancellationTokenSource(s_batchTimeout);
+        using var span = context.Metrics.StartBatch(batch);
         try
         {
-            await CommitAsync(batch, deadline.Token);
+            await CommitAsync(batch, span, deadline.Token);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
             foreach (var submit in batch)
             {
                 submit.Fail(e);
@@ -100,7 +102,7 @@ internal sealed partial class DocSequencer(Guid appId, Guid docId, SequencerCont
         }
     }
 
-    private async Task CommitAsync(List<PendingSubmit> batch, CancellationToken cancellationToken)
+    private async Task CommitAsync(List<PendingSubmit> batch, Activity? span, CancellationToken cancellationToken)
     {
         if (!_doc.Loaded)
         {
@@ -122,8 +124,11 @@ internal sealed partial class DocSequencer(Guid appId, Guid docId, SequencerCont
             }
 
             var (outcome, bytes) = await context.Store.TryInsertOpsAsync(appId, docId, rows, cancellationToken);
+            span?.SetTag("stoa.docs.commit.attempts", attempt);
             if (outcome == InsertOutcome.Inserted)
             {
+                span?.SetTag("stoa.docs.committed", rows.Count);
+                span?.SetTag("stoa.docs.version", _doc.Version + rows.Count);
                 var before = _doc.Version;
                 _doc.Append(rows, text, length);
                 context.Quota.Added(appId, bytes);

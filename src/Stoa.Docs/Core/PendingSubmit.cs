@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Stoa.Docs.Core;
 
 /// <summary>An op waiting in its document's queue to be committed by whichever submit holds the gate.</summary>
@@ -8,6 +10,9 @@ internal sealed class PendingSubmit(OpSubmission submission, string? userId)
     public OpSubmission Submission { get; } = submission;
 
     public string? UserId { get; } = userId;
+
+    /// <summary>The submitter's span, which the batch that commits this op links to.</summary>
+    public ActivityContext Trace { get; } = Activity.Current?.Context ?? default;
 
     public Task<SubmitResult> Task => _result.Task;
 

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Stoa.Docs.Core;
 using Stoa.Docs.Protocol;
+using Stoa.Foundation.Hosting;
 using Stoa.Foundation.Realtime;
 
 namespace Stoa.Docs.Relay;
@@ -32,7 +33,7 @@ internal sealed partial class DocChannel : IRealtimeListener, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<Inbound> _inbound = Channel.CreateUnbounded<Inbound>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SortedDictionary<long, CommittedOp> _waiting = [];
+    private readonly SortedDictionary<long, (CommittedOp Op, string? Trace)> _waiting = [];
     private readonly RecentOps _recent;
     private readonly List<IDocListener> _listeners = [];
     private readonly CancellationTokenSource _closed = new();
@@ -77,8 +78,8 @@ internal sealed partial class DocChannel : IRealtimeListener, IAsyncDisposable
         _subscription = await _hub.SubscribeAsync(CommitFeed.Topic(_appId, _docId), this, _closed.Token);
         await Presence.StartAsync(_closed.Token);
         Volatile.Write(ref _version, await _catalog.HeadAsync(_appId, _docId, _closed.Token));
-        _pump = Task.Run(PumpAsync, CancellationToken.None);
-        _storeChecks = Task.Run(StoreChecksAsync, CancellationToken.None);
+        _pump = BackgroundLoop.Start(PumpAsync);
+        _storeChecks = BackgroundLoop.Start(StoreChecksAsync);
     }
 
     public void OnMessage(RealtimeMessage message)
@@ -89,7 +90,7 @@ internal sealed partial class DocChannel : IRealtimeListener, IAsyncDisposable
         }
         else if (CommitPayloads.Read(message.Data) is { } op)
         {
-            _inbound.Writer.TryWrite(new Inbound(op, Fill: false));
+            _inbound.Writer.TryWrite(new Inbound(op, Fill: false) { Trace = message.TraceParent });
         }
     }
 
@@ -201,7 +202,7 @@ internal sealed partial class DocChannel : IRealtimeListener, IAsyncDisposable
                 {
                     if (inbound.Op is { } op)
                     {
-                        Accept(op);
+                        Accept(op, inbound.Trace);
                     }
 
                     if (inbound.AccessChanged)
@@ -249,18 +250,18 @@ internal sealed partial class DocChannel : IRealtimeListener, IAsyncDisposable
         _inbound.Writer.TryWrite(new Inbound(null, Fill: true));
     }
 
-    // Under the gate.
-    private void Accept(CommittedOp op)
+    // Under the gate. An op read from the store has no trace: its announcement was lost.
+    private void Accept(CommittedOp op, string? trace = null)
     {
         if (op.Version <= _version)
         {
             return;
         }
 
-        _waiting[op.Version] = op;
+        _waiting[op.Version] = (op, trace);
         while (_waiting.Remove(_version + 1, out var next))
         {
-            Deliver(next);
+            Deliver(next.Op, next.Trace);
         }
 
         if (_waiting.Count > PageOps)
@@ -317,7 +318,7 @@ internal sealed partial class DocChannel : IRealtimeListener, IAsyncDisposable
     }
 
     // Under the gate.
-    private void Deliver(CommittedOp op)
+    private void Deliver(CommittedOp op, string? trace)
     {
         Volatile.Write(ref _version, op.Version);
         _recent.Add(op);
@@ -335,7 +336,7 @@ internal sealed partial class DocChannel : IRealtimeListener, IAsyncDisposable
                 ? DocMessages.Write(new AckMessage(op.Seq, op.Version))
                 : opMessage ??= DocMessages.Write(new OpMessage(op.Version, op.Op, op.ClientId, op.UserId));
             listener.After = op.Version;
-            if (!listener.TryEnqueue(message))
+            if (!listener.TryEnqueue(message, trace))
             {
                 (slow ??= []).Add(listener);
             }
@@ -402,7 +403,11 @@ internal sealed partial class DocChannel : IRealtimeListener, IAsyncDisposable
         }
     }
 
-    private readonly record struct Inbound(CommittedOp? Op, bool Fill, bool AccessChanged = false);
+    private readonly record struct Inbound(CommittedOp? Op, bool Fill, bool AccessChanged = false)
+    {
+        /// <summary>The trace of the commit, as it reached this node (the receive span on another node's).</summary>
+        public string? Trace { get; init; }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relaying document {DocId} failed; it resumes with the next op")]
     private static partial void LogRelayFailure(ILogger logger, Guid docId, Exception e);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Stoa.Docs.Core;
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Hosting;
 using Stoa.Foundation.Realtime;
 
 namespace Stoa.Docs.Relay;
@@ -43,7 +44,7 @@ internal sealed partial class DocPresence : IRealtimeListener, IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _subscription = await _hub.SubscribeAsync(_topic, this, cancellationToken);
-        _heartbeats = Task.Run(HeartbeatAsync, CancellationToken.None);
+        _heartbeats = BackgroundLoop.Start(HeartbeatAsync);
     }
 
     /// <summary>Sends the listener who is there, then tells everyone it joined.</summary>

@@ -16,7 +16,8 @@ internal interface IDocListener
     long After { get; set; }
 
     /// <summary>Queues a message without waiting; false when the listener cannot keep up (the channel then drops it).</summary>
-    bool TryEnqueue(ReadOnlyMemory<byte> message);
+    /// <param name="traceParent">The trace the op was committed in, as it reached this node: its send is a span of it.</param>
+    bool TryEnqueue(ReadOnlyMemory<byte> message, string? traceParent = null);
 
     /// <summary>Completes when the listener has room for about one more page of a catch-up.</summary>
     Task WaitForRoomAsync(CancellationToken cancellationToken);

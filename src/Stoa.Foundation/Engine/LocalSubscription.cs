@@ -22,7 +22,7 @@ internal sealed class LocalSubscription(string channel, MessageHandler handler, 
     /// <summary>Starts delivering; separate from construction so that the subscription is registered first.</summary>
     public LocalSubscription Start()
     {
-        _reader = Task.Run(ReadAsync);
+        _reader = Hosting.BackgroundLoop.Start(ReadAsync);
         return this;
     }
 

@@ -64,10 +64,10 @@ internal sealed class NearCacheModules
 
     public IReadOnlyList<NearCacheCounts> All => [.. _modules.Values];
 
-    /// <summary>The counts of the module named in <paramref name="key"/>: the part after a 32-character app id.</summary>
+    /// <summary>The counts of the module named in <paramref name="key"/> (<see cref="EngineKeys.ModuleOf"/>).</summary>
     public NearCacheCounts For(string key)
     {
-        var module = ModuleOf(key);
+        var module = EngineKeys.ModuleOf(key);
         if (_lookup.TryGetValue(module, out var counts))
         {
             return counts;
@@ -75,18 +75,5 @@ internal sealed class NearCacheModules
 
         var name = _modules.Count < MaxModules && module.Length > 0 ? module.ToString() : Other;
         return _modules.GetOrAdd(name, static n => new NearCacheCounts(n));
-    }
-
-    private static ReadOnlySpan<char> ModuleOf(string key)
-    {
-        const int AppIdLength = 32;
-        if (key.Length <= AppIdLength + 1 || key[AppIdLength] != ':')
-        {
-            return Other;
-        }
-
-        var rest = key.AsSpan(AppIdLength + 1);
-        var end = rest.IndexOf(':');
-        return end < 0 ? rest : rest[..end];
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Stoa.Foundation.Engine;
 
@@ -28,11 +29,18 @@ public sealed partial class RealtimeHub : IAsyncDisposable
     private readonly ILogger<RealtimeHub> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, Topic> _topics = new(StringComparer.Ordinal);
+    private readonly Histogram<double>? _fanOutLag;
+    private readonly TimeProvider _time;
 
-    public RealtimeHub(IEngine engine, ILogger<RealtimeHub> logger)
+    /// <param name="meters">The host's meters, for the fan-out lag; none in tests of the hub alone.</param>
+    public RealtimeHub(IEngine engine, ILogger<RealtimeHub> logger, IMeterFactory? meters = null, TimeProvider? time = null)
     {
         _engine = engine;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _fanOutLag = meters?.Create(RealtimeTelemetry.Name).CreateHistogram<double>("stoa.realtime.fanout.lag", "s",
+            "Time from a message's publication on another node to its arrival here, by module (the nodes' clocks must agree).", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _engine.SubscriptionsRestored += OnEngineGap;
     }
 
@@ -68,10 +76,11 @@ public sealed partial class RealtimeHub : IAsyncDisposable
     public async ValueTask<RealtimeMessage> PublishAsync(string topic, string type, ReadOnlyMemory<byte> data, bool keepHistory,
         CancellationToken cancellationToken)
     {
+        using var span = RealtimeTelemetry.StartPublish(topic, NodeId);
         var id = keepHistory
             ? await _engine.AppendAsync(HistoryKey(topic), RealtimeEnvelope.EncodeHistory(type, data.Span), HistoryLength, HistoryTtl, cancellationToken)
             : null;
-        var message = new RealtimeMessage(topic, id, type, data, NodeId, Activity.Current?.Id);
+        var message = NewMessage(topic, id, type, data);
         Deliver(topic, message);
         await _engine.PublishAsync(topic, RealtimeEnvelope.Encode(message), cancellationToken);
         return message;
@@ -83,7 +92,7 @@ public sealed partial class RealtimeHub : IAsyncDisposable
     /// </summary>
     public RealtimeMessage DeliverHere(string topic, string type, ReadOnlyMemory<byte> data)
     {
-        var message = new RealtimeMessage(topic, null, type, data, NodeId, Activity.Current?.Id);
+        var message = NewMessage(topic, null, type, data);
         Deliver(topic, message);
         return message;
     }
@@ -142,6 +151,10 @@ public sealed partial class RealtimeHub : IAsyncDisposable
 
     private static string HistoryKey(string topic) => topic + ":history";
 
+    /// <summary>The trace the message is published in (the current span's) and the time, for the nodes that receive it.</summary>
+    private RealtimeMessage NewMessage(string topic, string? id, string type, ReadOnlyMemory<byte> data) =>
+        new(topic, id, type, data, NodeId, Activity.Current?.Id, _time.GetUtcNow().ToUnixTimeMilliseconds());
+
     private ValueTask OnRemote(string topic, Topic state, ReadOnlyMemory<byte> payload)
     {
         if (RealtimeEnvelope.IsFrom(payload.Span, NodeId))
@@ -152,6 +165,19 @@ public sealed partial class RealtimeHub : IAsyncDisposable
 
         if (RealtimeEnvelope.Decode(topic, payload) is { } message)
         {
+            if (_fanOutLag is not null && message.PublishedAt > 0)
+            {
+                var lag = _time.GetUtcNow().ToUnixTimeMilliseconds() - message.PublishedAt;
+                _fanOutLag.Record(Math.Max(0, lag) / 1000.0, new KeyValuePair<string, object?>("module", RealtimeTelemetry.Destination(topic)));
+            }
+
+            // The receive span stands for the message here: listeners hand on its context, not the publisher's.
+            using var span = RealtimeTelemetry.StartReceive(message, NodeId);
+            if (span is not null)
+            {
+                message = message with { TraceParent = span.Id };
+            }
+
             foreach (var listener in state.Listeners)
             {
                 Notify(listener, message);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -39,6 +40,8 @@ public static class SseStream
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, drain.Draining);
         var body = response.BodyWriter;
+        // The span of the request that opened the stream: each delivery links to it.
+        var stream = Activity.Current?.Context ?? default;
         try
         {
             var greeting = options.Greeting is null ? "" : $": {options.Greeting}\n";
@@ -52,12 +55,16 @@ public static class SseStream
                     body.Write(s_heartbeat);
                 }
 
-                foreach (var message in batch.Messages)
+                using (RealtimeTelemetry.StartDeliver(batch.Messages, stream))
                 {
-                    Write(body, message);
+                    foreach (var message in batch.Messages)
+                    {
+                        Write(body, message);
+                    }
+
+                    await body.FlushAsync(stop.Token);
                 }
 
-                await body.FlushAsync(stop.Token);
                 if (batch.End is not null)
                 {
                     return;

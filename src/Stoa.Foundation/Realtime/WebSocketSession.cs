@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Stoa.Foundation.Engine;
@@ -105,11 +106,14 @@ public sealed class WebSocketSession
 
     private async Task WriteLoopAsync(CancellationToken aborted)
     {
+        // The span of the request that opened the socket: each delivery links to it.
+        var stream = Activity.Current?.Context ?? default;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
                 var batch = await _outbox.TakeAsync(Timeout.InfiniteTimeSpan, _stop.Token);
+                using var delivery = RealtimeTelemetry.StartDeliver(batch.Messages, stream);
                 foreach (var message in batch.Messages)
                 {
                     if (_stop.IsCancellationRequested)

@@ -42,7 +42,7 @@ public sealed class NearCacheTests
         var cache = new NearCache(new NearCacheOptions());
         var app = Guid.NewGuid();
         var quote = EngineKeys.For(app, "quotes", "AAPL");
-        var page = EngineKeys.For(app, "follows", "ann", "followers");
+        var page = EngineKeys.Grouped(app, "follows", "ann", "followers");
         ValueTask<int> Load(CancellationToken ct) => ValueTask.FromResult(1);
 
         cache.TryGet(quote, "", out int _).ShouldBeFalse();

@@ -29,6 +29,9 @@ public sealed class TelemetryTestApp : StoaAppFactory<Program>
 
     public LogCapture Logs { get; } = new();
 
+    /// <summary>This node's id on the realtime layer, which its realtime spans carry as <c>stoa.node</c>.</summary>
+    public string NodeId => Services.GetRequiredService<Stoa.Foundation.Realtime.RealtimeHub>().NodeId;
+
     /// <param name="recordSpans">False: no exporter and no processor, as in a deployment without OTLP.</param>
     /// <param name="store">The store's kind (<c>sqlite</c> or <c>postgres</c>), or a store URL another node already uses.</param>
     public static async Task<TelemetryTestApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, bool recordSpans = true,
