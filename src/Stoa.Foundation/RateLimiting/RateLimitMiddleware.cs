@@ -22,11 +22,10 @@ internal sealed partial class RateLimitMiddleware(
     IRateLimitBuckets shared,
     LocalRateLimitBuckets local,
     IOptionsMonitor<RateLimitOptions> options,
-    ILogger<RateLimitMiddleware> logger)
+    ILogger<RateLimitMiddleware> logger,
+    IMeterFactory meters)
 {
-    private static readonly Meter s_meter = new("Stoa.RateLimiting");
-    private static readonly Counter<long> s_rejected = s_meter.CreateCounter<long>("stoa.ratelimit.rejected", "{request}", "Requests refused with 429.");
-    private static readonly Counter<long> s_failOpen = s_meter.CreateCounter<long>("stoa.ratelimit.engine_failures", "{request}", "Requests the limiter could not check because the engine did not answer (reads let through, writes refused).");
+    private readonly Counters _counters = new(meters);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -51,7 +50,7 @@ internal sealed partial class RateLimitMiddleware(
         }
         catch (Exception ex) when (ex is not OutOfMemoryException && !context.RequestAborted.IsCancellationRequested)
         {
-            s_failOpen.Add(1);
+            _counters.FailOpen.Add(1);
             LogEngineFailure(logger, ex);
             if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
             {
@@ -69,7 +68,7 @@ internal sealed partial class RateLimitMiddleware(
         headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
         if (!decision.Allowed)
         {
-            s_rejected.Add(1, new KeyValuePair<string, object?>("policy", policyName));
+            _counters.Rejected.Add(1, new KeyValuePair<string, object?>("policy", policyName));
             var refusal = charge.Refusal(decision);
             await ProblemResponses.WriteAsync(context, refusal.Status, refusal.Code, refusal.Message, retryAfterSeconds: refusal.RetryAfterSeconds);
             return;
@@ -105,4 +104,23 @@ internal sealed partial class RateLimitMiddleware(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limiter could not reach the engine; reads are let through, writes refused")]
     private static partial void LogEngineFailure(ILogger logger, Exception ex);
+
+    /// <summary>
+    /// The limiter's instruments on the host's meter, made with the pipeline at start-up: they are scraped (at zero, so
+    /// rate() works) before the first refusal, and two hosts in one process count apart.
+    /// </summary>
+    private sealed class Counters
+    {
+        public Counters(IMeterFactory meters)
+        {
+            var meter = meters.Create("Stoa.RateLimiting");
+            Rejected = meter.CreateCounter<long>("stoa.ratelimit.rejected", "{request}", "Requests refused with 429.");
+            FailOpen = meter.CreateCounter<long>("stoa.ratelimit.engine_failures", "{request}",
+                "Requests the limiter could not check because the engine did not answer (reads let through, writes refused).");
+        }
+
+        public Counter<long> Rejected { get; }
+
+        public Counter<long> FailOpen { get; }
+    }
 }
