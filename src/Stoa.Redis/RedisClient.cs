@@ -143,38 +143,53 @@ public sealed partial class RedisClient : IAsyncDisposable
     /// connection of the primary owning its keys, which must share a slot).</summary>
     public RedisTransaction CreateTransaction() => new(this);
 
-    /// <summary>Every command of this client goes through here, where it is traced and measured (<see cref="RedisTelemetry"/>).</summary>
+    /// <summary>
+    /// Every command of this client goes through here or <see cref="SendCheckedAsync"/>, where it is traced and measured
+    /// (<see cref="RedisTelemetry"/>); with nothing listening, straight to the transport.
+    /// </summary>
     internal ValueTask<RespValue> SendAsync(RedisOperation operation, CancellationToken cancellationToken, TimeSpan? timeout = null)
         => RedisTelemetry.IsObserved ? SendObservedAsync(operation, cancellationToken, timeout) : _transport.SendAsync(operation, cancellationToken, timeout);
 
     private async ValueTask<RespValue> SendObservedAsync(RedisOperation operation, CancellationToken cancellationToken, TimeSpan? timeout)
     {
-        // Named before it is sent: the payload goes back to the pool once written.
-        var command = RedisCommandNames.Of(operation);
-        var started = Stopwatch.GetTimestamp();
-        var span = RedisTelemetry.StartCommand(command, operation, _transport.Options);
-        operation.Span = span;
-        string? errorType = null;
+        var observation = RedisObservation.Start(operation, _transport.Options);
         try
         {
             var reply = await _transport.SendAsync(operation, cancellationToken, timeout);
-            errorType = reply.IsError ? RedisCommandNames.ErrorType(reply) : null;
+            observation.Replied(reply);
             return reply;
         }
         catch (Exception ex)
         {
-            errorType = ex is OperationCanceledException ? "canceled" : ex.GetType().FullName;
+            observation.Failed(ex);
             throw;
         }
         finally
         {
-            RedisTelemetry.Complete(command, started, errorType, span);
+            observation.End();
         }
     }
 
+    /// <summary>Sends and throws on an error reply; observed in this method's own frame (most commands come this way).</summary>
     internal async ValueTask<RespValue> SendCheckedAsync(RedisOperation operation, CancellationToken cancellationToken)
     {
-        var reply = await SendAsync(operation, cancellationToken);
+        var observation = RedisObservation.Start(operation, _transport.Options);
+        RespValue reply;
+        try
+        {
+            reply = await _transport.SendAsync(operation, cancellationToken);
+            observation.Replied(reply);
+        }
+        catch (Exception ex)
+        {
+            observation.Failed(ex);
+            throw;
+        }
+        finally
+        {
+            observation.End();
+        }
+
         ThrowIfError(reply);
         return reply;
     }

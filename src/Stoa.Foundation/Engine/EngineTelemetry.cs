@@ -20,7 +20,7 @@ internal static class EngineTelemetry
             return null;
         }
 
-        var activity = Source.StartActivity(module + ".near_cache.load");
+        var activity = Source.StartActivity(Telemetry.SpanNames.Of(module, ".near_cache.load"));
         activity?.SetTag("stoa.module", module);
         return activity;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Telemetry;
 
 namespace Stoa.Foundation.Realtime;
 
@@ -59,7 +60,7 @@ public static class RealtimeTelemetry
         }
 
         var destination = Destination(topic);
-        var activity = Source.StartActivity("publish " + destination, ActivityKind.Producer);
+        var activity = Source.StartActivity(SpanNames.Of("publish ", destination), ActivityKind.Producer);
         Tag(activity, "send", destination, nodeId);
         return activity;
     }
@@ -74,7 +75,7 @@ public static class RealtimeTelemetry
         }
 
         var destination = Destination(message.Topic);
-        var activity = Source.StartActivity("receive " + destination, ActivityKind.Consumer, publisher);
+        var activity = Source.StartActivity(SpanNames.Of("receive ", destination), ActivityKind.Consumer, publisher);
         Tag(activity, "receive", destination, nodeId);
         activity?.SetTag("stoa.origin_node", message.NodeId);
         return activity;
@@ -128,7 +129,7 @@ public static class RealtimeTelemetry
         var previous = Activity.Current;
         Activity.Current = null;
         var links = streams.Where(s => s != default).Take(MaxLinks).Select(s => new ActivityLink(s)).ToList();
-        var activity = Source.StartActivity("deliver " + destination, ActivityKind.Producer, message, links: links);
+        var activity = Source.StartActivity(SpanNames.Of("deliver ", destination), ActivityKind.Producer, message, links: links);
         if (activity is null)
         {
             Activity.Current = previous;

@@ -75,16 +75,28 @@ internal sealed class CountedConnection(DbConnection inner, Action countStatemen
         protected override DbConnection DbConnection => connection;
 
         // SQLite's commit is where the log is synced (FULL): often the slowest step of a write, so it is measured too.
-        public override void Commit() => Observed.Run(connection.Observe("COMMIT"), () =>
+        public override void Commit()
         {
-            inner.Commit();
-            return true;
-        });
+            if (connection.Observe("COMMIT") is not { } scope)
+            {
+                inner.Commit();
+                return;
+            }
+
+            Observed.Run(scope, () =>
+            {
+                inner.Commit();
+                return true;
+            });
+        }
 
         public override void Rollback() => inner.Rollback();
 
         public override Task CommitAsync(CancellationToken cancellationToken = default) =>
-            Observed.RunAsync(connection.Observe("COMMIT"), async () =>
+            connection.Observe("COMMIT") is { } scope ? ObservedCommitAsync(scope, cancellationToken) : inner.CommitAsync(cancellationToken);
+
+        private Task ObservedCommitAsync(StatementScope scope, CancellationToken cancellationToken) =>
+            Observed.RunAsync(scope, async () =>
             {
                 await inner.CommitAsync(cancellationToken);
                 return true;
@@ -160,43 +172,61 @@ internal sealed class CountedConnection(DbConnection inner, Action countStatemen
 
         protected override DbParameter CreateDbParameter() => inner.CreateParameter();
 
+        // Each call goes straight to the provider unless the statement is observed (SQLite); the observed paths live in
+        // methods of their own, so that the direct path allocates no closure and no async frame.
         public override int ExecuteNonQuery()
         {
             countStatement();
-            return Observed.Run(connection.Observe(inner.CommandText), inner.ExecuteNonQuery);
+            return connection.Observe(inner.CommandText) is { } scope ? Observed.Run(scope, inner.ExecuteNonQuery) : inner.ExecuteNonQuery();
         }
 
         public override object? ExecuteScalar()
         {
             countStatement();
-            return Observed.Run(connection.Observe(inner.CommandText), inner.ExecuteScalar);
+            return connection.Observe(inner.CommandText) is { } scope ? Observed.Run(scope, inner.ExecuteScalar) : inner.ExecuteScalar();
         }
 
         protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior)
         {
             countStatement();
-            var scope = connection.Observe(inner.CommandText);
-            return Observed.Reader(scope, Observed.Run(scope, () => inner.ExecuteReader(behavior), completeOnSuccess: false));
+            return connection.Observe(inner.CommandText) is { } scope ? ObservedReader(scope, behavior) : inner.ExecuteReader(behavior);
         }
 
         public override Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken)
         {
             countStatement();
-            return Observed.RunAsync(connection.Observe(inner.CommandText), () => inner.ExecuteNonQueryAsync(cancellationToken));
+            return connection.Observe(inner.CommandText) is { } scope
+                ? ObservedNonQueryAsync(scope, cancellationToken)
+                : inner.ExecuteNonQueryAsync(cancellationToken);
         }
 
         public override Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken)
         {
             countStatement();
-            return Observed.RunAsync(connection.Observe(inner.CommandText), () => inner.ExecuteScalarAsync(cancellationToken));
+            return connection.Observe(inner.CommandText) is { } scope
+                ? ObservedScalarAsync(scope, cancellationToken)
+                : inner.ExecuteScalarAsync(cancellationToken);
         }
 
-        protected override async Task<DbDataReader> ExecuteDbDataReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken)
+        protected override Task<DbDataReader> ExecuteDbDataReaderAsync(CommandBehavior behavior, CancellationToken cancellationToken)
         {
             countStatement();
-            var scope = connection.Observe(inner.CommandText);
-            return Observed.Reader(scope, await Observed.RunAsync(scope, () => inner.ExecuteReaderAsync(behavior, cancellationToken), completeOnSuccess: false));
+            return connection.Observe(inner.CommandText) is { } scope
+                ? ObservedReaderAsync(scope, behavior, cancellationToken)
+                : inner.ExecuteReaderAsync(behavior, cancellationToken);
         }
+
+        private DbDataReader ObservedReader(StatementScope scope, CommandBehavior behavior) =>
+            Observed.Reader(scope, Observed.Run(scope, () => inner.ExecuteReader(behavior), completeOnSuccess: false));
+
+        private Task<int> ObservedNonQueryAsync(StatementScope scope, CancellationToken cancellationToken) =>
+            Observed.RunAsync(scope, () => inner.ExecuteNonQueryAsync(cancellationToken));
+
+        private Task<object?> ObservedScalarAsync(StatementScope scope, CancellationToken cancellationToken) =>
+            Observed.RunAsync(scope, () => inner.ExecuteScalarAsync(cancellationToken));
+
+        private async Task<DbDataReader> ObservedReaderAsync(StatementScope scope, CommandBehavior behavior, CancellationToken cancellationToken) =>
+            Observed.Reader(scope, await Observed.RunAsync(scope, () => inner.ExecuteReaderAsync(behavior, cancellationToken), completeOnSuccess: false));
 
         protected override void Dispose(bool disposing)
         {

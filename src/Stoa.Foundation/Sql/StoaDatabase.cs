@@ -164,7 +164,7 @@ public sealed class StoaDatabase : IAsyncDisposable
 
     private TransactionSpan StartTransactionSpan(string module, int attempt)
     {
-        var activity = StoreTelemetry.StartSpan(module + ".transaction", ActivityKind.Internal);
+        var activity = StoreTelemetry.StartSpan(Telemetry.SpanNames.Of(module, ".transaction"), ActivityKind.Internal);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("db.system.name", DialectName);

@@ -26,6 +26,7 @@ namespace Stoa.Foundation.Telemetry;
 public class ModuleTelemetry : IDisposable
 {
     private readonly bool _ownsMeter;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _spanNames = new(StringComparer.Ordinal);
 
     /// <param name="module">The module's name as in <c>Stoa:Modules</c>: lower case letters, digits and underscores.</param>
     /// <param name="meterFactory">
@@ -73,8 +74,12 @@ public class ModuleTelemetry : IDisposable
     public Activity? StartActivity(string operation, ActivityKind kind = ActivityKind.Internal)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(operation);
-        return ActivitySource.StartActivity($"{Module}.{operation}", kind);
+        // Tracing off must cost nothing: no name is even put together when no listener would see the span.
+        return ActivitySource.HasListeners() ? ActivitySource.StartActivity(SpanName(operation), kind) : null;
     }
+
+    /// <summary><c>&lt;module&gt;.&lt;operation&gt;</c>, one string per operation for the life of the module.</summary>
+    private string SpanName(string operation) => _spanNames.GetOrAdd(operation, static (op, module) => $"{module}.{op}", Module);
 
     /// <summary>
     /// Starts a span of its own trace, <c>&lt;module&gt;.&lt;operation&gt;</c>, whatever is current: the unit of work of a
