@@ -63,17 +63,18 @@ public sealed class HostileUpstreamTests(FixtureServer fixtures)
     [Fact]
     public async Task A_page_answering_at_the_deadline_cannot_open_the_breaker_of_the_host_it_points_its_oembed_at()
     {
-        // page.test spends 90 % of the preview's second, then sends the fetcher to popular.test, which never answers:
-        // popular.test gets 100 ms of a 1 s budget, again and again. Its breaker must stay closed for every app.
+        // page.test spends most of the preview's budget, then sends the fetcher to popular.test, which never answers:
+        // popular.test gets at most 500 ms of a 3 s budget (less than the quarter that would charge it), again and
+        // again. Its breaker must stay closed for every app. The page keeps 500 ms of slack for a loaded machine.
         var resolver = new FakeResolver().Map("page.test", "127.0.0.1").Map("popular.test", "127.0.0.1");
         using var service = fixtures.CreateService(o =>
         {
-            o.Timeout = TimeSpan.FromSeconds(1);
+            o.Timeout = TimeSpan.FromSeconds(3);
             o.BreakerMinimumThroughput = 2;
             o.BreakerFailureRatio = 0.5;
         }, resolver);
         var popular = $"popular.test:{fixtures.Port}";
-        var page = new Uri($"http://page.test:{fixtures.Port}/hostile/late-oembed?delayMs=900&target={Q($"http://{popular}/slow")}");
+        var page = new Uri($"http://page.test:{fixtures.Port}/hostile/late-oembed?delayMs=2500&target={Q($"http://{popular}/slow")}");
         for (var i = 0; i < 4; i++)
         {
             (await service.GetAsync(page, Ct)).Card.Title.ShouldBe("late");
