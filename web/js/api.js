@@ -1,70 +1,40 @@
-// The one way panels talk to Stoa: the public API, exactly as a third-party app would (X-Api-Key plus the user's
-// Bearer token). Failures become ApiError with the problem+json `code` and `detail`, which showError puts on screen:
-// an error the person never sees is a bug they cannot report.
+// The one way panels talk to Stoa: the TypeScript client (clients/js, bundled as stoa-client.js) with the app key and,
+// when signed in, the user's token, exactly as a third-party app would. Failures are StoaError with the problem+json
+// `code` and `detail`, which showError puts on screen: an error the person never sees is a bug they cannot report.
+import { createRestClient, ok, StoaError } from './stoa-client.js';
 import { session } from './session-state.js';
 
-export class ApiError extends Error {
-  constructor(status, code, detail, errors = null, retryAfter = null) {
-    super(detail || code);
-    this.status = status;
-    this.code = code;
-    this.detail = detail;
-    this.errors = errors;
-    this.retryAfter = retryAfter;
-  }
-}
+/** Where the page's clients find the node and who they are; read on every call, so a new sign-in applies at once. */
+export const credentials = {
+  baseUrl: () => window.location.origin,
+  apiKey: () => session.apiKey,
+  token: () => session.token,
+};
 
-/** Calls `path` with the app key and, when signed in, the user token; resolves to the JSON body (null for 204). */
-export async function api(path, { method = 'GET', body, signal, auth = true } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (auth && session.apiKey) headers['X-Api-Key'] = session.apiKey;
-  if (auth && session.token) headers.Authorization = `Bearer ${session.token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response;
-  try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
-  } catch (e) {
-    if (e.name === 'AbortError') throw e;
-    throw new ApiError(0, 'network_error', 'The server could not be reached. Is it running?');
-  }
-  if (response.ok) {
-    return response.status === 204 ? null : response.json();
-  }
-  throw await toApiError(response);
-}
+/** Typed REST calls from the OpenAPI document: `call(rest.GET('/v1/docs/{id}', { params: { path: { id } } }))`. */
+export const rest = createRestClient(credentials);
 
-async function toApiError(response) {
-  const retryAfter = response.headers.get('Retry-After');
-  let problem = null;
-  try {
-    problem = await response.json();
-  } catch {
-    // Not JSON (a proxy's error page): the status alone still tells the person something.
-  }
-  return new ApiError(
-    response.status,
-    problem?.code ?? `http_${response.status}`,
-    problem?.detail ?? problem?.title ?? response.statusText,
-    problem?.errors ?? null,
-    retryAfter);
-}
+/** The body of a successful call; a refusal throws StoaError. */
+export const call = ok;
 
 /**
- * A URL for EventSource and WebSocket, which cannot send headers: the credentials travel as query parameters, which
- * the streaming endpoints accept (and only they).
+ * The development-only endpoints (GET /dev/session, POST /dev/token): not part of the API's contract (the OpenAPI
+ * document leaves them out), so they are plain fetches.
  */
-export function streamUrl(path, params = {}, { withToken = false, webSocket = false } = {}) {
-  const url = new URL(path, window.location.href);
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null) url.searchParams.set(key, value);
+export async function devApi(path, body) {
+  let response;
+  try {
+    response = await fetch(path, body === undefined
+      ? { headers: { Accept: 'application/json' } }
+      : { method: 'POST', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  } catch {
+    throw new StoaError(0, 'network_error', 'The server could not be reached. Is it running?');
   }
-  if (session.apiKey) url.searchParams.set('api_key', session.apiKey);
-  if (withToken && session.token) url.searchParams.set('access_token', session.token);
-  if (webSocket) url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.toString();
+  if (!response.ok) throw await StoaError.fromResponse(response);
+  return response.json();
 }
 
-/** Renders an error (ApiError or any Error) into a panel's aria-live region; `null` clears it. */
+/** Renders an error (StoaError or any Error) into a panel's aria-live region; `null` clears it. */
 export function showError(region, error) {
   region.replaceChildren();
   region.hidden = !error;
@@ -74,7 +44,8 @@ export function showError(region, error) {
     return;
   }
   const line = document.createElement('p');
-  if (error instanceof ApiError) {
+  if (error instanceof StoaError) {
+    if (error.code === 'network_error') error = new StoaError(0, error.code, 'The server could not be reached. Is it running?');
     const code = document.createElement('code');
     code.className = 'error-code';
     code.textContent = error.code;

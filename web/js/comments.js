@@ -1,7 +1,9 @@
 // Comments panel: one thread (GET /v1/threads/{id}/comments) with a sort selector, replies, votes and likes, kept
-// live by the thread's Server-Sent Events (comment.created, comment.updated, comment.counts). Each comment shows the
+// live by the thread's events (comment.created, comment.updated, comment.counts) through the client's ThreadEvents,
+// which reconnects and resumes from the last event id by itself. Each comment shows the
 // link cards of the links in its body (the comment's `links`, fetched by the server when it was written).
-import { api, guarded, streamUrl } from './api.js';
+import { call, credentials, guarded, rest, showError } from './api.js';
+import { ThreadEvents } from './stoa-client.js';
 import { el, formatTime } from './dom.js';
 import { renderLinkCard } from './link-card.js';
 
@@ -31,9 +33,9 @@ export function initComments(root, session) {
     const mine = ++loads;
     ownSinceLoad.clear();
     list.setAttribute('aria-busy', 'true');
-    const query = new URLSearchParams({ sort: sortSelect.value, limit: String(pageSize), replies: '5', depth: '3' });
-    if (append && cursor) query.set('cursor', cursor);
-    const page = await guarded(errors, () => api(`/v1/threads/${encodeURIComponent(threadId)}/comments?${query}`));
+    const query = { sort: sortSelect.value, limit: pageSize, replies: 5, depth: 3 };
+    if (append && cursor) query.cursor = cursor;
+    const page = await guarded(errors, () => call(rest.GET('/v1/threads/{threadId}/comments', { params: { path: { threadId }, query } })));
     if (mine !== loads) return;
     list.setAttribute('aria-busy', 'false');
     if (!page) return;
@@ -47,28 +49,34 @@ export function initComments(root, session) {
   };
 
   const refreshSummary = async () => {
-    const thread = await guarded(errors, () => api(`/v1/threads/${encodeURIComponent(threadId)}`));
+    const thread = await guarded(errors, () => call(rest.GET('/v1/threads/{threadId}', { params: { path: { threadId } } })));
     if (thread) summary.textContent = `${thread.commentCount} comment${thread.commentCount === 1 ? '' : 's'}${thread.locked ? ' · locked' : ''}`;
   };
 
   const listen = () => {
     events?.close();
     list.dataset.live = 'false';
-    events = new EventSource(streamUrl(`/v1/threads/${encodeURIComponent(threadId)}/events`));
-    // Marks the list as live (and tests wait for it): events sent before the stream opened are not replayed.
-    let reconnecting = false;
-    events.addEventListener('open', () => {
+    events = new ThreadEvents({ ...credentials, threadId });
+    // Marks the list as live (and tests wait for it): events sent before the stream first opened are not replayed.
+    // After a dropped stream the client resumes from its last event id and gets what it missed; when the thread's
+    // history no longer reaches back, 'reload' says the listing must be read again.
+    events.on('live', () => {
       list.dataset.live = 'true';
-      // After a dropped stream, what was posted meanwhile is only in the listing.
-      if (reconnecting) load();
-      reconnecting = true;
     });
-    events.addEventListener('error', () => {
+    events.on('offline', () => {
       list.dataset.live = 'false';
     });
-    events.addEventListener('comment.created', (event) => onCreated(JSON.parse(event.data).comment));
-    events.addEventListener('comment.updated', (event) => onUpdated(JSON.parse(event.data).comment));
-    events.addEventListener('comment.counts', (event) => setCounts(JSON.parse(event.data).counts));
+    events.on('reload', () => load());
+    events.on('fail', (error) => showStreamFailure(error));
+    events.on('comment.created', onCreated);
+    events.on('comment.updated', onUpdated);
+    events.on('comment.counts', setCounts);
+    events.start();
+  };
+
+  const showStreamFailure = (error) => {
+    list.dataset.live = 'false';
+    showError(errors, error);
   };
 
   const open = () => {
@@ -118,13 +126,14 @@ export function initComments(root, session) {
 
   const vote = async (comment, value, button) => {
     const pressed = button.getAttribute('aria-pressed') === 'true';
-    const counts = await guarded(errors, () => api(`/v1/comments/${comment.id}/vote`, { method: 'PUT', body: { value: pressed ? 0 : value } }));
+    const counts = await guarded(errors, () => call(rest.PUT('/v1/comments/{id}/vote', { params: { path: { id: comment.id } }, body: { value: pressed ? 0 : value } })));
     if (counts) setOwnCounts(counts);
   };
 
   const like = async (comment, button) => {
     const pressed = button.getAttribute('aria-pressed') === 'true';
-    const counts = await guarded(errors, () => api(`/v1/comments/${comment.id}/like`, { method: pressed ? 'DELETE' : 'PUT' }));
+    const like = { params: { path: { id: comment.id } } };
+    const counts = await guarded(errors, () => call(pressed ? rest.DELETE('/v1/comments/{id}/like', like) : rest.PUT('/v1/comments/{id}/like', like)));
     if (counts) setOwnCounts(counts);
   };
 
@@ -134,9 +143,9 @@ export function initComments(root, session) {
   };
 
   const post = async (body, parentId) => {
-    const created = await guarded(errors, () => api(`/v1/threads/${encodeURIComponent(threadId)}/comments`, {
-      method: 'POST', body: { body, parentId: parentId ?? null },
-    }));
+    const created = await guarded(errors, () => call(rest.POST('/v1/threads/{threadId}/comments', {
+      params: { path: { threadId } }, body: { body, parentId: parentId ?? null },
+    })));
     if (created) onCreated(created);
     return created;
   };

@@ -1,10 +1,9 @@
-// Shared text panel: a textarea bound to a Stoa document through the docs engineer's DocsClient (the OT client
+// Shared text panel: a textarea bound to a Stoa document through the client's DocSession (clients/js: the OT client
 // state machine over the docs WebSocket). Local edits go out as minimal ops; remote ops are applied to the text
 // while keeping this person's selection in place; other people's cursors are drawn in a mirror behind the textarea.
-import { api, ApiError, guarded, showError } from './api.js';
-import { DocsClient } from './docs-client.js';
+import { call, credentials, guarded, rest, showError } from './api.js';
 import { el } from './dom.js';
-import { cpLength, diff, fromUtf16Index, toUtf16Index, transformPosition } from './ot-text-unicode.js';
+import { DocSession, StoaError, cpLength, diff, fromUtf16Index, toUtf16Index, transformPosition } from './stoa-client.js';
 
 const lastDocKey = 'stoa.docId';
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -38,7 +37,7 @@ export function initDocs(root, session) {
     textarea.readOnly = true;
     // A plain GET first: a missing or foreign document is answered with a readable problem, which a WebSocket
     // handshake cannot carry to the page.
-    const doc = await guarded(errors, () => api(`/v1/docs/${encodeURIComponent(docId)}`));
+    const doc = await guarded(errors, () => call(rest.GET('/v1/docs/{id}', { params: { path: { id: docId } } })));
     if (mine !== generation) return;
     if (!doc) {
       setState('Not open');
@@ -50,12 +49,7 @@ export function initDocs(root, session) {
     url.searchParams.set('doc', doc.id);
     history.replaceState(null, '', url);
 
-    const session_ = new DocsClient({
-      baseUrl: () => window.location.origin,
-      docId: doc.id,
-      apiKey: session.apiKey,
-      token: () => session.token,
-    });
+    const session_ = new DocSession({ ...credentials, docId: doc.id });
     client = session_;
     session_.on('remote', ({ op, clientId }) => {
       if (client !== session_) return;
@@ -68,11 +62,11 @@ export function initDocs(root, session) {
       renderPeople();
     });
     session_.on('state', (s) => setState(s === 'synchronized' ? 'Saved' : 'Sending…'));
-    session_.on('error', (message) => showError(errors, new ApiError(0, message.code, message.detail)));
+    session_.on('error', (message) => showError(errors, new StoaError(0, message.code, message.detail)));
     session_.on('fail', (error) => {
       textarea.readOnly = true;
       setState('Disconnected');
-      showError(errors, new ApiError(0, error.code ?? 'doc_session_failed', `${error.message}. Reopen the document to continue.`));
+      showError(errors, new StoaError(0, error.code ?? 'doc_session_failed', `${error.detail ?? error.message}. Reopen the document to continue.`));
     });
     try {
       await session_.open();
@@ -92,7 +86,7 @@ export function initDocs(root, session) {
 
   const create = async () => {
     const mine = ++generation;
-    const doc = await guarded(errors, () => api('/v1/docs', { method: 'POST', body: { text: '' } }));
+    const doc = await guarded(errors, () => call(rest.POST('/v1/docs', { body: { text: '' } })));
     if (doc && mine === generation) await open(doc.id);
   };
 
@@ -173,7 +167,7 @@ export function initDocs(root, session) {
     event.preventDefault();
     const id = idInput.value.trim();
     if (uuid.test(id)) open(id);
-    else showError(errors, new ApiError(400, 'validation_failed', 'A document id is a UUID, e.g. 3f2c…; or press New.'));
+    else showError(errors, new StoaError(400, 'validation_failed', 'A document id is a UUID, e.g. 3f2c…; or press New.'));
   });
   newButton.addEventListener('click', create);
 

@@ -1,6 +1,6 @@
 // Follows panel: a user's follower and following counts (GET /v1/users/{id}), their newest followers, and a follow
 // button for the signed-in user (PUT/DELETE /v1/users/{id}/followers/me).
-import { api, guarded } from './api.js';
+import { call, guarded, rest } from './api.js';
 import { el, formatTime } from './dom.js';
 
 export function initFollows(root, session) {
@@ -15,11 +15,11 @@ export function initFollows(root, session) {
 
   const show = async () => {
     userId = input.value.trim();
-    const path = `/v1/users/${encodeURIComponent(userId)}`;
-    const counts = await guarded(errors, () => api(path));
+    const user = { params: { path: { userId } } };
+    const counts = await guarded(errors, () => call(rest.GET('/v1/users/{userId}', user)));
     if (!counts) return;
     render(counts);
-    const page = await guarded(errors, () => api(`${path}/followers?limit=10`));
+    const page = await guarded(errors, () => call(rest.GET('/v1/users/{userId}/followers', { params: { path: { userId }, query: { limit: 10 } } })));
     if (page) {
       list.replaceChildren(...page.items.map((f) =>
         el('li', {}, el('strong', { text: f.userId }), ' · ', el('time', { datetime: f.followedAt, text: formatTime(f.followedAt) }))));
@@ -42,7 +42,10 @@ export function initFollows(root, session) {
   });
   button.addEventListener('click', async () => {
     const following = button.getAttribute('aria-pressed') === 'true';
-    const counts = await guarded(errors, () => api(`/v1/users/${encodeURIComponent(userId)}/followers/me`, { method: following ? 'DELETE' : 'PUT' }));
+    const me = { params: { path: { userId } } };
+    const counts = await guarded(errors, () => call(following
+      ? rest.DELETE('/v1/users/{userId}/followers/me', me)
+      : rest.PUT('/v1/users/{userId}/followers/me', me)));
     if (counts) {
       render(counts);
       show();

@@ -1,5 +1,5 @@
 // Previews panel: paste a URL, get its link card from GET /v1/previews?url=.
-import { api, guarded } from './api.js';
+import { call, guarded, rest } from './api.js';
 import { safeHttpUrl } from './dom.js';
 import { renderLinkCard } from './link-card.js';
 
@@ -14,7 +14,7 @@ export function initPreviews(root) {
     event.preventDefault();
     button.disabled = true;
     output.setAttribute('aria-busy', 'true');
-    const card = await guarded(errors, () => api(`/v1/previews?url=${encodeURIComponent(input.value.trim())}`));
+    const card = await guarded(errors, () => call(rest.GET('/v1/previews', { params: { query: { url: input.value.trim() } } })));
     button.disabled = false;
     output.removeAttribute('aria-busy');
     output.replaceChildren(...(card ? [renderCard(card)] : []));

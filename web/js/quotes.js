@@ -1,6 +1,8 @@
 // Quotes panel: the latest prices (GET /v1/quotes?symbols=) and then a live ticker over Server-Sent Events
-// (GET /v1/quotes/stream), with a sparkline of the last ticks per symbol.
-import { api, ApiError, guarded, showError, streamUrl } from './api.js';
+// (GET /v1/quotes/stream) through the client's QuoteStream, which reconnects by itself, with a sparkline of the last
+// ticks per symbol.
+import { call, credentials, guarded, rest, showError } from './api.js';
+import { QuoteStream, StoaError } from './stoa-client.js';
 import { el } from './dom.js';
 import { createSparkline, drawSparkline } from './sparkline.js';
 
@@ -26,28 +28,26 @@ export function initQuotes(root, session) {
     source?.close();
     source = null;
     const symbols = input.value.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean).join(',');
-    // The list call validates the symbols with a readable error (EventSource cannot read an error body) and
-    // paints the current prices before the first tick arrives.
-    const list = await guarded(errors, () => api(`/v1/quotes?symbols=${encodeURIComponent(symbols)}`));
+    // The list call validates the symbols with a readable error and paints the current prices before the first tick.
+    const list = await guarded(errors, () => call(rest.GET('/v1/quotes', { params: { query: { symbols } } })));
     if (!list) return;
     history = new Map();
     rows.replaceChildren();
     for (const quote of list.quotes) update(quote);
     if (list.notFound.length > 0) {
-      showError(errors, new ApiError(404, 'quote_not_found', `No quote for ${list.notFound.join(', ')}.`));
+      showError(errors, new StoaError(404, 'quote_not_found', `No quote for ${list.notFound.join(', ')}.`));
     }
-    source = new EventSource(streamUrl('/v1/quotes/stream', { symbols }));
-    source.addEventListener('open', () => {
-      state.textContent = 'Live';
+    source = new QuoteStream({ ...credentials, symbols: symbols.split(',') });
+    source.on('live', (live) => {
+      state.textContent = live ? 'Live' : 'Reconnecting…';
     });
-    source.addEventListener('quote', (event) => update(JSON.parse(event.data)));
-    source.addEventListener('error', () => {
-      // EventSource retries by itself while CONNECTING; CLOSED means the server refused the stream.
-      state.textContent = source?.readyState === EventSource.CLOSED ? 'Stopped' : 'Reconnecting…';
-      if (source?.readyState === EventSource.CLOSED) {
-        showError(errors, new ApiError(0, 'stream_closed', 'The quote stream was refused; press Watch to retry.'));
-      }
+    source.on('quote', update);
+    source.on('fail', (error) => {
+      // Refused for good (the stream does not retry those): say why.
+      state.textContent = 'Stopped';
+      showError(errors, error);
     });
+    source.start();
   };
 
   const update = (quote) => {

@@ -1,7 +1,7 @@
 // "Sign in as": on the embedded default the server has development-only endpoints that hand out the development
 // app's key (/dev/session) and sign a user token for any name (/dev/token), standing in for an app's own backend.
 // Everything else goes through the public API with that key and token.
-import { api, guarded } from './api.js';
+import { devApi, guarded } from './api.js';
 import { session } from './session-state.js';
 
 const nameKey = 'stoa.userName';
@@ -12,7 +12,7 @@ export async function initSession(root) {
   const status = root.querySelector('#session-status');
   const errors = root.querySelector('#session-errors');
 
-  const keyed = await guarded(errors, () => api('/dev/session', { auth: false }));
+  const keyed = await guarded(errors, () => devApi('/dev/session'));
   if (!keyed) {
     status.textContent = 'Not connected: the development endpoints are off (Stoa:DevMode) or the server is down.';
     return false;
@@ -20,7 +20,7 @@ export async function initSession(root) {
   session.update({ apiKey: keyed.apiKey });
 
   const signIn = async (name) => {
-    const issued = await guarded(errors, () => api('/dev/token', { method: 'POST', body: { userId: name }, auth: false }));
+    const issued = await guarded(errors, () => devApi('/dev/token', { userId: name }));
     if (!issued) return;
     localStorage.setItem(nameKey, issued.userId);
     input.value = issued.userId;

@@ -1078,7 +1078,9 @@ var isTransientStatus = (status) => status === 0 || status === 408 || status ===
 // src/options.ts
 var resolve = (value) => typeof value === "function" ? value() : value;
 function credentialHeaders(options) {
-  const headers = { "X-Api-Key": resolve(options.apiKey) };
+  const headers = {};
+  const key = resolve(options.apiKey);
+  if (key) headers["X-Api-Key"] = key;
   const token = options.token === void 0 ? void 0 : resolve(options.token);
   if (token) headers.Authorization = `Bearer ${token}`;
   return headers;
@@ -1361,7 +1363,8 @@ var DocSession = class _DocSession extends Emitter {
     const url = nodeUrl(this.#options, `/v1/docs/${encodeURIComponent(this.docId)}/live`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     url.searchParams.set("clientId", this.clientId);
-    url.searchParams.set("api_key", resolve(this.#options.apiKey));
+    const key = resolve(this.#options.apiKey);
+    if (key) url.searchParams.set("api_key", key);
     const token = this.#options.token === void 0 ? void 0 : resolve(this.#options.token);
     if (token) url.searchParams.set("access_token", token);
     if (this.#hasSnapshot) url.searchParams.set("from", String(this.version));

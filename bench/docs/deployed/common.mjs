@@ -1,9 +1,9 @@
 // What the docs load clients share: options, tokens, the few REST calls, sessions, seeded randomness, percentiles.
-// The sessions are the browser client itself (web/js/docs-client.js) on node's WebSocket (node 20:
-// --experimental-websocket), so the benchmark pays what a real client pays.
+// The sessions are the demo page's client itself (the TypeScript client's bundle, web/js/stoa-client.js) on node's
+// WebSocket (node 20: --experimental-websocket), so the benchmark pays what a real client pays.
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { DocsClient } from '../../../web/js/docs-client.js';
+import { DocSession } from '../../../web/js/stoa-client.js';
 
 /** `--name value` pairs; numbers where the default is a number. */
 export function parseOptions(argv, defaults) {
@@ -66,7 +66,7 @@ export async function openSessions(options, pairs, parallel = 50) {
     while (next < pairs.length) {
       const i = next++;
       const { docId, userId } = pairs[i];
-      sessions[i] = await new DocsClient({
+      sessions[i] = await new DocSession({
         baseUrl: options.base,
         docId,
         apiKey: options.key,

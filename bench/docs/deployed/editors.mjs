@@ -7,7 +7,7 @@
 //
 //   node --experimental-websocket editors.mjs --base URL --key KEY --secret SECRET [--docs 1] [--editors 20]
 //        [--warmup 3] [--seconds 15] [--seed 20261206]
-import { cpLength } from '../../../web/js/ot-text-unicode.js';
+import { cpLength } from '../../../web/js/stoa-client.js';
 import { Api, closeAll, countErrors, cpuWindow, latencySummary, mapLimited, openSessions, parseOptions, round, seeded, sleep } from './common.mjs';
 
 const options = parseOptions(process.argv.slice(2), {

@@ -193,7 +193,8 @@ export class DocSession extends Emitter<DocSessionEvents> {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('clientId', this.clientId);
     // Browsers cannot put headers on a WebSocket: the endpoint takes the credentials as query parameters.
-    url.searchParams.set('api_key', resolve(this.#options.apiKey));
+    const key = resolve(this.#options.apiKey);
+    if (key) url.searchParams.set('api_key', key);
     const token = this.#options.token === undefined ? undefined : resolve(this.#options.token as Provider<string | null | undefined>);
     if (token) url.searchParams.set('access_token', token);
     if (this.#hasSnapshot) url.searchParams.set('from', String(this.version));

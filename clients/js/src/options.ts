@@ -19,7 +19,10 @@ export const resolve = <T>(value: Provider<T>): T => (typeof value === 'function
 
 /** Headers every call carries: the key and, when there is one, the token. */
 export function credentialHeaders(options: StoaOptions): Record<string, string> {
-  const headers: Record<string, string> = { 'X-Api-Key': resolve(options.apiKey) };
+  const headers: Record<string, string> = {};
+  // A page asks for its key before it has one (a panel used before sign-in): the server's 401 says so better.
+  const key = resolve(options.apiKey);
+  if (key) headers['X-Api-Key'] = key;
   const token = options.token === undefined ? undefined : resolve(options.token);
   if (token) headers.Authorization = `Bearer ${token}`;
   return headers;

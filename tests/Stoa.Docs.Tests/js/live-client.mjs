@@ -1,8 +1,7 @@
-// Run by NodeClientTests: the browser client (web/js/docs-client.js) against the real server, with node's WebSocket
+// Run by NodeClientTests: the page's client (web/js/stoa-client.js, the bundle of clients/js) against the real server, with node's WebSocket
 // (node 20: --experimental-websocket). Usage: node live-client.mjs <baseUrl> <apiKey> <docId> <seed> <token>...
 // Prints one JSON line: each client's clientId, version and text once all its edits are acknowledged.
-import { DocsClient } from '../../../web/js/docs-client.js';
-import { cpLength } from '../../../web/js/ot-text-unicode.js';
+import { DocSession, cpLength } from '../../../web/js/stoa-client.js';
 
 const [baseUrl, apiKey, docId, seedText, ...tokens] = process.argv.slice(2);
 let seed = Number(seedText);
@@ -15,12 +14,12 @@ const random = () => {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 setTimeout(() => {
-  console.error('stuck:', JSON.stringify(clients?.map((c) => ({ id: c.clientId, v: c.version, state: c.state, socket: c.socket?.readyState, failure: String(c.failure) }))));
+  console.error('stuck:', JSON.stringify(clients?.map((c) => ({ id: c.clientId, v: c.version, state: c.state, connected: c.connected, failure: String(c.failure) }))));
   process.exit(3);
 }, 30000).unref();
 let clients = null;
 clients = await Promise.all(tokens.map((token, i) =>
-  new DocsClient({ baseUrl, docId, apiKey, token, clientId: `js${i}`, reconnectDelayMs: 20 }).open()));
+  new DocSession({ baseUrl, docId, apiKey, token, clientId: `js${i}`, reconnectDelayMs: 20 }).open()));
 await Promise.all(clients.map(async (client) => {
   for (let e = 0; e < 40; e++) {
     const length = cpLength(client.text);

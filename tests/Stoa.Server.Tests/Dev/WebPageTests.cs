@@ -22,7 +22,7 @@ public sealed class WebPageTests
         page.Headers.GetValues("X-Content-Type-Options").Single().ShouldBe("nosniff");
         page.Headers.GetValues("X-Frame-Options").Single().ShouldBe("DENY");
 
-        foreach (var path in (string[])["/js/main.js", "/js/api.js", "/js/docs-client.js", "/js/ot-text-unicode.js", "/css/site.css"])
+        foreach (var path in (string[])["/js/main.js", "/js/api.js", "/js/stoa-client.js", "/css/site.css"])
         {
             var file = await client.GetAsync(path, Ct);
             file.StatusCode.ShouldBe(HttpStatusCode.OK, path);
