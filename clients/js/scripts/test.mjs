@@ -18,6 +18,8 @@ const server = await startServer({
   'RateLimits:Policies:writes:TokensPerSecond': '100000',
   'Docs:OpsBurst': '100000',
   'Docs:OpsPerSecond': '100000',
+  // The smallest page allowed, so that a session catching up is sent several pages.
+  'Docs:ReadPageBytes': '65536',
 });
 let status = 1;
 try {

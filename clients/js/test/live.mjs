@@ -93,3 +93,61 @@ export function gatedFetch() {
     },
   };
 }
+
+/**
+ * A WebSocket constructor (over `ws`) whose new connections wait while held: a test can keep a session away while
+ * others write, and know that its reconnect comes after them.
+ */
+export function gatedWebSocket() {
+  let held = false;
+  const waiting = [];
+  class GatedWebSocket {
+    #inner = null;
+    #state = 0;
+    onopen = null;
+    onmessage = null;
+    onclose = null;
+    onerror = null;
+
+    constructor(url) {
+      const connect = () => {
+        if (this.#state === 3) return;
+        const inner = new WebSocket(url);
+        this.#inner = inner;
+        inner.onopen = (e) => this.onopen?.(e);
+        inner.onmessage = (e) => this.onmessage?.(e);
+        inner.onclose = (e) => this.onclose?.(e);
+        inner.onerror = (e) => this.onerror?.(e);
+      };
+      if (held) waiting.push(connect);
+      else connect();
+    }
+
+    get readyState() {
+      return this.#inner ? this.#inner.readyState : this.#state;
+    }
+
+    send(data) {
+      this.#inner?.send(data);
+    }
+
+    close(code, reason) {
+      if (this.#inner) {
+        this.#inner.close(code, reason);
+      } else {
+        this.#state = 3;
+        setTimeout(() => this.onclose?.({ code: 1006, reason: '' }), 0);
+      }
+    }
+  }
+  return {
+    WebSocket: GatedWebSocket,
+    hold() {
+      held = true;
+    },
+    release() {
+      held = false;
+      for (const connect of waiting.splice(0)) connect();
+    },
+  };
+}
