@@ -1077,11 +1077,16 @@ var isTransientStatus = (status) => status === 0 || status === 408 || status ===
 
 // src/options.ts
 var resolve = (value) => typeof value === "function" ? value() : value;
+function currentCredentials(options) {
+  return {
+    apiKey: resolve(options.apiKey) || void 0,
+    token: (options.token === void 0 ? void 0 : resolve(options.token)) || void 0
+  };
+}
 function credentialHeaders(options) {
+  const { apiKey, token } = currentCredentials(options);
   const headers = {};
-  const key = resolve(options.apiKey);
-  if (key) headers["X-Api-Key"] = key;
-  const token = options.token === void 0 ? void 0 : resolve(options.token);
+  if (apiKey) headers["X-Api-Key"] = apiKey;
   if (token) headers.Authorization = `Bearer ${token}`;
   return headers;
 }
@@ -1363,9 +1368,8 @@ var DocSession = class _DocSession extends Emitter {
     const url = nodeUrl(this.#options, `/v1/docs/${encodeURIComponent(this.docId)}/live`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     url.searchParams.set("clientId", this.clientId);
-    const key = resolve(this.#options.apiKey);
-    if (key) url.searchParams.set("api_key", key);
-    const token = this.#options.token === void 0 ? void 0 : resolve(this.#options.token);
+    const { apiKey, token } = currentCredentials(this.#options);
+    if (apiKey) url.searchParams.set("api_key", apiKey);
     if (token) url.searchParams.set("access_token", token);
     if (this.#hasSnapshot) url.searchParams.set("from", String(this.version));
     return url.toString();

@@ -10,7 +10,7 @@
 import { Emitter } from './emitter.js';
 import { StoaError } from './errors.js';
 import { apply, compose, diff, isNoop, transform, type TextOp } from './ot.js';
-import { Backoff, nodeUrl, resolve, type Provider, type ReconnectOptions, type StoaOptions } from './options.js';
+import { Backoff, currentCredentials, nodeUrl, type ReconnectOptions, type StoaOptions } from './options.js';
 
 /** What the session needs of a WebSocket: the browser's, or node's `ws` package (node 20 has no global one). */
 export interface WebSocketLike {
@@ -193,9 +193,8 @@ export class DocSession extends Emitter<DocSessionEvents> {
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('clientId', this.clientId);
     // Browsers cannot put headers on a WebSocket: the endpoint takes the credentials as query parameters.
-    const key = resolve(this.#options.apiKey);
-    if (key) url.searchParams.set('api_key', key);
-    const token = this.#options.token === undefined ? undefined : resolve(this.#options.token as Provider<string | null | undefined>);
+    const { apiKey, token } = currentCredentials(this.#options);
+    if (apiKey) url.searchParams.set('api_key', apiKey);
     if (token) url.searchParams.set('access_token', token);
     if (this.#hasSnapshot) url.searchParams.set('from', String(this.version));
     return url.toString();

@@ -17,13 +17,19 @@ export interface StoaOptions {
 
 export const resolve = <T>(value: Provider<T>): T => (typeof value === 'function' ? (value as () => T)() : value);
 
+/** The key and the token as they are now; either may be missing (a page used before sign-in: the server's 401 says so). */
+export function currentCredentials(options: StoaOptions): { apiKey: string | undefined; token: string | undefined } {
+  return {
+    apiKey: resolve(options.apiKey) || undefined,
+    token: (options.token === undefined ? undefined : resolve(options.token)) || undefined,
+  };
+}
+
 /** Headers every call carries: the key and, when there is one, the token. */
 export function credentialHeaders(options: StoaOptions): Record<string, string> {
+  const { apiKey, token } = currentCredentials(options);
   const headers: Record<string, string> = {};
-  // A page asks for its key before it has one (a panel used before sign-in): the server's 401 says so better.
-  const key = resolve(options.apiKey);
-  if (key) headers['X-Api-Key'] = key;
-  const token = options.token === undefined ? undefined : resolve(options.token);
+  if (apiKey) headers['X-Api-Key'] = apiKey;
   if (token) headers.Authorization = `Bearer ${token}`;
   return headers;
 }
