@@ -4,9 +4,9 @@
 # The docs module measured as deployed (bench/docs/README.md): scripts/cluster starts PostgreSQL, Redis, three `stoa`
 # processes and haproxy (deploy/haproxy.cfg); this script adds a second haproxy, rendered from the same file with only
 # node 1, as the one-node baseline on the same PostgreSQL and Redis. Clients are node.js processes of their own
-# (bench/docs/deployed/*.mjs, driving web/js/docs-client.js) that connect through haproxy. Each scenario runs on
-# 1 node and on 3 nodes in turn (the order alternating per round, so that a change of the machine's load falls on
-# both), scenario a also on 3 nodes without docs routing (a third haproxy, round robin as before issue 22), and a table
+# (bench/docs/deployed/*.mjs, driving the TypeScript client's DocSession, web/js/stoa-client.js) that connect through
+# haproxy. Each scenario runs on 1 node and on 3 nodes in turn (the order alternating per round, so that a change of
+# the machine's load falls on both), scenario a also on 3 nodes without docs routing (a third haproxy, round robin as before issue 22), and a table
 # with the ratios is printed at the end (also written to $STOA_BENCH_OUTPUT when set).
 #
 #   a) one document, 20 editors, each keeping one op in flight: committed ops/s and p99 submit→ack
