@@ -6,8 +6,8 @@
 # node 1, as the one-node baseline on the same PostgreSQL and Redis. Clients are node.js processes of their own
 # (bench/docs/deployed/*.mjs, driving the TypeScript client's DocSession, web/js/stoa-client.js) that connect through
 # haproxy. Each scenario runs on 1 node and on 3 nodes in turn (the order alternating per round, so that a change of
-# the machine's load falls on both), scenario a also on 3 nodes without docs routing (a third haproxy, round robin as before issue 22), and a table
-# with the ratios is printed at the end (also written to $STOA_BENCH_OUTPUT when set).
+# the machine's load falls on both), scenario a also on 3 nodes without docs routing (a third haproxy, round robin
+# as before issue 22), and a table with the ratios is printed at the end (also written to $STOA_BENCH_OUTPUT when set).
 #
 #   a) one document, 20 editors, each keeping one op in flight: committed ops/s and p99 submit→ack
 #   b) 200 documents × 5 editors: aggregate committed ops/s
