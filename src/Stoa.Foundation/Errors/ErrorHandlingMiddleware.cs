@@ -33,6 +33,16 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
     private async Task HandleAsync(HttpContext context, Exception ex)
     {
         context.Response.Clear();
+        var problem = Describe(ex, logger, context.Request.Method, context.Request.Path);
+        await ProblemResponses.WriteAsync(context, problem.Status, problem.Code, problem.Detail, problem.Errors, problem.RetryAfterSeconds);
+    }
+
+    /// <summary>
+    /// The problem an exception is answered with, logging what an operator needs (the gRPC services' interceptor
+    /// answers with the same problems).
+    /// </summary>
+    internal static Problem Describe(Exception ex, ILogger logger, string method, string path)
+    {
         switch (ex)
         {
             case ApiException api:
@@ -41,41 +51,30 @@ internal sealed partial class ErrorHandlingMiddleware(RequestDelegate next, ILog
                     LogServerProblem(logger, api.Code, api.Message);
                 }
 
-                await ProblemResponses.WriteAsync(context, api.Status, api.Code, api.Message, api.Errors, api.RetryAfterSeconds);
-                break;
+                return new Problem(api.Status, api.Code, api.Message, api.Errors, api.RetryAfterSeconds);
             case Npgsql.PostgresException { SqlState: "22021" or "22P05" }:
                 // PostgreSQL text cannot hold U+0000 (and rejects invalid byte sequences): the client's input, not
                 // a server fault. Nothing was written: the statement failed inside its transaction.
-                await ProblemResponses.WriteAsync(context, 400, FoundationErrors.InvalidCharacter,
-                    "Text may not contain the NUL character (U+0000).");
-                break;
+                return new Problem(400, FoundationErrors.InvalidCharacter, "Text may not contain the NUL character (U+0000).");
             case Npgsql.NpgsqlException { IsTransient: true } transient:
                 // The database is restarting or unreachable: the client may retry; this is not a bug to page on.
                 LogServerProblem(logger, FoundationErrors.StoreUnavailable, transient.Message);
-                await ProblemResponses.WriteAsync(context, 503, FoundationErrors.StoreUnavailable,
-                    "The data store is unavailable; retry the request.", retryAfterSeconds: 1);
-                break;
+                return new Problem(503, FoundationErrors.StoreUnavailable, "The data store is unavailable; retry the request.", RetryAfterSeconds: 1);
             case Exception when EngineFailure.FindUnreachable(ex) is { } engine:
                 // Redis is restarting or unreachable and the module had no answer of its own for that: the client
                 // may retry (the engine reconnects by itself); modules that can degrade catch it before it gets here.
                 LogServerProblem(logger, FoundationErrors.EngineUnavailable, engine.Message);
-                await ProblemResponses.WriteAsync(context, 503, FoundationErrors.EngineUnavailable,
-                    "The realtime engine is unavailable; retry the request.", retryAfterSeconds: 1);
-                break;
+                return new Problem(503, FoundationErrors.EngineUnavailable, "The realtime engine is unavailable; retry the request.", RetryAfterSeconds: 1);
             case Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } busy:
                 // The embedded file stayed locked past the busy timeout (a read outside the retried transactions).
                 LogServerProblem(logger, FoundationErrors.StoreBusy, busy.Message);
-                await ProblemResponses.WriteAsync(context, 503, FoundationErrors.StoreBusy, "The data store is busy; retry the request.", retryAfterSeconds: 1);
-                break;
+                return new Problem(503, FoundationErrors.StoreBusy, "The data store is busy; retry the request.", RetryAfterSeconds: 1);
             case BadHttpRequestException bad:
                 var (code, detail) = Describe(bad);
-                await ProblemResponses.WriteAsync(context, bad.StatusCode, code, detail);
-                break;
+                return new Problem(bad.StatusCode, code, detail);
             default:
-                LogUnhandled(logger, ex, context.Request.Method, context.Request.Path);
-                await ProblemResponses.WriteAsync(context, 500, FoundationErrors.InternalError,
-                    "An unexpected error occurred. Quote the traceId when reporting it.");
-                break;
+                LogUnhandled(logger, ex, method, path);
+                return new Problem(500, FoundationErrors.InternalError, "An unexpected error occurred. Quote the traceId when reporting it.");
         }
     }
 

@@ -28,6 +28,12 @@ public static class ProblemResponses
     public static async Task WriteAsync(HttpContext context, int status, string code, string detail,
         IReadOnlyDictionary<string, string[]>? errors = null, int? retryAfterSeconds = null)
     {
+        if (Grpc.GrpcProblems.IsGrpc(context.Request))
+        {
+            await Grpc.GrpcProblems.WriteTrailersOnlyAsync(context, new Problem(status, code, detail, errors, retryAfterSeconds));
+            return;
+        }
+
         var response = context.Response;
         response.StatusCode = status;
         if (retryAfterSeconds is { } seconds)

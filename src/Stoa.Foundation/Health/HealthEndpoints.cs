@@ -11,7 +11,8 @@ public static class HealthEndpoints
     private static readonly TimeSpan s_checkTimeout = TimeSpan.FromSeconds(2);
 
     public static bool IsHealthPath(PathString path) =>
-        path.Equals("/healthz", StringComparison.Ordinal) || path.Equals("/readyz", StringComparison.Ordinal);
+        path.Equals("/healthz", StringComparison.Ordinal) || path.Equals("/readyz", StringComparison.Ordinal)
+        || path.StartsWithSegments("/grpc.health.v1.Health", StringComparison.Ordinal);
 
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -22,6 +23,13 @@ public static class HealthEndpoints
     }
 
     private static async Task<IResult> ReadyAsync(IEnumerable<IReadinessCheck> checks, DrainState drain, CancellationToken cancellationToken)
+    {
+        var body = await CheckReadinessAsync(checks, drain, cancellationToken);
+        return body.Status == "ready" ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>What <c>/readyz</c> answers (and gRPC's <c>grpc.health.v1</c>): every check within its deadline, and not draining.</summary>
+    public static async Task<HealthStatus> CheckReadinessAsync(IEnumerable<IReadinessCheck> checks, DrainState drain, CancellationToken cancellationToken)
     {
         var results = await Task.WhenAll(checks.Select(async check =>
         {
@@ -47,8 +55,7 @@ public static class HealthEndpoints
         }
 
         var ready = !drain.IsDraining && results.All(r => r.ok);
-        var body = new HealthStatus(ready ? "ready" : "not_ready", report);
-        return ready ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+        return new HealthStatus(ready ? "ready" : "not_ready", report);
     }
 }
 

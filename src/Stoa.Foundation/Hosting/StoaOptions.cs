@@ -91,6 +91,15 @@ public sealed class StoaOptions
         Uri.TryCreate(url, UriKind.Absolute, out var parsed)
         && (parsed.IsLoopback || string.Equals(parsed.Host, "localhost", StringComparison.OrdinalIgnoreCase)));
 
+    /// <summary>
+    /// Semicolon-separated listen URLs for gRPC (HTTP/2 alone); empty, the default, turns gRPC off. Each is an
+    /// endpoint of its own, since cleartext HTTP/2 cannot share a port with HTTP/1.1.
+    /// </summary>
+    public string GrpcUrls { get; set; } = "";
+
+    public IReadOnlyList<string> GrpcUrlList =>
+        GrpcUrls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public IReadOnlyList<string> UrlList =>
         Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -42,6 +42,19 @@ public static class StoaOptionsValidator
             }
         }
 
+        foreach (var url in options.GrpcUrlList)
+        {
+            var normalized = url.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal);
+            if (!Uri.TryCreate(normalized, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https") || parsed.AbsolutePath != "/")
+            {
+                errors.Add($"Stoa:GrpcUrls: '{url}' is not an http:// or https:// listen URL (scheme, host and port, no path).");
+            }
+            else if (parsed.Port != 0 && options.UrlList.Contains(url, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"Stoa:GrpcUrls: '{url}' is also in Stoa:Urls; gRPC needs a port of its own.");
+            }
+        }
+
         if (options.MaxRequestBodyBytes is < 1024 or > 256L * 1024 * 1024)
         {
             errors.Add("Stoa:MaxRequestBodyBytes: must be between 1024 and 268435456.");

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Errors;
+using Stoa.Foundation.Grpc;
 using Stoa.Foundation.Health;
 using Stoa.Foundation.Json;
 using Stoa.Foundation.RateLimiting;
@@ -85,7 +86,7 @@ public static class StoaServiceDefaults
         startupLog.AddTo(builder.Logging);
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
-        builder.WebHost.UseUrls([.. options.UrlList]);
+        builder.AddStoaGrpc(options);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -188,6 +189,7 @@ public static class StoaServiceDefaults
         app.MapAppEndpoints();
         Telemetry.MetricsEndpoint.MapMetrics(app);
         app.MapOpenApi();
+        app.MapStoaGrpc();
         return app;
     }
 }
