@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Grpc;
 using Stoa.Foundation.Hosting;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Telemetry;
@@ -50,6 +51,11 @@ public static partial class PreviewsModule
     public static IEndpointRouteBuilder MapPreviews(this IEndpointRouteBuilder endpoints)
     {
         PreviewsApi.Map(endpoints);
+        if (endpoints.ServesGrpc())
+        {
+            PreviewsGrpcService.MapPreviewsGrpc(endpoints);
+        }
+
         return endpoints;
     }
 
@@ -65,6 +71,18 @@ public static partial class PreviewsModule
     public static Task<int> InspectAsync(IConfiguration configuration, string url, byte[]? savedPage, string? headerCharset,
         bool offline, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
         PreviewInspector.RunAsync(configuration, url, savedPage, headerCharset, offline, json, output, error, cancellationToken);
+
+    /// <summary>
+    /// <c>Stoa:Previews:GrpcUrl</c>: where nodes without previews reach the nodes that run it over gRPC, or null when
+    /// unset; throws <see cref="InvalidConfigurationException"/> naming the setting when it is no http(s) URL.
+    /// </summary>
+    public static Uri? GrpcUrl(IConfiguration configuration)
+    {
+        var url = configuration[$"{Section}:{nameof(PreviewOptions.GrpcUrl)}"];
+        return PreviewService.GrpcUrlProblem(url) is { } problem
+            ? throw new InvalidConfigurationException([$"{Section}:{problem}"])
+            : string.IsNullOrWhiteSpace(url) ? null : new Uri(url);
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Preview breaker for {Host} is now {State}")]
     private static partial void LogBreaker(ILogger logger, string host, BreakerState state);

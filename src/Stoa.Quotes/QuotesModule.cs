@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Engine;
+using Stoa.Foundation.Grpc;
 using Stoa.Foundation.Hosting;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Realtime;
@@ -74,6 +75,11 @@ public static class QuotesModule
         _ = endpoints.ServiceProvider.GetRequiredService<QuotesMetrics>();
         var group = endpoints.MapQuotesApi();
         group.MapQuoteStreams();
+        if (endpoints.ServesGrpc())
+        {
+            QuotesGrpcService.MapQuotesGrpc(endpoints);
+        }
+
         if (endpoints.ServiceProvider.GetRequiredService<QuotesOptions>().BenchEndpoints)
         {
             MapBenchEndpoints(group, endpoints.ServiceProvider.GetRequiredService<IEngine>());

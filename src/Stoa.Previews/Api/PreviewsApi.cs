@@ -21,31 +21,43 @@ internal static class PreviewsApi
         previews.MapPost("/batch", BatchAsync);
     }
 
-    private static async Task<Ok<LinkCard>> GetAsync(string? url, bool? refresh, Caller caller, LinkPreviewer previewer, CancellationToken ct)
+    private static async Task<Ok<LinkCard>> GetAsync(string? url, bool? refresh, Caller caller, LinkPreviewer previewer, CancellationToken ct) =>
+        TypedResults.Ok(await CardAsync(url, refresh == true, caller, previewer, ct));
+
+    private static async Task<Ok<BatchResponse>> BatchAsync(BatchRequest request, Caller caller, LinkPreviewer previewer, HttpContext context,
+        CancellationToken ct) =>
+        TypedResults.Ok(await CardsAsync(request.Urls, caller, previewer, extra => context.ChargeRateLimitAsync(extra, ct), ct));
+
+    /// <summary>One card, or the URL's error; the REST route and the gRPC method both answer with it.</summary>
+    public static async Task<LinkCard> CardAsync(string? url, bool refresh, Caller caller, LinkPreviewer previewer, CancellationToken ct)
     {
         new Validation().Require(!string.IsNullOrWhiteSpace(url), "url", "is required").ThrowIfInvalid();
-        if (refresh == true && !caller.IsServer)
+        if (refresh && !caller.IsServer)
         {
             throw ApiException.Forbidden(RefreshRequiresServer, "Only the app's backend (a server token) may bypass the cache.");
         }
 
-        return TypedResults.Ok(await previewer.PreviewAsync(caller.AppId, url!, refresh == true, ct));
+        return await previewer.PreviewAsync(caller.AppId, url!, refresh, ct);
     }
 
-    private static async Task<Ok<BatchResponse>> BatchAsync(BatchRequest request, Caller caller, LinkPreviewer previewer, HttpContext context,
-        CancellationToken ct)
+    /// <summary>
+    /// Up to <see cref="PreviewPolicy.MaxBatch"/> cards with an error per URL; <paramref name="charge"/> takes the
+    /// tokens beyond the one the limiter took, before any fetch.
+    /// </summary>
+    public static async Task<BatchResponse> CardsAsync(IReadOnlyList<string>? given, Caller caller, LinkPreviewer previewer,
+        Func<int, ValueTask> charge, CancellationToken ct)
     {
-        var urls = request.Urls ?? [];
+        var urls = given ?? [];
         new Validation()
             .Require(urls.Count is > 0 and <= PreviewPolicy.MaxBatch, "urls", $"must hold 1 to {PreviewPolicy.MaxBatch} URLs")
             .Require(urls.All(u => !string.IsNullOrWhiteSpace(u)), "urls", "must not contain empty entries")
             .ThrowIfInvalid();
 
         // Each URL may cost an upstream fetch: a batch of n is charged as n previews (the limiter took one already).
-        await context.ChargeRateLimitAsync(urls.Count - 1, ct);
+        await charge(urls.Count - 1);
 
         var answers = await Task.WhenAll(urls.Select(u => previewer.AnswerAsync(caller.AppId, u, refresh: false, ct)));
-        return TypedResults.Ok(new BatchResponse([.. urls.Zip(answers, (url, answer) =>
+        return new BatchResponse([.. urls.Zip(answers, (url, answer) =>
         {
             if (answer.Card is not null)
             {
@@ -54,6 +66,6 @@ internal static class PreviewsApi
 
             var error = LinkPreviewer.ToApiException(answer);
             return new BatchItem(url, null, new BatchError(error.Status, error.Code, error.Message));
-        })]));
+        })]);
     }
 }

@@ -20,6 +20,13 @@ internal sealed class PreviewOptions
 
     public int MaxRedirects { get; set; } = 5;
 
+    /// <summary>
+    /// On nodes that run comments without previews (<c>Stoa:Modules</c>): the gRPC address of the nodes that run
+    /// previews (<c>http://previews:9090</c>, their <c>Stoa:GrpcUrls</c>), through which comments unfurl links. Read by
+    /// the composition root; where previews run in the same process it is not used.
+    /// </summary>
+    public string? GrpcUrl { get; set; }
+
     /// <summary>Ports a URL or redirect may name. Replaces, not extends, the default when configured.</summary>
     public int[] AllowedPorts { get; set; } = [80, 443];
 

@@ -259,6 +259,11 @@ internal sealed class PreviewService : IPageCards, IDisposable
     /// Every invalid setting, each named by its key under <c>Stoa:Previews</c>. The host checks these at start-up, since
     /// the service itself is built on the first preview, where a bad setting would otherwise be a 500.
     /// </summary>
+    public static string? GrpcUrlProblem(string? url) =>
+        string.IsNullOrWhiteSpace(url) || (Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https")
+            ? null
+            : $"GrpcUrl: '{url}' is not an http:// or https:// URL of nodes that serve gRPC (their Stoa:GrpcUrls).";
+
     public static IEnumerable<string> Problems(PreviewOptions options)
     {
         for (var i = 0; i < options.AllowedNetworks.Length; i++)
@@ -282,6 +287,11 @@ internal sealed class PreviewService : IPageCards, IDisposable
         if (options.MaxBodyBytes is < 1024 or > 256 * 1024 * 1024)
         {
             yield return "MaxBodyBytes: must be between 1024 and 268435456.";
+        }
+
+        if (GrpcUrlProblem(options.GrpcUrl) is { } grpcUrl)
+        {
+            yield return grpcUrl;
         }
 
         if (options.MaxDecompressionRatio < 1)

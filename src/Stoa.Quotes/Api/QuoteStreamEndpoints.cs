@@ -33,7 +33,7 @@ internal static class QuoteStreamEndpoints
     {
         var listener = new StreamListener(caller.AppId, Symbols.ParseList(symbols, options.MaxSymbolsPerRequest));
         await using var membership = await listener.JoinAsync(hub, context.RequestAborted);
-        var outbox = new QuoteStreamOutbox(listener, store, quotes.Resolver, time);
+        var outbox = new QuoteStreamOutbox(new QuoteStreamCursor(listener, store, quotes.Resolver), time);
         var heartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds);
         if (context.WebSockets.IsWebSocketRequest)
         {

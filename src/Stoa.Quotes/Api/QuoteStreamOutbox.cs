@@ -1,64 +1,22 @@
 using System.Text.Json;
 using Stoa.Foundation.Realtime;
-using Stoa.Quotes.Core;
 using Stoa.Quotes.Realtime;
 
 namespace Stoa.Quotes.Api;
 
-/// <summary>
-/// What one quote stream sends: the current quotes first (the listener is subscribed before they are read, so no tick
-/// falls between the two) and again after a gap, then the ticks its buffer holds, never an older seq than it already
-/// sent and never the market's quote for a symbol its app has its own quote for. Each as <c>quote</c>, the API's JSON.
-/// </summary>
-internal sealed class QuoteStreamOutbox(StreamListener listener, IQuoteStore store, QuoteResolver resolver, TimeProvider time) : IOutbox
+/// <summary>A quote stream's <see cref="QuoteStreamCursor"/> as SSE and WebSocket streams send it: <c>quote</c> events of the API's JSON.</summary>
+internal sealed class QuoteStreamOutbox(QuoteStreamCursor cursor, TimeProvider time) : IOutbox
 {
-    private readonly Dictionary<(string Symbol, bool Own), long> _sent = [];
-    private bool _started;
-
     public async ValueTask<OutboxBatch> TakeAsync(TimeSpan idle, CancellationToken cancellationToken)
     {
-        if (!_started | listener.TakeResync())
+        var quotes = await cursor.TakeAsync(idle, cancellationToken);
+        var messages = new List<RealtimeMessage>(quotes.Count);
+        foreach (var quote in quotes)
         {
-            _started = true;
-            await OfferCurrentAsync(cancellationToken);
-        }
-
-        var batch = await listener.Buffer.TakeAsync(idle, cancellationToken);
-        var messages = new List<RealtimeMessage>(batch.Count);
-        foreach (var (quote, own) in batch)
-        {
-            if (_sent.TryGetValue((quote.Symbol, own), out var last) && last >= quote.Seq)
-            {
-                continue;
-            }
-
-            if (!own && await resolver.IsOverriddenAsync(listener.AppId, quote.Symbol, cancellationToken))
-            {
-                continue;
-            }
-
             var json = JsonSerializer.SerializeToUtf8Bytes(QuoteView.Of(quote, time.GetUtcNow()), QuotesJsonContext.Default.QuoteView);
             messages.Add(new RealtimeMessage(quote.Symbol, null, "quote", json, ""));
-            _sent[(quote.Symbol, own)] = quote.Seq;
         }
 
         return new OutboxBatch(messages);
-    }
-
-    /// <summary>Offers the stored quotes of the listener's symbols (the market's and its app's own) to its buffer.</summary>
-    private async ValueTask OfferCurrentAsync(CancellationToken cancellationToken)
-    {
-        foreach (var symbol in listener.SymbolList)
-        {
-            if (await store.GetAsync(QuoteScope.Market, symbol, cancellationToken) is { } market)
-            {
-                listener.Buffer.Offer(market, own: false);
-            }
-
-            if (await store.GetAsync(listener.AppId, symbol, cancellationToken) is { } own)
-            {
-                listener.Buffer.Offer(own, own: true);
-            }
-        }
     }
 }

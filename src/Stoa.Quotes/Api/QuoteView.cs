@@ -1,3 +1,4 @@
+using Stoa.Foundation.Errors;
 using Stoa.Quotes.Core;
 
 namespace Stoa.Quotes.Api;
@@ -25,4 +26,20 @@ internal sealed record QuoteListView(IReadOnlyList<QuoteView> Quotes, IReadOnlyL
 /// <c>PUT /v1/quotes/{symbol}</c> from an app's backend. <c>seq</c> orders writes (a write with a seq not greater than
 /// the stored one is refused with 409); without it the node's clock in microseconds is used.
 /// </summary>
-internal sealed record PutQuoteRequest(decimal? Price, string? Currency, decimal? Change, decimal? ChangePercent, DateTimeOffset? At, long? Seq);
+internal sealed record PutQuoteRequest(decimal? Price, string? Currency, decimal? Change, decimal? ChangePercent, DateTimeOffset? At, long? Seq)
+{
+    /// <summary>The write for <paramref name="symbol"/>, or 400 (<c>invalid_symbol</c>, <c>validation_failed</c>) naming each bad field; REST and gRPC both call it.</summary>
+    public QuoteInput ToInput(string? symbol)
+    {
+        var normalized = Symbols.Parse(symbol);
+        new Validation()
+            .Require(Price is > 0 and < 1_000_000_000m, "price", "is required: a positive number below 1e9")
+            .Require(Currency is null || (Currency.Length == 3 && Currency.All(char.IsAsciiLetterUpper)),
+                "currency", "must be an upper-case ISO 4217 code such as USD")
+            .Require(Seq is null or (> 0 and <= QuoteService.MaxSeq), "seq", "must be between 1 and 2^53 - 1")
+            .Require(Change is null or > -1_000_000_000m and < 1_000_000_000m, "change", "is out of range")
+            .Require(ChangePercent is null or > -1_000_000m and < 1_000_000m, "changePercent", "is out of range")
+            .ThrowIfInvalid();
+        return new QuoteInput(normalized, Price!.Value, Currency, Change, ChangePercent, At, Seq);
+    }
+}

@@ -71,17 +71,7 @@ internal static class QuotesApi
     private static async Task<Ok<QuoteView>> PutAsync(string symbol, PutQuoteRequest request, Caller caller, QuoteService quotes,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        var normalized = Symbols.Parse(symbol);
-        var validation = new Validation()
-            .Require(request.Price is > 0 and < 1_000_000_000m, "price", "is required: a positive number below 1e9")
-            .Require(request.Currency is null || (request.Currency.Length == 3 && request.Currency.All(char.IsAsciiLetterUpper)),
-                "currency", "must be an upper-case ISO 4217 code such as USD")
-            .Require(request.Seq is null or (> 0 and <= QuoteService.MaxSeq), "seq", "must be between 1 and 2^53 - 1")
-            .Require(request.Change is null or > -1_000_000_000m and < 1_000_000_000m, "change", "is out of range")
-            .Require(request.ChangePercent is null or > -1_000_000m and < 1_000_000m, "changePercent", "is out of range");
-        validation.ThrowIfInvalid();
-        var input = new QuoteInput(normalized, request.Price!.Value, request.Currency, request.Change, request.ChangePercent, request.At, request.Seq);
-        var quote = await quotes.PutAsync(caller.AppId, input, cancellationToken);
+        var quote = await quotes.PutAsync(caller.AppId, request.ToInput(symbol), cancellationToken);
         return TypedResults.Ok(QuoteView.Of(quote, time.GetUtcNow()));
     }
 

@@ -42,15 +42,19 @@ internal static class Symbols
         TryNormalize(text, out var symbol) ? symbol : throw Invalid(text);
 
     /// <summary>A comma-separated list: normalised, de-duplicated, in order; 400 when empty, malformed or longer than <paramref name="max"/>.</summary>
-    public static IReadOnlyList<string> ParseList(string? text, int max)
+    public static IReadOnlyList<string> ParseList(string? text, int max) =>
+        ParseList((text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), max);
+
+    /// <summary>The same rules for symbols given one by one (gRPC's repeated field): blank entries are skipped as empty list items are.</summary>
+    public static IReadOnlyList<string> ParseList(IReadOnlyList<string> given, int max)
     {
-        var parts = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (parts.Length == 0)
+        var parts = given.Select(part => part.Trim()).Where(part => part.Length > 0).ToList();
+        if (parts.Count == 0)
         {
             throw new ApiException(400, QuoteErrors.InvalidSymbol, "Name at least one symbol: symbols=AAPL,MSFT.");
         }
 
-        var result = new List<string>(parts.Length);
+        var result = new List<string>(parts.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var part in parts)
         {
