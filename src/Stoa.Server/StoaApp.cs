@@ -17,7 +17,7 @@ public static class StoaApp
             module.AddServices(builder.Services, builder.Configuration);
         }
 
-        Ports.ModulePorts.Connect(builder.Services, modules);
+        Ports.ModulePorts.Connect(builder.Services, builder.Configuration, modules);
         var app = builder.Build();
         app.UseStoaFoundation();
         app.UseWebPage();

@@ -9,13 +9,16 @@ namespace Stoa.Server.Ports;
 /// </summary>
 internal sealed class CommentsLinkPreviewer(ILinkCards cards) : ILinkPreviewer
 {
-    private const int MaxUrls = 3;
-    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(3);
+    /// <summary>Links unfurled per comment, whichever adapter fetches them.</summary>
+    public const int MaxUrls = 3;
+
+    /// <summary>How long a comment waits for its cards.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(3);
 
     public async Task<IReadOnlyList<LinkCardSummary>> PreviewAsync(IReadOnlyList<Uri> urls, Guid appId, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(s_deadline);
+        deadline.CancelAfter(Deadline);
         var previews = await Task.WhenAll(urls.Take(MaxUrls).Select(async url =>
         {
             try
