@@ -71,6 +71,34 @@ public sealed class HostileInputTests
             .ShouldBe((StatusCode.NotFound, "quote_not_found"));
     }
 
+    [Fact]
+    public async Task Bytes_that_are_no_message_are_refused_by_grpc_itself_never_as_internal()
+    {
+        await using var node = new GrpcNode(TestStores.CreateSqlite());
+        var tenant = await node.CreateTenantAsync();
+        var ct = TestContext.Current.CancellationToken;
+        using var http = new HttpClient();
+
+        // One length-prefixed gRPC frame whose three bytes are no protobuf message (a field tag with no end).
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(node.GrpcAddress, "/stoa.v1.Quotes/GetQuote"))
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent([0, 0, 0, 0, 3, 0xFF, 0xFF, 0xFF]) { Headers = { ContentType = new("application/grpc") } },
+        };
+        request.Headers.Add("x-api-key", tenant.ApiKey);
+        request.Headers.TE.Add(new("trailers"));
+        using var response = await http.SendAsync(request, ct);
+        await response.Content.ReadAsByteArrayAsync(ct);
+
+        var status = response.TrailingHeaders.TryGetValues("grpc-status", out var trailer) ? trailer.Single()
+            : response.Headers.TryGetValues("grpc-status", out var header) ? header.Single() : null;
+        status.ShouldNotBeNull($"{response} trailers: {response.TrailingHeaders}");
+        // Grpc.AspNetCore parses the message before any interceptor runs and answers a parse failure itself, with
+        // UNKNOWN and no stoa-code (README, "gRPC"); a client built from the .proto files never sends such bytes.
+        ((StatusCode)int.Parse(status, System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(StatusCode.Unknown);
+    }
+
     private sealed record Case(
         string Name,
         Func<HttpClient, HttpClient, CancellationToken, Task<HttpResponseMessage>> Rest,

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Stoa.Foundation.Hosting;
 using Stoa.Grpc.V1;
 using Stoa.Testing;
 
@@ -104,6 +106,22 @@ public sealed class QuotesGrpcTests
         watch.ResponseStream.Current.Price.ShouldBe("10.50");
         watch.ResponseStream.Current.Seq.ShouldBe(2);
         watch.ResponseStream.Current.Source.ShouldBe("app");
+    }
+
+    [Fact]
+    public async Task A_draining_node_ends_a_watch_with_unavailable_so_the_client_watches_elsewhere()
+    {
+        await using var node = new GrpcNode(TestStores.CreateSqlite());
+        var tenant = await node.CreateTenantAsync();
+        var quotes = new V1.Quotes.QuotesClient(node.Channel());
+        var ct = TestContext.Current.CancellationToken;
+        await quotes.PutQuoteAsync(new PutQuoteRequest { Symbol = "DRN", Price = "1" }, GrpcNode.ServerToken(tenant), cancellationToken: ct);
+        using var watch = quotes.WatchQuotes(new WatchQuotesRequest { Symbols = { "DRN" } }, GrpcNode.Key(tenant), cancellationToken: ct);
+        (await watch.ResponseStream.MoveNext(ct)).ShouldBeTrue();
+
+        node.Services.GetRequiredService<DrainState>().BeginDraining();
+
+        (await Refusals.OfAsync(() => watch.ResponseStream.MoveNext(ct))).ShouldBe((StatusCode.Unavailable, "shutting_down"));
     }
 
     [Fact]
