@@ -31,6 +31,20 @@ public sealed class LayerTests
             .ShouldBeEmpty("a port of Core is implemented in Storage (or Foundation), away from HTTP types");
     }
 
+    [Theory]
+    [MemberData(nameof(Module.Names), MemberType = typeof(Module))]
+    public void Only_api_speaks_grpc(string name)
+    {
+        // gRPC is another API beside REST: its services and message mapping sit in Api, and Core and Storage know
+        // neither the gRPC runtime nor the messages generated from proto/stoa/v1 (namespace Stoa.Grpc.V1).
+        var module = Module.Named(name);
+        foreach (var layer in new[] { ".Core", ".Storage" })
+        {
+            ArchitectureRules.Uses(module.Assembly, module.Namespace + layer, "Grpc.", "Google.Protobuf", "Stoa.Grpc")
+                .ShouldBeEmpty($"{module.Namespace}{layer} uses gRPC types; convert in Api as the REST handlers do");
+        }
+    }
+
     [Fact]
     public void Previews_core_uses_no_fetching_type()
     {
