@@ -311,6 +311,8 @@ internal static class Watch
             await PutAsync(writer, symbol, seq);
         }
 
+        // A PUT waits for the one before it: on a saturated node the puts fall behind the rate, and this says so.
+        var putSeconds = Stats.Ms(Stopwatch.GetTimestamp() - start) / 1000;
         await Task.Delay(TimeSpan.FromSeconds(3));
         cpu = Stats.CpuMicros(options.Pid) - cpu;
         await stop.CancelAsync();
@@ -318,7 +320,7 @@ internal static class Watch
         var all = latencies.Where(l => l is not null).SelectMany(l => l).ToList();
         var expected = (double)puts * Math.Max(1, connected);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{protocol} watchers {watchers}: {connected} connected, {100 * all.Count / expected:F1} % of puts received, {Stats.Latency(all)}{Stats.CpuPer(options.Pid, cpu, all.Count, "delivery")}{rss}"));
+            $"{protocol} watchers {watchers}: {connected} connected, puts took {putSeconds:F1} s, {100 * all.Count / expected:F1} % of puts received, {Stats.Latency(all)}{Stats.CpuPer(options.Pid, cpu, all.Count, "delivery")}{rss}"));
         return seq;
     }
 
