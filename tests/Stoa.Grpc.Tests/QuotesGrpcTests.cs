@@ -125,6 +125,35 @@ public sealed class QuotesGrpcTests
     }
 
     [Fact]
+    public async Task With_redis_gone_reads_and_writes_are_unavailable_with_the_code_rest_gives()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var node = new GrpcNode(await TestStores.CreateAsync("postgres"), new Dictionary<string, string?>
+        {
+            ["Stoa:Redis"] = redis.Url,
+            ["Stoa:RateLimits:Enabled"] = "true",
+        });
+        var tenant = await node.CreateTenantAsync();
+        var quotes = new V1.Quotes.QuotesClient(node.Channel());
+        var ct = TestContext.Current.CancellationToken;
+        await quotes.PutQuoteAsync(new PutQuoteRequest { Symbol = "OUT", Price = "3" }, GrpcNode.ServerToken(tenant), cancellationToken: ct);
+
+        redis.Kill();
+
+        using var rest = tenant.App();
+        using var restRead = await rest.GetAsync("/v1/quotes/OUT", ct);
+        var problem = JsonDocument.Parse(await restRead.Content.ReadAsStringAsync(ct)).RootElement;
+        problem.GetProperty("code").GetString().ShouldBe("engine_unavailable", problem.ToString());
+        var read = await Should.ThrowAsync<RpcException>(() =>
+            quotes.GetQuoteAsync(new GetQuoteRequest { Symbol = "OUT" }, GrpcNode.Key(tenant), cancellationToken: ct).ResponseAsync);
+        (read.StatusCode, read.Trailers.GetValue("stoa-code")).ShouldBe((StatusCode.Unavailable, "engine_unavailable"));
+        read.Trailers.GetValue("retry-after").ShouldBe("1");
+        (await Refusals.OfAsync(() => quotes.PutQuoteAsync(new PutQuoteRequest { Symbol = "OUT", Price = "4" }, GrpcNode.ServerToken(tenant),
+                cancellationToken: ct).ResponseAsync))
+            .ShouldBe((StatusCode.Unavailable, "engine_unavailable"));
+    }
+
+    [Fact]
     public async Task Reads_past_the_limit_are_resource_exhausted_with_the_rate_limited_code()
     {
         await using var node = new GrpcNode(TestStores.CreateSqlite(), new Dictionary<string, string?>

@@ -46,6 +46,7 @@ internal sealed class TestEndpoints : Stoa.Server.IEndpointContributor
         probe.MapGet("/stream", (Caller caller) => TypedResults.Ok(caller)).AllowQueryCredentials(AuthLevel.User);
         probe.MapGet("/limited", (Caller caller) => TypedResults.Ok(caller)).RequireApp().RateLimit("tight");
         probe.MapPost("/echo", (EchoRequest request) => TypedResults.Ok(request)).RequireUser();
+        probe.MapPost("/search", (EchoRequest request) => TypedResults.Ok(request)).RequireUser().ReadOnly();
         probe.MapPut("/notes/{id}", async (string id, NoteRequest note, Caller caller, IKeyValueStore kv, CancellationToken ct) =>
         {
             await kv.SetAsync(EngineKeys.For(caller.AppId, "probe", "note", id), System.Text.Encoding.UTF8.GetBytes(note.Text), null, ct);

@@ -13,7 +13,8 @@ namespace Stoa.Foundation.RateLimiting;
 /// Takes one token per request from the caller's bucket for the endpoint's policy, and from the app's bucket when the
 /// policy has a per-app ceiling, after authentication (so the bucket is the user's, not the IP's, when there is a
 /// user). Handlers charge requests that cost more than one (<see cref="RateLimitChargeExtensions"/>).
-/// When the engine does not answer within a second the choice depends on the method: a read is let through (an
+/// When the engine does not answer within a second the choice depends on the method: a read (a GET, or an endpoint
+/// declared <see cref="RateLimitConventions.ReadOnly"/> such as a gRPC read) is let through (an
 /// unavailable limiter must not take the whole API down with it), a write is refused with 503 (writes are what a
 /// flood would use to fill the store while the limiter is blind).
 /// </summary>
@@ -52,7 +53,8 @@ internal sealed partial class RateLimitMiddleware(
         {
             _counters.FailOpen.Add(1);
             LogEngineFailure(logger, ex);
-            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+                || context.GetEndpoint()?.Metadata.GetMetadata<ReadOnlyMetadata>() is not null)
             {
                 await next(context);
                 return;

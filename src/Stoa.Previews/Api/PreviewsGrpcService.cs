@@ -13,8 +13,12 @@ namespace Stoa.Previews.Api;
 /// </summary>
 internal sealed class PreviewsGrpcService(LinkPreviewer previewer) : Grpc.V1.Previews.PreviewsBase
 {
-    public static void MapPreviewsGrpc(IEndpointRouteBuilder endpoints) =>
-        endpoints.MapStoaGrpcService<PreviewsGrpcService>().RateLimit("previews");
+    public static void MapPreviewsGrpc(IEndpointRouteBuilder endpoints)
+    {
+        var service = endpoints.MapStoaGrpcService<PreviewsGrpcService>().RateLimit("previews");
+        // As GET /v1/previews: let through when the limiter's engine does not answer (the batch, a POST, is not).
+        service.Method(nameof(GetPreview)).ReadOnly();
+    }
 
     public override async Task<Grpc.V1.LinkCard> GetPreview(Grpc.V1.GetPreviewRequest request, ServerCallContext context) =>
         LinkCardMessages.ToMessage(await PreviewsApi.CardAsync(request.Url, request.Refresh, context.Caller(), previewer, context.CancellationToken));

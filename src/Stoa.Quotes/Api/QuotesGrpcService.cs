@@ -24,9 +24,9 @@ internal sealed class QuotesGrpcService(QuoteService quotes, QuotesOptions optio
     public static void MapQuotesGrpc(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)
     {
         var service = endpoints.MapStoaGrpcService<QuotesGrpcService>();
-        service.Method(nameof(GetQuote)).RequireApp().RateLimit("reads");
+        service.Method(nameof(GetQuote)).RequireApp().RateLimit("reads").ReadOnly();
         service.Method(nameof(PutQuote)).RequireServer().RateLimit(QuotesApi.WritePolicy);
-        service.Method(nameof(WatchQuotes)).RequireApp().RateLimit("default");
+        service.Method(nameof(WatchQuotes)).RequireApp().RateLimit("default").ReadOnly();
     }
 
     public override async Task<Grpc.V1.Quote> GetQuote(Grpc.V1.GetQuoteRequest request, ServerCallContext context)

@@ -147,6 +147,8 @@ public sealed class RateLimitTests
 
         redis.Kill();
         (await user.GetAsync("/v1/probe/default", ct)).StatusCode.ShouldBe(HttpStatusCode.OK, "a read is let through unchecked");
+        (await user.PostAsJsonAsync("/v1/probe/search", new EchoRequest("x", 1), ct)).StatusCode
+            .ShouldBe(HttpStatusCode.OK, "so is a POST declared a read (gRPC reads are POSTs)");
         var write = await user.PostAsJsonAsync("/v1/probe/echo", new EchoRequest("x", 1), ct);
         await write.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, FoundationErrors.EngineUnavailable);
         write.Headers.RetryAfter.ShouldNotBeNull();
