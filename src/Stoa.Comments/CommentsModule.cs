@@ -10,6 +10,7 @@ using Stoa.Comments.Realtime;
 using Stoa.Comments.Storage;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.Sql;
 
 namespace Stoa.Comments;
@@ -24,6 +25,7 @@ public static class CommentsModule
 
     public static IServiceCollection AddComments(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddApiTag("comments", "Threaded comments with votes, likes, reply counts, seven sorts and a live event stream per thread (docs/comments.md).");
         services.AddStoaModule<CommentsOptions>(new StoaModuleSpec(Name, typeof(CommentsModule).Assembly, CommentsJsonContext.Default),
             configuration.GetSection(CommentsOptions.Section), o => o.Validate());
         services.TryAddSingleton<ILinkPreviewer, NoLinkPreviewer>();

@@ -8,6 +8,9 @@ public static class ClientIds
 {
     public const int MaxLength = 64;
 
+    /// <summary><see cref="IsValid"/> as a regular expression, for the OpenAPI document.</summary>
+    public const string Pattern = "^[A-Za-z0-9._-]{1,64}$";
+
     public const string Rule = "1 to 64 characters of A-Z, a-z, 0-9, '-', '_' or '.'";
 
     public static bool IsValid(string? clientId) =>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,6 +7,7 @@ using Stoa.Docs.Core;
 using Stoa.Docs.Relay;
 using Stoa.Docs.Storage;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.Telemetry;
 
 namespace Stoa.Docs;
@@ -20,6 +22,7 @@ public static class DocsModule
 
     public static IServiceCollection AddDocs(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddApiTag("docs", "Realtime collaborative plain text over operational transformation: REST and a WebSocket (docs/docs-protocol.md).");
         services.AddStoaModule<DocOptions>(new StoaModuleSpec(Name, typeof(DocsModule).Assembly, DocsJsonContext.Default),
             configuration.GetSection(DocOptions.Section), o => o.Validate());
         services.AddSingleton(sp => new DocMetrics(sp.GetRequiredKeyedService<ModuleTelemetry>(Name)));
@@ -32,6 +35,7 @@ public static class DocsModule
         services.AddSingleton<DocEditing>();
         services.AddSingleton<DocCatalog>();
         services.AddSingleton<DocRelay>();
+        services.Configure<OpenApiOptions>(OpenApiSetup.DocumentName, o => o.AddDocumentTransformer(new TextOpSchema()));
         return services;
     }
 

@@ -6,6 +6,7 @@ using Stoa.Follows.Api;
 using Stoa.Follows.Core;
 using Stoa.Follows.Storage;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.OpenApi;
 
 namespace Stoa.Follows;
 
@@ -16,6 +17,7 @@ public static class FollowsModule
 
     public static IServiceCollection AddFollows(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddApiTag("follows", "Who follows whom: counts, and follower lists newest first (docs/follows.md).");
         services.AddStoaModule(new StoaModuleSpec(Name, typeof(FollowsModule).Assembly, FollowsJsonContext.Default));
         services.TryAddSingleton<IFollowStore, SqlFollowStore>();
         services.TryAddSingleton<IFollowLists, EngineFollowLists>();

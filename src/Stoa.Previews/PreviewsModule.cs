@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Grpc;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Telemetry;
 using Stoa.Previews.Api;
@@ -27,6 +28,7 @@ public static partial class PreviewsModule
 
     public static IServiceCollection AddPreviews(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddApiTag("previews", "Link cards from URLs: Open Graph, Twitter cards, oEmbed, JSON-LD (docs/previews.md).");
         var options = services.AddStoaModule<PreviewOptions>(new StoaModuleSpec(Name, Json: PreviewsJsonContext.Default),
             configuration.GetSection(Section), read: ReadOptions);
         services.TryAddSingleton(sp =>

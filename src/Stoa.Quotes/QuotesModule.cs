@@ -9,6 +9,7 @@ using Stoa.Foundation.Auth;
 using Stoa.Foundation.Engine;
 using Stoa.Foundation.Grpc;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Realtime;
 using Stoa.Foundation.Sql;
@@ -30,6 +31,7 @@ public static class QuotesModule
 
     public static IServiceCollection AddQuotes(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddApiTag("quotes", "The latest price of a symbol from the node's memory, pushes from the app's backend, and a live stream (docs/quotes.md).");
         var options = services.AddStoaModule<QuotesOptions>(new StoaModuleSpec(Name, typeof(QuotesModule).Assembly, QuotesJsonContext.Default),
             configuration.GetSection(QuotesOptions.Section), o => o.Validate());
         services.AddSingleton(sp => new QuotesMetrics(sp.GetRequiredKeyedService<ModuleTelemetry>(Name), sp));

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Routing;
 using Stoa.Comments.Contracts;
 using Stoa.Comments.Core;
 using Stoa.Foundation.Auth;
+using Stoa.Foundation.Errors;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.RateLimiting;
 
 namespace Stoa.Comments.Api;
@@ -14,15 +16,30 @@ internal static class CommentsApi
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var comments = endpoints.MapGroup("/v1/comments").WithTags("comments").RequireApp();
-        comments.MapGet("/{id:guid}", GetAsync).RateLimit("reads");
-        comments.MapPatch("/{id:guid}", EditAsync).RequireUser().RateLimit("writes");
-        comments.MapDelete("/{id:guid}", DeleteAsync).RequireUser().RateLimit("writes");
-        comments.MapPut("/{id:guid}/vote", VoteAsync).RequireUser().RateLimit("writes");
+        var comments = endpoints.MapGroup("/v1/comments").WithTags("comments").RequireApp()
+            .ProducesErrors(404, CommentErrors.CommentNotFound, FoundationErrors.NotFound);
+        comments.MapGet("/{id:guid}", GetAsync).RateLimit("reads")
+            .WithName("comments_getComment").WithSummary("Read one comment, with the caller's vote and like when a user token is sent");
+        comments.MapPatch("/{id:guid}", EditAsync).RequireUser().RateLimit("writes")
+            .WithName("comments_editComment").WithSummary("Edit one's own comment within the edit window")
+            .ProducesErrors(403, CommentErrors.NotCommentAuthor)
+            .ProducesErrors(409, CommentErrors.CommentDeleted, CommentErrors.EditWindowClosed, CommentErrors.ThreadLocked)
+            .ProducesErrors(422, CommentErrors.BodyTooLong);
+        comments.MapDelete("/{id:guid}", DeleteAsync).RequireUser().RateLimit("writes")
+            .WithName("comments_deleteComment").WithSummary("Delete a comment (its author, or any with the server token)")
+            .ProducesErrors(403, CommentErrors.NotCommentAuthor);
+        comments.MapPut("/{id:guid}/vote", VoteAsync).RequireUser().RateLimit("writes")
+            .WithName("comments_voteComment").WithSummary("Upvote (1), downvote (-1) or clear (0) the caller's vote")
+            .ProducesErrors(403, CommentErrors.CannotVoteOwnComment)
+            .ProducesErrors(409, CommentErrors.CommentDeleted, CommentErrors.ThreadLocked);
         comments.MapPut("/{id:guid}/like", (Guid id, Caller caller, CommentService service, CancellationToken ct) =>
-            LikeAsync(id, true, caller, service, ct)).RequireUser().RateLimit("writes");
+                LikeAsync(id, true, caller, service, ct)).RequireUser().RateLimit("writes")
+            .WithName("comments_likeComment").WithSummary("Like a comment (idempotent)")
+            .ProducesErrors(409, CommentErrors.CommentDeleted, CommentErrors.ThreadLocked);
         comments.MapDelete("/{id:guid}/like", (Guid id, Caller caller, CommentService service, CancellationToken ct) =>
-            LikeAsync(id, false, caller, service, ct)).RequireUser().RateLimit("writes");
+                LikeAsync(id, false, caller, service, ct)).RequireUser().RateLimit("writes")
+            .WithName("comments_unlikeComment").WithSummary("Take a like back (idempotent)")
+            .ProducesErrors(409, CommentErrors.CommentDeleted, CommentErrors.ThreadLocked);
     }
 
     private static async Task<Ok<CommentResponse>> GetAsync(Guid id, Caller caller, CommentService service, CancellationToken ct)

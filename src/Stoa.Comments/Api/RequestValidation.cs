@@ -1,4 +1,3 @@
-using System.Globalization;
 using Stoa.Comments.Core;
 using Stoa.Foundation.Errors;
 
@@ -31,8 +30,8 @@ internal static class RequestValidation
 
     public static int Vote(int? value) => value is -1 or 0 or 1 ? value.Value : throw Validation.Failed("value", "must be 1, -1 or 0");
 
-    public static ListQuery ListQuery(string threadId, string? sort, string? parentId, string? cursor, string? limit, string? replies,
-        string? depth, CommentsOptions options)
+    public static ListQuery ListQuery(string threadId, string? sort, string? parentId, string? cursor, int? limit, int? replies,
+        int? depth, CommentsOptions options)
     {
         var validation = new Validation();
         ThreadId(validation, threadId);
@@ -72,14 +71,14 @@ internal static class RequestValidation
         return new ListQuery(threadId, order, parent, after, pageSize, perComment, levels) { MaxRows = options.MaxListingRows };
     }
 
-    private static int Integer(Validation validation, string field, string? text, int fallback, int min, int max)
+    private static int Integer(Validation validation, string field, int? given, int fallback, int min, int max)
     {
-        if (string.IsNullOrEmpty(text))
+        if (given is not { } value)
         {
             return fallback;
         }
 
-        if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        if (value < min || value > max)
         {
             validation.Add(field, $"must be an integer from {min} to {max}");
             return fallback;

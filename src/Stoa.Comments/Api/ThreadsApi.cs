@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -5,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Stoa.Comments.Contracts;
 using Stoa.Comments.Core;
 using Stoa.Foundation.Auth;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.RateLimiting;
 
 namespace Stoa.Comments.Api;
@@ -15,15 +18,28 @@ internal static class ThreadsApi
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var threads = endpoints.MapGroup("/v1/threads").WithTags("comments").RequireApp().RateLimit("reads");
-        threads.MapGet("/{threadId}", GetThreadAsync);
-        threads.MapGet("/{threadId}/comments", ListAsync);
-        threads.MapPost("/{threadId}/comments", CreateAsync).RequireUser().RateLimit("writes");
+        threads.MapGet("/{threadId}", GetThreadAsync)
+            .WithName("comments_getThread").WithSummary("A thread's summary: comment count and whether it is locked");
+        threads.MapGet("/{threadId}/comments", ListAsync)
+            .WithName("comments_listComments").WithSummary("List a thread's comments (or a comment's replies), sorted, a page at a time");
+        threads.MapPost("/{threadId}/comments", CreateAsync).RequireUser().RateLimit("writes")
+            .WithName("comments_createComment").WithSummary("Post a comment or a reply; an Idempotency-Key makes a resend safe")
+            .ProducesErrors(400, CommentErrors.InvalidIdempotencyKey)
+            .ProducesErrors(409, CommentErrors.ThreadLocked, CommentErrors.IdempotencyKeyReused, CommentErrors.CommentDeleted)
+            .ProducesErrors(422, CommentErrors.ParentNotFound, CommentErrors.BodyTooLong);
         threads.MapPut("/{threadId}/lock", (string threadId, Caller caller, CommentService service, CancellationToken ct) =>
-            SetLockedAsync(threadId, true, caller, service, ct)).RequireServer().RateLimit("writes");
+                SetLockedAsync(threadId, true, caller, service, ct)).RequireServer().RateLimit("writes")
+            .WithName("comments_lockThread").WithSummary("Lock a thread: no new comments, edits, votes or likes");
         threads.MapDelete("/{threadId}/lock", (string threadId, Caller caller, CommentService service, CancellationToken ct) =>
-            SetLockedAsync(threadId, false, caller, service, ct)).RequireServer().RateLimit("writes");
+                SetLockedAsync(threadId, false, caller, service, ct)).RequireServer().RateLimit("writes")
+            .WithName("comments_unlockThread").WithSummary("Unlock a thread");
         threads.MapGet("/{threadId}/events", ThreadEventStream.StreamAsync)
-            .AllowQueryCredentials(AuthLevel.App).DisableRateLimit();
+            .AllowQueryCredentials(AuthLevel.App).DisableRateLimit()
+            .WithName("comments_streamThreadEvents").WithSummary("The thread's live events (Server-Sent Events)")
+            .ProducesEventStream("Server-Sent Events, each with an `id` (send it back as `Last-Event-ID` to resume): `comment.created`, "
+                + "`comment.updated` (edited or deleted) and `comment.counts`, whose data is a `ThreadEvent`; `reload` when the missed "
+                + "events are no longer kept (list the thread again); comment lines as heartbeats. The stream ends when the node drains.",
+                typeof(ThreadEvent));
     }
 
     private static async Task<Ok<ThreadResponse>> GetThreadAsync(string threadId, Caller caller, CommentService service, CancellationToken ct)
@@ -32,8 +48,14 @@ internal static class ThreadsApi
         return TypedResults.Ok((await service.GetThreadAsync(caller.AppId, threadId, ct)).ToResponse());
     }
 
-    private static async Task<Ok<CommentListResponse>> ListAsync(string threadId, string? sort, string? parentId, string? cursor, string? limit,
-        string? replies, string? depth, Caller caller, CommentService service, CancellationToken ct)
+    private static async Task<Ok<CommentListResponse>> ListAsync(string threadId,
+        [AllowedValues("best", "new", "old", "top", "replies", "hot", "controversial"), Description("The order; best when omitted.")] string? sort,
+        [RegularExpression(Uuid), Description("List this comment's replies instead of the thread's top-level comments.")] string? parentId,
+        [Description("The `next` of the previous page.")] string? cursor,
+        [Range(1, 100), Description("Comments per page; 25 when omitted.")] int? limit,
+        [Range(0, 1000), Description("Replies to show under each comment (at most Stoa:Comments:MaxInlineReplies, 20 by default); 0 when omitted.")] int? replies,
+        [Range(0, 100), Description("Levels of replies to show (at most Stoa:Comments:MaxDisplayDepth, 8 by default); 1 when replies are asked for.")] int? depth,
+        Caller caller, CommentService service, CancellationToken ct)
     {
         var query = RequestValidation.ListQuery(threadId, sort, parentId, cursor, limit, replies, depth, service.Options);
         var user = caller.UserId;
@@ -67,6 +89,8 @@ internal static class ThreadsApi
 
         return TypedResults.Created($"/v1/comments/{comment.Id}", comment.ToResponse(new ViewerState(0, false)));
     }
+
+    private const string Uuid = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
     public const string IdempotencyKeyHeader = "Idempotency-Key";
     public const string IdempotentReplayedHeader = "Idempotent-Replayed";

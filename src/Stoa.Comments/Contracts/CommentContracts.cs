@@ -1,12 +1,18 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Stoa.Comments.Core;
 
 namespace Stoa.Comments.Contracts;
 
-internal sealed record CreateCommentRequest(string? Body, Guid? ParentId);
+/// <summary>A new comment: Markdown <c>body</c> (not blank; longer than the limit is <c>body_too_long</c>), and <c>parentId</c> for a reply.</summary>
+internal sealed record CreateCommentRequest(
+    [property: Required, MinLength(1), MaxLength(CommentRules.MaxBodyLength), RegularExpression(@"\S")] string? Body,
+    [property: Description("The comment this one replies to, in the same thread.")] Guid? ParentId);
 
-internal sealed record EditCommentRequest(string? Body);
+internal sealed record EditCommentRequest([property: Required, MinLength(1), MaxLength(CommentRules.MaxBodyLength), RegularExpression(@"\S")] string? Body);
 
-internal sealed record VoteRequest(int? Value);
+/// <summary>1 upvotes, -1 downvotes, 0 takes the caller's vote back.</summary>
+internal sealed record VoteRequest([property: Required, Range(-1, 1)] int? Value);
 
 /// <summary>
 /// A comment as clients see it. A deleted comment keeps its place and counters but has no body, html or author.

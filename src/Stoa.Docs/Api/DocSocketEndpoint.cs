@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,7 +21,9 @@ internal static class DocSocketEndpoint
 {
     public static async Task HandleAsync(HttpContext context, Guid id, Caller caller, DocCatalog catalog, DocEditing editing, DocAccessControl access,
         ClientBindings clients, DocSequencers sequencers, DocRelay relay, DrainState drain, IOptions<DocOptions> options, TimeProvider time,
-        ILoggerFactory loggers, string? clientId, long? from)
+        ILoggerFactory loggers,
+        [RegularExpression(ClientIds.Pattern), Description("This editing session's id (required).")] string? clientId,
+        [Range(typeof(long), "0", "9007199254740991"), Description("Resume after this version: the ops after it come first.")] long? from)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {

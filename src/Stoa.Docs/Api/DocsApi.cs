@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +8,7 @@ using Stoa.Docs.Core;
 using Stoa.Docs.Protocol;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Errors;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Ot;
 
@@ -19,15 +22,38 @@ internal static class DocsApi
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/v1/docs").RequireUser().WithTags("docs");
-        group.MapPost("/", CreateAsync);
-        group.MapGet("/{id:guid}", GetAsync);
-        group.MapGet("/{id:guid}/ops", GetOpsAsync);
+        group.MapPost("/", CreateAsync)
+            .WithName("docs_createDoc").WithSummary("Create a document, optionally with a text and an access rule")
+            .ProducesErrors(422, DocErrors.DocTooLarge);
+        var document = group.MapGroup("/{id:guid}").ProducesErrors(404, DocErrors.DocNotFound, FoundationErrors.NotFound)
+            .ProducesErrors(403, DocErrors.DocForbidden);
+        document.MapGet("/", GetAsync)
+            .WithName("docs_getDoc").WithSummary("Read a document's text at its current version");
+        document.MapGet("/ops", GetOpsAsync)
+            .WithName("docs_listOps").WithSummary("Read the ops committed after a version, oldest first, a page at a time")
+            .ProducesErrors(409, DocErrors.VersionAhead, DocErrors.VersionTooOld);
 
         // The docs module's own per-user op bucket applies (shared with the WebSocket path), not the request limiter.
-        group.MapPost("/{id:guid}/ops", SubmitAsync).DisableRateLimit();
-        group.MapGet("/{id:guid}/access", GetAccessAsync).RequireServer();
-        group.MapPut("/{id:guid}/access", SetAccessAsync).RequireServer();
-        group.MapGet("/{id:guid}/live", DocSocketEndpoint.HandleAsync).AllowQueryCredentials(AuthLevel.User);
+        document.MapPost("/ops", SubmitAsync).DisableRateLimit()
+            .WithName("docs_submitOp").WithSummary("Submit an op made at a version; answers the version it was committed at")
+            .ProducesErrors(400, DocErrors.OpInvalid)
+            .ProducesErrors(403, DocErrors.ClientIdTaken, DocErrors.StorageQuotaExceeded)
+            .ProducesErrors(409, DocErrors.VersionAhead, DocErrors.VersionTooOld)
+            .ProducesErrors(413, DocErrors.OpTooLarge)
+            .ProducesErrors(422, DocErrors.DocTooLarge)
+            .ProducesErrors(429, DocErrors.RateLimited)
+            .ProducesErrors(503, DocErrors.DocBusy);
+        document.MapGet("/access", GetAccessAsync).RequireServer()
+            .WithName("docs_getAccess").WithSummary("Read who may open the document (server token)");
+        document.MapPut("/access", SetAccessAsync).RequireServer()
+            .WithName("docs_setAccess").WithSummary("Set who may open the document (server token)");
+        document.MapGet("/live", DocSocketEndpoint.HandleAsync).AllowQueryCredentials(AuthLevel.User)
+            .WithName("docs_openLive").WithSummary("Edit live over a WebSocket (docs/docs-protocol.md)")
+            .ProducesWebSocket("A WebSocket of JSON text messages (docs/docs-protocol.md): the server sends the document or the ops "
+                + "after `from`, then every committed op, acks of the client's ops and presence; the client sends ops and its cursor.")
+            .ProducesErrors(400, FoundationErrors.BadRequest)
+            .ProducesErrors(403, DocErrors.ClientIdTaken)
+            .ProducesErrors(409, DocErrors.VersionAhead, DocErrors.VersionTooOld);
     }
 
     private static async Task<Created<CreatedDocResponse>> CreateAsync(Caller caller, CreateDocRequest? request, DocCatalog catalog,
@@ -45,7 +71,9 @@ internal static class DocsApi
         return TypedResults.Ok(new DocResponse(id, snapshot.Version, snapshot.Text));
     }
 
-    private static async Task<Ok<OpsResponse>> GetOpsAsync(Guid id, Caller caller, DocCatalog catalog, long? from, int? limit,
+    private static async Task<Ok<OpsResponse>> GetOpsAsync(Guid id, Caller caller, DocCatalog catalog,
+        [Range(typeof(long), "0", "9007199254740991"), Description("Answer the ops after this version; 0 when omitted.")] long? from,
+        [Range(1, MaxOpsPage), Description("Ops per page at most; 1000 when omitted.")] int? limit,
         CancellationToken cancellationToken)
     {
         new Validation()

@@ -1,9 +1,12 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Stoa.Follows.Core;
 using Stoa.Foundation.Auth;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.RateLimiting;
 
 namespace Stoa.Follows.Api;
@@ -17,14 +20,27 @@ internal static class FollowsApi
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var users = endpoints.MapGroup("/v1/users").WithTags("follows").RequireApp();
-        users.MapGet("/{userId}", GetCountsAsync);
-        users.MapGet("/{userId}/followers", (string userId, string? cursor, int? limit, Caller caller, FollowService follows, CancellationToken ct) =>
-            ListAsync(userId, FollowDirection.Followers, cursor, limit, caller, follows, ct));
-        users.MapGet("/{userId}/following", (string userId, string? cursor, int? limit, Caller caller, FollowService follows, CancellationToken ct) =>
-            ListAsync(userId, FollowDirection.Following, cursor, limit, caller, follows, ct));
-        users.MapPut("/{userId}/followers/me", FollowAsync).RequireUser().RateLimit("writes");
-        users.MapDelete("/{userId}/followers/me", UnfollowAsync).RequireUser().RateLimit("writes");
+        users.MapGet("/{userId}", GetCountsAsync)
+            .WithName("follows_getCounts").WithSummary("A user's follower and following counts, and whether the caller follows them");
+        users.MapGet("/{userId}/followers", (string userId, [Description(CursorText)] string? cursor, [Range(1, 100), Description(LimitText)] int? limit,
+                Caller caller, FollowService follows, CancellationToken ct) =>
+            ListAsync(userId, FollowDirection.Followers, cursor, limit, caller, follows, ct))
+            .WithName("follows_listFollowers").WithSummary("Who follows a user, newest first")
+            .ProducesErrors(400, FollowErrors.InvalidCursor);
+        users.MapGet("/{userId}/following", (string userId, [Description(CursorText)] string? cursor, [Range(1, 100), Description(LimitText)] int? limit,
+                Caller caller, FollowService follows, CancellationToken ct) =>
+            ListAsync(userId, FollowDirection.Following, cursor, limit, caller, follows, ct))
+            .WithName("follows_listFollowing").WithSummary("Whom a user follows, newest first")
+            .ProducesErrors(400, FollowErrors.InvalidCursor);
+        users.MapPut("/{userId}/followers/me", FollowAsync).RequireUser().RateLimit("writes")
+            .WithName("follows_follow").WithSummary("The caller follows the user (idempotent)")
+            .ProducesErrors(400, FollowErrors.CannotFollowSelf);
+        users.MapDelete("/{userId}/followers/me", UnfollowAsync).RequireUser().RateLimit("writes")
+            .WithName("follows_unfollow").WithSummary("The caller stops following the user (idempotent)");
     }
+
+    private const string CursorText = "The `nextCursor` of the previous page.";
+    private const string LimitText = "Users per page; 20 when omitted.";
 
     private static async Task<Ok<FollowCounts>> GetCountsAsync(string userId, Caller caller, FollowService follows, CancellationToken ct) =>
         TypedResults.Ok(await follows.CountsAsync(caller.AppId, userId, caller.UserId, ct));

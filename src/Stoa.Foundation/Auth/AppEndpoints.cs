@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Stoa.Foundation.Errors;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.RateLimiting;
 
 namespace Stoa.Foundation.Auth;
@@ -17,8 +18,12 @@ public static class AppEndpoints
     public static IEndpointRouteBuilder MapAppEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var app = endpoints.MapGroup("/v1/app").WithTags("apps");
-        app.MapGet("/", GetAsync).RequireApp().RateLimit("default").WithName("GetApp");
-        app.MapPut("/origins", SetOriginsAsync).RequireServer().RateLimit("writes").WithName("SetAppOrigins");
+        app.MapGet("/", GetAsync).RequireApp().RateLimit("default")
+            .WithName("apps_getApp").WithSummary("The calling app: its name and allowed web origins (a quick check that a key works)")
+            .ProducesErrors(404, AuthErrors.AppNotFound);
+        app.MapPut("/origins", SetOriginsAsync).RequireServer().RateLimit("writes")
+            .WithName("apps_setOrigins").WithSummary("Set which web origins may use the app's key (server token)")
+            .ProducesErrors(404, AuthErrors.AppNotFound);
         return endpoints;
     }
 
@@ -61,4 +66,7 @@ public sealed record AppResponse(string Name, IReadOnlyList<string> AllowedOrigi
 }
 
 /// <summary>The whole list of allowed origins (it replaces the previous one).</summary>
-public sealed record SetOriginsRequest(IReadOnlyList<string?>? Origins);
+public sealed record SetOriginsRequest(
+    [property: System.ComponentModel.DataAnnotations.Required,
+        System.ComponentModel.Description("Origins such as https://app.example.com, http://localhost:* or *; [] for none.")]
+    IReadOnlyList<string?>? Origins);

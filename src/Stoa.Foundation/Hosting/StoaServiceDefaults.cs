@@ -13,6 +13,7 @@ using Stoa.Foundation.Errors;
 using Stoa.Foundation.Grpc;
 using Stoa.Foundation.Health;
 using Stoa.Foundation.Json;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Foundation.Sql;
 
@@ -102,10 +103,13 @@ public static class StoaServiceDefaults
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.MaxDepth = 32;
+            // Numbers are JSON numbers, as the OpenAPI document says: the Web defaults would also take "5" for 5.
+            json.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
             json.SerializerOptions.Converters.Add(new TextConverter());
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, FoundationJsonContext.Default);
         });
-        services.AddOpenApi();
+        services.AddStoaOpenApi();
+        services.AddApiTag("apps", "The calling app: check a key, set the web origins that may use it (docs/auth.md).");
         services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
             // Loopback proxies (haproxy on the node) are trusted by default, and the networks of Stoa:TrustedProxies;

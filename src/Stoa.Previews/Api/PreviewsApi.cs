@@ -1,9 +1,12 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Errors;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Previews.Core;
 
@@ -17,11 +20,21 @@ internal static class PreviewsApi
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         var previews = endpoints.MapGroup("/v1/previews").WithTags("previews").RequireApp().RateLimit("previews");
-        previews.MapGet("/", GetAsync);
-        previews.MapPost("/batch", BatchAsync);
+        previews.MapGet("/", GetAsync)
+            .WithName("previews_getPreview").WithSummary("The link card of a URL")
+            .ProducesErrors(400, PreviewErrors.InvalidUrl)
+            .ProducesErrors(403, RefreshRequiresServer)
+            .ProducesErrors(422, PreviewErrors.UrlNotAllowed)
+            .ProducesErrors(502, PreviewErrors.UpstreamUnreachable, PreviewErrors.UpstreamStatus, PreviewErrors.UpstreamTooLarge,
+                PreviewErrors.UpstreamTooManyRedirects)
+            .ProducesErrors(503, PreviewErrors.UpstreamCircuitOpen)
+            .ProducesErrors(504, PreviewErrors.UpstreamTimeout);
+        previews.MapPost("/batch", BatchAsync)
+            .WithName("previews_batchPreviews").WithSummary("The link cards of up to 20 URLs, with an error per URL that has none");
     }
 
-    private static async Task<Ok<LinkCard>> GetAsync(string? url, bool? refresh, Caller caller, LinkPreviewer previewer, CancellationToken ct) =>
+    private static async Task<Ok<LinkCard>> GetAsync([Required, Description("An absolute http or https URL.")] string? url,
+        [Description("Fetch again, bypassing the cache (server token only).")] bool? refresh, Caller caller, LinkPreviewer previewer, CancellationToken ct) =>
         TypedResults.Ok(await CardAsync(url, refresh == true, caller, previewer, ct));
 
     private static async Task<Ok<BatchResponse>> BatchAsync(BatchRequest request, Caller caller, LinkPreviewer previewer, HttpContext context,

@@ -1,10 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Stoa.Previews.Core;
 
 namespace Stoa.Previews.Api;
 
-internal sealed record BatchRequest(IReadOnlyList<string>? Urls);
+internal sealed record BatchRequest([property: Required, MinLength(1), MaxLength(PreviewPolicy.MaxBatch)] IReadOnlyList<string>? Urls);
 
 /// <summary>One URL of a batch: its card, or the error it would have been answered with alone.</summary>
 internal sealed record BatchItem(string Url, LinkCard? Card, BatchError? Error);

@@ -1,9 +1,12 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Hosting;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.Realtime;
 using Stoa.Quotes.Core;
 using Stoa.Quotes.Realtime;
@@ -23,12 +26,17 @@ internal static class QuoteStreamEndpoints
     {
         group.MapGet("/stream", StreamAsync)
             .AllowQueryCredentials(AuthLevel.App)
-            .WithName("StreamQuotes")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .WithName("quotes_streamQuotes").WithSummary("Live quotes of some symbols (Server-Sent Events, or a WebSocket)")
+            .ProducesErrors(400, QuoteErrors.InvalidSymbol, QuoteErrors.TooManySymbols)
+            .ProducesEventStream("Server-Sent Events `quote`, whose data is a `QuoteView`, starting with the current quote of each "
+                + "symbol; comment lines as heartbeats. A WebSocket upgrade gets the same JSON as text messages. Events carry no id: "
+                + "a client that reconnects is sent the current quotes first.", typeof(QuoteView))
+            .ProducesWebSocket("The same quotes as WebSocket text messages (a `QuoteView` each); the client sends only close frames.");
         return group;
     }
 
-    private static async Task StreamAsync(HttpContext context, string? symbols, Caller caller, QuotesOptions options, RealtimeHub hub,
+    private static async Task StreamAsync(HttpContext context,
+        [Required, RegularExpression(Symbols.ListPattern), Description("Comma-separated symbols: AAPL,MSFT.")] string? symbols, Caller caller, QuotesOptions options, RealtimeHub hub,
         IQuoteStore store, QuoteService quotes, DrainState drain, TimeProvider time)
     {
         var listener = new StreamListener(caller.AppId, Symbols.ParseList(symbols, options.MaxSymbolsPerRequest));

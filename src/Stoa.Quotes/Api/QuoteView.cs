@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using Stoa.Foundation.Errors;
 using Stoa.Quotes.Core;
 
@@ -26,7 +28,13 @@ internal sealed record QuoteListView(IReadOnlyList<QuoteView> Quotes, IReadOnlyL
 /// <c>PUT /v1/quotes/{symbol}</c> from an app's backend. <c>seq</c> orders writes (a write with a seq not greater than
 /// the stored one is refused with 409); without it the node's clock in microseconds is used.
 /// </summary>
-internal sealed record PutQuoteRequest(decimal? Price, string? Currency, decimal? Change, decimal? ChangePercent, DateTimeOffset? At, long? Seq)
+internal sealed record PutQuoteRequest(
+    [property: Required, Range(typeof(decimal), "0.000001", "999999999.999999"), Description("The price, above 0 and below 1e9.")] decimal? Price,
+    [property: RegularExpression("^[A-Z]{3}$"), Description("An ISO 4217 code; USD when omitted.")] string? Currency,
+    [property: Range(typeof(decimal), "-999999999.999999", "999999999.999999")] decimal? Change,
+    [property: Range(typeof(decimal), "-999999.999999", "999999.999999")] decimal? ChangePercent,
+    [property: Description("When the price was set; now when omitted.")] DateTimeOffset? At,
+    [property: Range(typeof(long), "1", "9007199254740991"), Description("Orders writes: one not greater than the stored seq is refused.")] long? Seq)
 {
     /// <summary>The write for <paramref name="symbol"/>, or 400 (<c>invalid_symbol</c>, <c>validation_failed</c>) naming each bad field; REST and gRPC both call it.</summary>
     public QuoteInput ToInput(string? symbol)

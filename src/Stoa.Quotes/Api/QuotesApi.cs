@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -5,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Stoa.Foundation.Auth;
 using Stoa.Foundation.Errors;
+using Stoa.Foundation.OpenApi;
 using Stoa.Foundation.RateLimiting;
 using Stoa.Quotes.Core;
 
@@ -18,10 +21,21 @@ internal static class QuotesApi
     public static RouteGroupBuilder MapQuotesApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/v1/quotes").WithTags("quotes");
-        group.MapGet("/{symbol}", GetAsync).RequireApp().RateLimit("reads").WithName("GetQuote");
-        group.MapGet("/", ListAsync).RequireApp().RateLimit("reads").WithName("ListQuotes");
-        group.MapPut("/{symbol}", PutAsync).RequireServer().RateLimit(WritePolicy).WithName("PutQuote");
-        group.MapDelete("/{symbol}", DeleteAsync).RequireServer().RateLimit(WritePolicy).WithName("DeleteQuote");
+        group.MapGet("/{symbol}", GetAsync).RequireApp().RateLimit("reads")
+            .WithName("quotes_getQuote").WithSummary("The latest quote of a symbol, from the node's memory")
+            .ProducesErrors(400, QuoteErrors.InvalidSymbol)
+            .ProducesErrors(404, QuoteErrors.QuoteNotFound);
+        group.MapGet("/", ListAsync).RequireApp().RateLimit("reads")
+            .WithName("quotes_listQuotes").WithSummary("The latest quotes of several symbols, and the symbols that have none")
+            .ProducesErrors(400, QuoteErrors.InvalidSymbol, QuoteErrors.TooManySymbols);
+        group.MapPut("/{symbol}", PutAsync).RequireServer().RateLimit(WritePolicy)
+            .WithName("quotes_putQuote").WithSummary("Push the app's own price of a symbol (server token)")
+            .ProducesErrors(400, QuoteErrors.InvalidSymbol)
+            .ProducesErrors(409, QuoteErrors.QuoteSuperseded);
+        group.MapDelete("/{symbol}", DeleteAsync).RequireServer().RateLimit(WritePolicy)
+            .WithName("quotes_deleteQuote").WithSummary("Remove the app's own price of a symbol (server token)")
+            .ProducesErrors(400, QuoteErrors.InvalidSymbol)
+            .ProducesErrors(404, FoundationErrors.NotFound);
 
         // "stream" is the stream's path, not a symbol: a write there is a 405 (the literal segment wins over {symbol}),
         // not a quote that GET /v1/quotes/stream could never read.
@@ -33,7 +47,7 @@ internal static class QuotesApi
         return group;
     }
 
-    private static async ValueTask<Ok<QuoteView>> GetAsync(string symbol, Caller caller, QuoteService quotes, TimeProvider time,
+    private static async ValueTask<Ok<QuoteView>> GetAsync([RegularExpression(Symbols.Pattern)] string symbol, Caller caller, QuoteService quotes, TimeProvider time,
         HttpContext context, CancellationToken cancellationToken)
     {
         var quote = await quotes.GetAsync(caller.AppId, Symbols.Parse(symbol), cancellationToken);
@@ -44,7 +58,8 @@ internal static class QuotesApi
         return TypedResults.Ok(view);
     }
 
-    private static async Task<Ok<QuoteListView>> ListAsync(string? symbols, Caller caller, QuoteService quotes, QuotesOptions options,
+    private static async Task<Ok<QuoteListView>> ListAsync(
+        [Required, RegularExpression(Symbols.ListPattern), Description("Comma-separated symbols: AAPL,MSFT.")] string? symbols, Caller caller, QuoteService quotes, QuotesOptions options,
         TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         var wanted = Symbols.ParseList(symbols, options.MaxSymbolsPerRequest);
@@ -68,14 +83,14 @@ internal static class QuotesApi
         return TypedResults.Ok(new QuoteListView(found, missing));
     }
 
-    private static async Task<Ok<QuoteView>> PutAsync(string symbol, PutQuoteRequest request, Caller caller, QuoteService quotes,
+    private static async Task<Ok<QuoteView>> PutAsync([RegularExpression(Symbols.Pattern)] string symbol, PutQuoteRequest request, Caller caller, QuoteService quotes,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var quote = await quotes.PutAsync(caller.AppId, request.ToInput(symbol), cancellationToken);
         return TypedResults.Ok(QuoteView.Of(quote, time.GetUtcNow()));
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string symbol, Caller caller, QuoteService quotes, CancellationToken cancellationToken) =>
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync([RegularExpression(Symbols.Pattern)] string symbol, Caller caller, QuoteService quotes, CancellationToken cancellationToken) =>
         await quotes.DeleteAsync(caller.AppId, Symbols.Parse(symbol), cancellationToken)
             ? TypedResults.NoContent()
             : TypedResults.NotFound();

@@ -7,6 +7,12 @@ internal static class Symbols
 {
     public const int MaxLength = 10;
 
+    /// <summary>What <see cref="TryNormalize"/> accepts, for the OpenAPI document.</summary>
+    public const string Pattern = "^[A-Za-z0-9.-]{1,10}$";
+
+    /// <summary>A comma-separated list of symbols (spaces around commas are ignored), for the OpenAPI document.</summary>
+    public const string ListPattern = "^ *[A-Za-z0-9.-]{1,10} *( *, *[A-Za-z0-9.-]{1,10} *)* *$";
+
     public static bool TryNormalize(string? text, out string symbol)
     {
         symbol = "";
