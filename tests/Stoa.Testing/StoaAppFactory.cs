@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Stoa.Testing.Contract;
 
 namespace Stoa.Testing;
 
@@ -31,6 +32,12 @@ public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
     }
 
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The responses that broke the app's OpenAPI document so far (<see cref="ContractCheckMiddleware"/>); disposing the
+    /// factory fails with them. Cleared by tests that make the server break it on purpose.
+    /// </summary>
+    public ContractViolations ContractViolations { get; } = new();
 
     /// <summary>Extra registrations applied after the app's own (test endpoints, log capture…).</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
@@ -72,9 +79,25 @@ public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton(ContractViolations);
+            services.AddSingleton<IStartupFilter, ContractCheckStartupFilter>();
+        });
         if (TestServices is { } configure)
         {
             builder.ConfigureServices(configure);
+        }
+    }
+
+    /// <summary>Stops the app, then fails the test that owns it if any response broke the OpenAPI document.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        if (ContractViolations.All.Count > 0)
+        {
+            throw new ContractViolationException(ContractViolations.ToString());
         }
     }
 }

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+
+namespace Stoa.Testing.Contract;
+
+/// <summary>
+/// Outermost middleware of every app a test starts: it copies each response to a documented operation (up to 1 MiB)
+/// while passing it through, and checks status, media type and body against the app's own OpenAPI document
+/// (fetched once from the app). Streams are checked up to their media type; WebSocket upgrades are not checked.
+/// </summary>
+internal sealed class ContractCheckMiddleware(RequestDelegate next, ContractViolations violations, IServer server)
+{
+    private const int MaxCapturedBytes = 1024 * 1024;
+    private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly Lazy<Task<OpenApiContract>> _contract = new(() => LoadAsync(server));
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.WebSockets.IsWebSocketRequest || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
+        {
+            await next(context);
+            return;
+        }
+
+        var original = context.Response.Body;
+        await using var capture = new CapturingStream(original, MaxCapturedBytes);
+        context.Response.Body = capture;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        if (context.GetEndpoint() is not RouteEndpoint { RoutePattern.RawText: { } template } || context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
+        {
+            return;
+        }
+
+        var path = OpenApiContract.PathOf(template);
+        if (!path.StartsWith("/v1", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var contract = await _contract.Value;
+        if (!contract.Describes(context.Request.Method, path))
+        {
+            return;
+        }
+
+        var contentType = context.Response.ContentType;
+        var streamed = contentType?.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase) == true;
+        var body = streamed || capture.Truncated ? null : capture.Captured;
+        foreach (var problem in contract.Check(context.Request.Method, path, context.Response.StatusCode, contentType, body))
+        {
+            violations.Add($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} -> {context.Response.StatusCode}: {problem}");
+        }
+    }
+
+    private static async Task<OpenApiContract> LoadAsync(IServer server)
+    {
+        var address = server.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var document = await s_http.GetStringAsync(new Uri(new Uri(address), "/openapi/v1.json"));
+        return new OpenApiContract(document);
+    }
+}
+
+/// <summary>Puts <see cref="ContractCheckMiddleware"/> in front of the app's own pipeline.</summary>
+internal sealed class ContractCheckStartupFilter : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.UseMiddleware<ContractCheckMiddleware>();
+        next(app);
+    };
+}
