@@ -21,6 +21,7 @@ public static class StoaApp
         var app = builder.Build();
         app.UseStoaFoundation();
         app.UseWebPage();
+        app.MapApiReference();
         foreach (var module in modules)
         {
             module.MapEndpoints(app);
