@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public static class CommentsModule
     public static IServiceCollection AddComments(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddApiTag("comments", "Threaded comments with votes, likes, reply counts, seven sorts and a live event stream per thread (docs/comments.md).");
+        services.Configure<OpenApiOptions>(OpenApiSetup.DocumentName, o => o.AddOperationTransformer(new ListingLimitsSchema()));
         services.AddStoaModule<CommentsOptions>(new StoaModuleSpec(Name, typeof(CommentsModule).Assembly, CommentsJsonContext.Default),
             configuration.GetSection(CommentsOptions.Section), o => o.Validate());
         services.TryAddSingleton<ILinkPreviewer, NoLinkPreviewer>();

@@ -23,7 +23,7 @@ internal static class DocSocketEndpoint
         ClientBindings clients, DocSequencers sequencers, DocRelay relay, DrainState drain, IOptions<DocOptions> options, TimeProvider time,
         ILoggerFactory loggers,
         [RegularExpression(ClientIds.Pattern), Description("This editing session's id (required).")] string? clientId,
-        [Range(typeof(long), "0", "9007199254740991"), Description("Resume after this version: the ops after it come first.")] long? from)
+        [Range(typeof(long), "0", "9223372036854775807"), Description("Resume after this version: the ops after it come first.")] long? from)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {

@@ -24,6 +24,7 @@ internal static class DocsApi
         var group = endpoints.MapGroup("/v1/docs").RequireUser().WithTags("docs");
         group.MapPost("/", CreateAsync)
             .WithName("docs_createDoc").WithSummary("Create a document, optionally with a text and an access rule")
+            .ProducesErrors(403, AuthErrors.ServerTokenRequired, DocErrors.StorageQuotaExceeded)
             .ProducesErrors(422, DocErrors.DocTooLarge);
         var document = group.MapGroup("/{id:guid}").ProducesErrors(404, DocErrors.DocNotFound, FoundationErrors.NotFound)
             .ProducesErrors(403, DocErrors.DocForbidden);
@@ -72,7 +73,7 @@ internal static class DocsApi
     }
 
     private static async Task<Ok<OpsResponse>> GetOpsAsync(Guid id, Caller caller, DocCatalog catalog,
-        [Range(typeof(long), "0", "9007199254740991"), Description("Answer the ops after this version; 0 when omitted.")] long? from,
+        [Range(typeof(long), "0", "9223372036854775807"), Description("Answer the ops after this version; 0 when omitted.")] long? from,
         [Range(1, MaxOpsPage), Description("Ops per page at most; 1000 when omitted.")] int? limit,
         CancellationToken cancellationToken)
     {

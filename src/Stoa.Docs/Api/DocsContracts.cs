@@ -27,10 +27,10 @@ internal sealed record CreatedDocResponse(Guid Id, long Version, string Text, st
 /// <c>op_invalid</c> and the parser's reason rather than a generic <c>invalid_json</c>.
 /// </summary>
 internal sealed record SubmitOpRequest(
-    [property: Required, Range(typeof(long), "0", "9007199254740991"), Description("The version the op was made at.")] long? BaseVersion,
+    [property: Required, Range(typeof(long), "0", "9223372036854775807"), Description("The version the op was made at.")] long? BaseVersion,
     [property: Required, Description("A text-unicode op.")] JsonElement Op,
     [property: Required, RegularExpression(ClientIds.Pattern), Description("The editing session's id.")] string? ClientId,
-    [property: Required, Range(typeof(long), "0", "9007199254740991"), Description("The session's op number: (clientId, seq) identifies the op.")] long? Seq);
+    [property: Required, Range(typeof(long), "0", "9223372036854775807"), Description("The session's op number: (clientId, seq) identifies the op.")] long? Seq);
 
 internal sealed record SubmitOpResponse(long Version, bool Duplicate);
 

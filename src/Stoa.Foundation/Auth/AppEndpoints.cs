@@ -67,6 +67,7 @@ public sealed record AppResponse(string Name, IReadOnlyList<string> AllowedOrigi
 
 /// <summary>The whole list of allowed origins (it replaces the previous one).</summary>
 public sealed record SetOriginsRequest(
-    [property: System.ComponentModel.DataAnnotations.Required,
+    [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.DataAnnotations.MaxLength(AppOrigins.MaxEntries),
+        ItemPattern(AppOrigins.Pattern),
         System.ComponentModel.Description("Origins such as https://app.example.com, http://localhost:* or *; [] for none.")]
     IReadOnlyList<string?>? Origins);

@@ -13,6 +13,9 @@ namespace Stoa.Foundation.Auth;
 public sealed class AppOrigins
 {
     public const int MaxEntries = 100;
+
+    /// <summary>Entries <see cref="TryCreate"/> accepts, as the OpenAPI document states them (a subset: ports below 10000).</summary>
+    public const string Pattern = @"^(\*|https?://[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[1-9][0-9]{0,3}|:\*)?/?)$";
     public const string Any = "*";
 
 

@@ -20,6 +20,16 @@ internal sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer
             codes.Add(declared.Status, declared.Codes);
         }
 
+        // An error status the generator found in the handler's type (Results<Ok<T>, NotFound>) is answered as a problem
+        // with the status's own code (the status code pages do that).
+        foreach (var key in operation.Responses?.Keys.ToList() ?? [])
+        {
+            if (int.TryParse(key, out var status) && status >= 400)
+            {
+                codes.Add(status, Errors.FoundationErrors.ForStatus(status));
+            }
+        }
+
         var document = context.Document ?? throw new InvalidOperationException("The operation transformer runs without its document.");
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();

@@ -40,9 +40,21 @@ internal sealed class SchemaConventionsTransformer : IOpenApiSchemaTransformer
             schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
         }
 
+        if (attributes.OfType<ItemPatternAttribute>().LastOrDefault() is { } itemPattern && schema.Items is OpenApiSchema item)
+        {
+            item.Pattern = itemPattern.Pattern;
+        }
+
         if (attributes.OfType<RequiredAttribute>().Any() && schema.Type is { } declared)
         {
             schema.Type = declared & ~JsonSchemaType.Null;
+        }
+
+        // [Range(typeof(long), "0", "9223372036854775807")] says "at least 0": the int64 format already bounds it above,
+        // and the generator would write the maximum rounded through a double, past what an int64 holds.
+        if (schema.Maximum is { } maximum && decimal.TryParse(maximum, System.Globalization.CultureInfo.InvariantCulture, out var max) && max >= long.MaxValue - 1024)
+        {
+            schema.Maximum = null;
         }
 
         if (attributes.OfType<AllowedValuesAttribute>().LastOrDefault() is { } allowed)
