@@ -47,6 +47,10 @@ internal sealed class TestEndpoints : Stoa.Server.IEndpointContributor
         probe.MapGet("/limited", (Caller caller) => TypedResults.Ok(caller)).RequireApp().RateLimit("tight");
         probe.MapPost("/echo", (EchoRequest request) => TypedResults.Ok(request)).RequireUser();
         probe.MapPost("/search", (EchoRequest request) => TypedResults.Ok(request)).RequireUser().ReadOnly();
+
+        // Answers that break their own OpenAPI description, for the contract check's own test.
+        probe.MapGet("/teapot", () => Results.StatusCode(StatusCodes.Status418ImATeapot)).Produces(StatusCodes.Status200OK);
+        probe.MapGet("/mislabelled", () => Results.Json(new { nope = 1 })).Produces<NoteRequest>();
         probe.MapPut("/notes/{id}", async (string id, NoteRequest note, Caller caller, IKeyValueStore kv, CancellationToken ct) =>
         {
             await kv.SetAsync(EngineKeys.For(caller.AppId, "probe", "note", id), System.Text.Encoding.UTF8.GetBytes(note.Text), null, ct);

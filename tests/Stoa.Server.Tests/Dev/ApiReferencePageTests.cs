@@ -50,6 +50,6 @@ public sealed partial class ApiReferencePageTests
     }
 
     // src="…", href="…", and the "url" of each OpenAPI source in Scalar's configuration.
-    [GeneratedRegex("""(?:src|href)="(?<url>[^"]+)"|"url":"(?<url>[^"]+)"|'(?<url>\./[^']+)'|"favicon":"(?<url>[^"]+)\"""")]
+    [GeneratedRegex(@"(?:src|href)=""(?<url>[^""]+)""|""url"":""(?<url>[^""]+)""|'(?<url>\./[^']+)'|""favicon"":""(?<url>[^""]+)""")]
     private static partial Regex Urls();
 }

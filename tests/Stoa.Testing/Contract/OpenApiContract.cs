@@ -102,7 +102,8 @@ public sealed partial class OpenApiContract
             .Distinct()
             .Take(8)
             .ToList();
-        return [$"the body breaks the schema of status {status} {mediaType}: {string.Join("; ", errors)}"];
+        var code = instance.ValueKind == JsonValueKind.Object && instance.TryGetProperty("code", out var c) ? $" (code \"{c}\")" : "";
+        return [$"the body{code} breaks the schema of status {status} {mediaType}: {string.Join("; ", errors)}"];
     }
 
     private JsonObject? Operation(string method, string path) =>
