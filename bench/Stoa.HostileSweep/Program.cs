@@ -1,7 +1,7 @@
 using Stoa.HostileSweep;
 
 // Usage: stoa-hostile-sweep --url URL --key KEY --token JWT --other-key KEY --other-token JWT [--server-token JWT]
-//        [--max-body BYTES] [--concurrency N] [--max-requests N]
+//        [--max-body BYTES] [--concurrency N] [--max-requests N] [--seed N]   (the contract pass's seed; random when left out)
 // Exit code: 0 when every answer kept the rules, 1 when something broke one (the findings are printed), 2 on bad usage.
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 0; i + 1 < args.Length; i += 2)
@@ -32,6 +32,7 @@ var target = new SweepTarget(baseAddress, key, token, otherKey, otherToken, Get(
     MaxRequestBodyBytes = long.Parse(Get("max-body") ?? "1048576", System.Globalization.CultureInfo.InvariantCulture),
     Concurrency = int.Parse(Get("concurrency") ?? "4", System.Globalization.CultureInfo.InvariantCulture),
     MaxRequests = int.Parse(Get("max-requests") ?? "3000", System.Globalization.CultureInfo.InvariantCulture),
+    FuzzSeed = Get("seed") is { } seed ? int.Parse(seed, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next(),
 };
 
 using var cancel = new CancellationTokenSource();
@@ -48,6 +49,6 @@ return report.Findings.Count == 0 ? 0 : 1;
 static int Usage(string problem)
 {
     Console.Error.WriteLine($"hostile-sweep: {problem}");
-    Console.Error.WriteLine("usage: scripts/hostile-sweep --url http://localhost:8080 --key KEY --token JWT --other-key KEY --other-token JWT [--server-token JWT] [--max-body BYTES] [--concurrency N] [--max-requests N]");
+    Console.Error.WriteLine("usage: scripts/hostile-sweep --url http://localhost:8080 --key KEY --token JWT --other-key KEY --other-token JWT [--server-token JWT] [--max-body BYTES] [--concurrency N] [--max-requests N] [--seed N]");
     return 2;
 }

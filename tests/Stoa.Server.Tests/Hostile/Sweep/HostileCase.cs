@@ -14,6 +14,12 @@ public enum Expectation
 
     /// <summary>A body past the size limit: 413.</summary>
     TooLarge,
+
+    /// <summary>Every value inside the document's constraints: accepted (<see cref="ContractFuzz.Check"/>).</summary>
+    Valid,
+
+    /// <summary>One value breaking one of the document's constraints: refused with a 4xx.</summary>
+    Invalid,
 }
 
 /// <summary>One hostile request: which operation, what was changed, and the request itself.</summary>

@@ -29,13 +29,18 @@ public static class OpenApiReader
                 var parameters = (operation["parameters"]?.AsArray() ?? new JsonArray()).Select(p => Resolve(p!.AsObject(), schemas)).Select(p =>
                 {
                     var schema = p["schema"] is JsonObject s ? Resolve(s, schemas) : null;
-                    return new ApiParameter(p["name"]!.GetValue<string>(), p["in"]!.GetValue<string>(), TypeOf(schema), schema?["format"]?.GetValue<string>());
+                    return new ApiParameter(p["name"]!.GetValue<string>(), p["in"]!.GetValue<string>(), TypeOf(schema), schema?["format"]?.GetValue<string>(),
+                        schema, p["required"]?.GetValue<bool>() ?? false);
                 }).ToList();
                 var body = operation["requestBody"]?["content"]?["application/json"]?["schema"] is JsonObject bodySchema
                     ? Resolve(bodySchema, schemas)
                     : null;
                 var required = operation["requestBody"]?["required"]?.GetValue<bool>() ?? false;
-                operations.Add(new ApiOperation(method.ToUpperInvariant(), path, parameters, body, required));
+                var statuses = operation["responses"]?.AsObject().Select(r => r.Key).ToList() ?? [];
+                operations.Add(new ApiOperation(method.ToUpperInvariant(), path, parameters, body, required)
+                {
+                    WebSocketOnly = statuses.Contains("101") && !statuses.Any(s => s.StartsWith('2')),
+                });
             }
         }
 

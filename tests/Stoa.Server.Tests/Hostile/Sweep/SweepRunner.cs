@@ -91,10 +91,10 @@ public sealed class SweepRunner(SweepTarget target)
         // Destructive methods go last, so that the seeded resources live while the other cases need them (a DELETE
         // baseline would delete the seeded comment, a thread lock would refuse every new comment after it).
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = target.Concurrency, CancellationToken = cancellationToken };
+        // Server-only operations get the server token when there is one, so that their bodies are validated too.
+        var credentials = new Dictionary<ApiOperation, IReadOnlyList<KeyValuePair<string, string>>>();
         foreach (var phase in operations.GroupBy(o => Array.IndexOf(s_phases, o.Method)).OrderBy(g => g.Key))
         {
-            // Server-only operations get the server token when there is one, so that their bodies are validated too.
-            var credentials = new Dictionary<ApiOperation, IReadOnlyList<KeyValuePair<string, string>>>();
             foreach (var operation in phase)
             {
                 credentials[operation] = user;
@@ -117,8 +117,25 @@ public sealed class SweepRunner(SweepTarget target)
             .ToList();
         await Parallel.ForEachAsync(methods, parallel, async (hostile, _) => await Send(hostile));
 
+        // Last, as it deletes and locks what it finds: the contract pass, driven by the document's constraints.
+        var fuzzRequests = 0;
+        if (target.FuzzSeed is { } seed)
+        {
+            var fuzz = new ContractFuzz(ids, seed);
+            var contract = operations.OrderBy(o => Array.IndexOf(s_phases, o.Method))
+                .SelectMany(o => fuzz.For(o, credentials.GetValueOrDefault(o, user)))
+                .Take(target.MaxFuzzRequests)
+                .ToList();
+            fuzzRequests = contract.Count;
+            await Parallel.ForEachAsync(contract, parallel, async (hostile, _) => await Send(hostile));
+        }
+
         var ordered = findings.OrderBy(f => f.Operation, StringComparer.Ordinal).ThenBy(f => f.Case, StringComparer.Ordinal).ToList();
-        return new SweepReport(operations.Count, requests, ordered, new SortedDictionary<int, int>(statuses), transport, clock.Elapsed);
+        return new SweepReport(operations.Count, requests, ordered, new SortedDictionary<int, int>(statuses), transport, clock.Elapsed)
+        {
+            FuzzRequests = fuzzRequests,
+            FuzzSeed = target.FuzzSeed,
+        };
     }
 
     private async Task<(int? Status, SweepFinding? Finding, HttpResponseMessage? Response)> SendAndCheckAsync(
@@ -183,6 +200,11 @@ public sealed class SweepRunner(SweepTarget target)
         if (status >= 400 && !IsProblemWithCode(mediaType, body))
         {
             return "error without an application/problem+json body carrying a code";
+        }
+
+        if (ContractFuzz.Check(hostile, status, body) is { } contract)
+        {
+            return contract;
         }
 
         return hostile.Expectation switch

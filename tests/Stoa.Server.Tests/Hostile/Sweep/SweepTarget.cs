@@ -24,4 +24,10 @@ public sealed record SweepTarget(
 
     /// <summary>The sweep stops generating cases past this many requests.</summary>
     public int MaxRequests { get; init; } = 3000;
+
+    /// <summary>The seed of the contract pass (<see cref="ContractFuzz"/>); null skips the pass.</summary>
+    public int? FuzzSeed { get; init; }
+
+    /// <summary>Requests of the contract pass at most, on top of <see cref="MaxRequests"/>.</summary>
+    public int MaxFuzzRequests { get; init; } = 1500;
 }
