@@ -38,6 +38,9 @@ public static class OpenApiSetup
             options.AddOperationTransformer(new StreamResponsesTransformer());
             options.AddSchemaTransformer(new SchemaConventionsTransformer());
         });
+        // After every module's transformers (PostConfigure runs after all Configure calls), so that the examples are made
+        // from the final schemas (the docs module's TextOp, for one).
+        services.PostConfigure<OpenApiOptions>(DocumentName, options => options.AddDocumentTransformer(new ExamplesTransformer()));
         return services;
     }
 
