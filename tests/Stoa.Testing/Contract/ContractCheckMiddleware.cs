@@ -1,23 +1,24 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
+using Stoa.Foundation.OpenApi;
 
 namespace Stoa.Testing.Contract;
 
 /// <summary>
 /// Outermost middleware of every app a test starts: it copies each response to a documented operation (up to 1 MiB)
 /// while passing it through, and checks status, media type and body against the app's own OpenAPI document
-/// (fetched once from the app). Streams are checked up to their media type; WebSocket upgrades are not checked.
+/// (generated once, in process, as <c>/openapi/v1.json</c> serves it: a request for it would show in the request
+/// logs tests count). Streams are checked up to their media type; WebSocket upgrades by their status.
 /// </summary>
-internal sealed class ContractCheckMiddleware(RequestDelegate next, ContractViolations violations, IServer server)
+internal sealed class ContractCheckMiddleware(RequestDelegate next, ContractViolations violations, IServiceProvider services)
 {
     private const int MaxCapturedBytes = 1024 * 1024;
-    private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly Lazy<Task<OpenApiContract>> _contract = new(() => LoadAsync(server));
+    private readonly Lazy<Task<OpenApiContract>> _contract = new(() => LoadAsync(services));
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -65,11 +66,11 @@ internal sealed class ContractCheckMiddleware(RequestDelegate next, ContractViol
         }
     }
 
-    private static async Task<OpenApiContract> LoadAsync(IServer server)
+    private static async Task<OpenApiContract> LoadAsync(IServiceProvider services)
     {
-        var address = server.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var document = await s_http.GetStringAsync(new Uri(new Uri(address), "/openapi/v1.json"));
-        return new OpenApiContract(document);
+        var provider = services.GetRequiredKeyedService<IOpenApiDocumentProvider>(OpenApiSetup.DocumentName);
+        var document = await provider.GetOpenApiDocumentAsync();
+        return new OpenApiContract(await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1));
     }
 }
 
