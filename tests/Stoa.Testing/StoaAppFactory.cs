@@ -68,6 +68,14 @@ public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
     public HttpClient CreateExternalClient() =>
         new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = BaseAddress };
 
+    /// <summary>
+    /// A client of the app, as <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> makes one (redirects and
+    /// cookies followed), whose calls fail at once with a response that breaks the OpenAPI document.
+    /// </summary>
+    public new HttpClient CreateClient() =>
+        CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(ClientOptions.MaxAutomaticRedirections),
+            new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(), new ContractCheckHandler(ContractViolations));
+
     /// <summary>A client the factory does not own: it survives the factory's disposal (shutdown tests).</summary>
     public HttpClient CreateIndependentClient() => new() { BaseAddress = BaseAddress };
 

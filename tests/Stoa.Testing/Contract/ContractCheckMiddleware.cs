@@ -22,7 +22,24 @@ internal sealed class ContractCheckMiddleware(RequestDelegate next, ContractViol
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.WebSockets.IsWebSocketRequest || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
+        var id = context.Request.Headers[ContractCheckHandler.Header].ToString();
+        var problems = new List<(long, string)>();
+        try
+        {
+            await CheckAsync(context, problems);
+        }
+        finally
+        {
+            if (id.Length > 0)
+            {
+                violations.Verdict(id, [.. problems]);
+            }
+        }
+    }
+
+    private async Task CheckAsync(HttpContext context, List<(long, string)> problems)
+    {
+        if (HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
         {
             await next(context);
             return;
@@ -62,7 +79,8 @@ internal sealed class ContractCheckMiddleware(RequestDelegate next, ContractViol
         var body = streamed || capture.Truncated ? null : capture.Captured;
         foreach (var problem in contract.Check(context.Request.Method, path, context.Response.StatusCode, contentType, body))
         {
-            violations.Add($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} -> {context.Response.StatusCode}: {problem}");
+            var violation = $"{context.Request.Method} {context.Request.Path}{context.Request.QueryString} -> {context.Response.StatusCode}: {problem}";
+            problems.Add((violations.Add(violation), violation));
         }
     }
 

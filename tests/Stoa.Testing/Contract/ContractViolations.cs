@@ -8,16 +8,49 @@ namespace Stoa.Testing.Contract;
 /// </summary>
 public sealed class ContractViolations
 {
-    private readonly ConcurrentQueue<string> _violations = new();
+    private readonly ConcurrentDictionary<long, string> _violations = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<(long Id, string Text)[]>> _verdicts = new();
+    private long _next;
 
-    public IReadOnlyCollection<string> All => _violations;
+    /// <summary>The violations not yet thrown at the test that received them.</summary>
+    public IReadOnlyCollection<string> All => [.. _violations.OrderBy(v => v.Key).Select(v => v.Value)];
 
-    public void Add(string violation) => _violations.Enqueue(violation);
+    /// <summary>Records a violation; the id lets <see cref="Reported"/> take it back.</summary>
+    public long Add(string violation)
+    {
+        var id = Interlocked.Increment(ref _next);
+        _violations[id] = violation;
+        return id;
+    }
 
     /// <summary>Forgets what was seen (a test that sends the server something the document forbids on purpose).</summary>
     public void Clear() => _violations.Clear();
 
+    /// <summary>A request a <see cref="ContractCheckHandler"/> sent: its verdict comes from the middleware.</summary>
+    internal Task<(long Id, string Text)[]> Expect(string id) =>
+        _verdicts.GetOrAdd(id, _ => new TaskCompletionSource<(long Id, string Text)[]>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    internal void Forget(string id) => _verdicts.TryRemove(id, out _);
+
+    /// <summary>The middleware's verdict on a tagged request: its violations, none when it conformed or is not described.</summary>
+    internal void Verdict(string id, (long Id, string Text)[] problems)
+    {
+        if (_verdicts.TryRemove(id, out var verdict))
+        {
+            verdict.TrySetResult(problems);
+        }
+    }
+
+    /// <summary>Violations the handler threw at their test: the factory need not fail again with them.</summary>
+    internal void Reported(IEnumerable<long> ids)
+    {
+        foreach (var id in ids)
+        {
+            _violations.TryRemove(id, out _);
+        }
+    }
+
     public override string ToString() =>
-        $"{_violations.Count} response(s) broke the OpenAPI document (docs/api.md: fix the document or the server):\n  "
-        + string.Join("\n  ", _violations.Take(40));
+        $"{All.Count} response(s) broke the OpenAPI document (docs/api.md: fix the document or the server):\n  "
+        + string.Join("\n  ", All.Take(40));
 }
