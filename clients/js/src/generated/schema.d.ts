@@ -9,7 +9,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GetApp"];
+        /**
+         * The calling app: its name and allowed web origins (a quick check that a key works)
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["apps_getApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -26,7 +30,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["SetAppOrigins"];
+        /**
+         * Set which web origins may use the app's key (server token)
+         * @description Needs the app's server token (`"server": true`).
+         */
+        put: operations["apps_setOrigins"];
         post?: never;
         delete?: never;
         options?: never;
@@ -41,78 +49,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CommentResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Read one comment, with the caller's vote and like when a user token is sent
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["comments_getComment"];
         put?: never;
         post?: never;
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description No Content */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Delete a comment (its author, or any with the server token)
+         * @description Needs a user token (or the app's server token).
+         */
+        delete: operations["comments_deleteComment"];
         options?: never;
         head?: never;
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["EditCommentRequest"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CommentResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Edit one's own comment within the edit window
+         * @description Needs a user token (or the app's server token).
+         */
+        patch: operations["comments_editComment"];
         trace?: never;
     };
     "/v1/comments/{id}/like": {
@@ -123,51 +78,17 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CountsResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Like a comment (idempotent)
+         * @description Needs a user token (or the app's server token).
+         */
+        put: operations["comments_likeComment"];
         post?: never;
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CountsResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Take a like back (idempotent)
+         * @description Needs a user token (or the app's server token).
+         */
+        delete: operations["comments_unlikeComment"];
         options?: never;
         head?: never;
         patch?: never;
@@ -181,32 +102,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["VoteRequest"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CountsResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Upvote (1), downvote (-1) or clear (0) the caller's vote
+         * @description Needs a user token (or the app's server token).
+         */
+        put: operations["comments_voteComment"];
         post?: never;
         delete?: never;
         options?: never;
@@ -223,30 +123,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": null | components["schemas"]["CreateDocRequest"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CreatedDocResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Create a document, optionally with a text and an access rule
+         * @description Needs a user token (or the app's server token).
+         */
+        post: operations["docs_createDoc"];
         delete?: never;
         options?: never;
         head?: never;
@@ -260,28 +141,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["DocResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Read a document's text at its current version
+         * @description Needs a user token (or the app's server token).
+         */
+        get: operations["docs_getDoc"];
         put?: never;
         post?: never;
         delete?: never;
@@ -297,54 +161,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["DocAccessResponse"];
-                    };
-                };
-            };
-        };
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["DocAccessRequest"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["DocAccessResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Read who may open the document (server token)
+         * @description Needs the app's server token (`"server": true`).
+         */
+        get: operations["docs_getAccess"];
+        /**
+         * Set who may open the document (server token)
+         * @description Needs the app's server token (`"server": true`).
+         */
+        put: operations["docs_setAccess"];
         post?: never;
         delete?: never;
         options?: never;
@@ -359,29 +185,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    clientId?: unknown;
-                    from?: number | string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * Edit live over a WebSocket (docs/docs-protocol.md)
+         * @description Needs a user token (or the app's server token).
+         */
+        get: operations["docs_openLive"];
         put?: never;
         post?: never;
         delete?: never;
@@ -397,58 +205,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    from?: number | string;
-                    limit?: number | string;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["OpsResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Read the ops committed after a version, oldest first, a page at a time
+         * @description Needs a user token (or the app's server token).
+         */
+        get: operations["docs_listOps"];
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["SubmitOpRequest"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["SubmitOpResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Submit an op made at a version; answers the version it was committed at
+         * @description Needs a user token (or the app's server token).
+         */
+        post: operations["docs_submitOp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -462,29 +229,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    refresh?: boolean;
-                    url?: unknown;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["LinkCard"];
-                    };
-                };
-            };
-        };
+        /**
+         * The link card of a URL
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["previews_getPreview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -502,30 +251,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["BatchRequest"];
-                };
-            };
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["BatchResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * The link cards of up to 20 URLs, with an error per URL that has none
+         * @description Needs the app's API key; a user token is optional.
+         */
+        post: operations["previews_batchPreviews"];
         delete?: never;
         options?: never;
         head?: never;
@@ -539,7 +269,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ListQuotes"];
+        /**
+         * The latest quotes of several symbols, and the symbols that have none
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["quotes_listQuotes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -555,10 +289,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["GetQuote"];
-        put: operations["PutQuote"];
+        /**
+         * The latest quote of a symbol, from the node's memory
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["quotes_getQuote"];
+        /**
+         * Push the app's own price of a symbol (server token)
+         * @description Needs the app's server token (`"server": true`).
+         */
+        put: operations["quotes_putQuote"];
         post?: never;
-        delete: operations["DeleteQuote"];
+        /**
+         * Remove the app's own price of a symbol (server token)
+         * @description Needs the app's server token (`"server": true`).
+         */
+        delete: operations["quotes_deleteQuote"];
         options?: never;
         head?: never;
         patch?: never;
@@ -571,7 +317,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["StreamQuotes"];
+        /**
+         * Live quotes of some symbols (Server-Sent Events, or a WebSocket)
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["quotes_streamQuotes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -587,28 +337,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    threadId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ThreadResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * A thread's summary: comment count and whether it is locked
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["comments_getThread"];
         put?: never;
         post?: never;
         delete?: never;
@@ -624,62 +357,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: unknown;
-                    depth?: unknown;
-                    limit?: unknown;
-                    parentId?: unknown;
-                    replies?: unknown;
-                    sort?: unknown;
-                };
-                header?: never;
-                path: {
-                    threadId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CommentListResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * List a thread's comments (or a comment's replies), sorted, a page at a time
+         * @description limit × replies × depth must be at most 2000 (`validation_failed` otherwise).
+         *
+         *     Needs the app's API key; a user token is optional.
+         */
+        get: operations["comments_listComments"];
         put?: never;
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    threadId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreateCommentRequest"];
-                };
-            };
-            responses: {
-                /** @description Created */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["CommentResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Post a comment or a reply; an Idempotency-Key makes a resend safe
+         * @description Needs a user token (or the app's server token).
+         */
+        post: operations["comments_createComment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -693,26 +383,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    threadId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
+        /**
+         * The thread's live events (Server-Sent Events)
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["comments_streamThreadEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -729,51 +404,17 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    threadId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ThreadResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Lock a thread: no new comments, edits, votes or likes
+         * @description Needs the app's server token (`"server": true`).
+         */
+        put: operations["comments_lockThread"];
         post?: never;
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    threadId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ThreadResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Unlock a thread
+         * @description Needs the app's server token (`"server": true`).
+         */
+        delete: operations["comments_unlockThread"];
         options?: never;
         head?: never;
         patch?: never;
@@ -786,28 +427,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    userId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FollowCounts"];
-                    };
-                };
-            };
-        };
+        /**
+         * A user's follower and following counts, and whether the caller follows them
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["follows_getCounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -823,31 +447,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: unknown;
-                    limit?: number | string;
-                };
-                header?: never;
-                path: {
-                    userId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FollowListResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Who follows a user, newest first
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["follows_listFollowers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -864,51 +468,17 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    userId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FollowCounts"];
-                    };
-                };
-            };
-        };
+        /**
+         * The caller follows the user (idempotent)
+         * @description Needs a user token (or the app's server token).
+         */
+        put: operations["follows_follow"];
         post?: never;
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    userId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FollowCounts"];
-                    };
-                };
-            };
-        };
+        /**
+         * The caller stops following the user (idempotent)
+         * @description Needs a user token (or the app's server token).
+         */
+        delete: operations["follows_unfollow"];
         options?: never;
         head?: never;
         patch?: never;
@@ -921,31 +491,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: unknown;
-                    limit?: number | string;
-                };
-                header?: never;
-                path: {
-                    userId: unknown;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description OK */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["FollowListResponse"];
-                    };
-                };
-            };
-        };
+        /**
+         * Whom a user follows, newest first
+         * @description Needs the app's API key; a user token is optional.
+         */
+        get: operations["follows_listFollowing"];
         put?: never;
         post?: never;
         delete?: never;
@@ -959,274 +509,469 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AppResponse: {
-            allowedOrigins: unknown[];
-            name: unknown;
+            allowedOrigins: string[];
+            name: string;
         };
         BatchError: {
-            code: unknown;
-            detail: unknown;
+            code: string;
+            detail: string;
             /** Format: int32 */
-            status: number | string;
+            status: number;
         };
         BatchItem: {
-            card: null | components["schemas"]["LinkCard"];
-            error: null | components["schemas"]["BatchError"];
-            url: unknown;
+            card?: null | components["schemas"]["LinkCard"];
+            error?: null | components["schemas"]["BatchError"];
+            url: string;
         };
         BatchRequest: {
-            urls: null | unknown[];
+            urls: string[];
         };
         BatchResponse: {
             items: components["schemas"]["BatchItem"][];
         };
         CommentListResponse: {
             items: components["schemas"]["CommentResponse"][];
-            nextCursor: unknown;
+            nextCursor?: null | string;
         };
         CommentResponse: {
-            authorId: unknown;
-            body: unknown;
+            authorId?: null | string;
+            body?: null | string;
             /** Format: date-time */
             createdAt: string;
             deleted: boolean;
             /** Format: int32 */
-            depth: number | string;
+            depth: number;
             /** Format: int64 */
-            downvotes: number | string;
+            downvotes: number;
             /** Format: date-time */
-            editedAt: null | string;
-            html: unknown;
+            editedAt?: null | string;
+            html?: null | string;
             /** Format: uuid */
             id: string;
-            liked: null | boolean;
+            liked?: null | boolean;
             /** Format: int64 */
-            likes: number | string;
-            links: null | components["schemas"]["LinkCardSummary"][];
+            likes: number;
+            links?: null | components["schemas"]["LinkCardSummary"][];
             /** Format: int32 */
-            myVote: null | number | string;
+            myVote?: null | number;
             /** Format: uuid */
-            parentId: null | string;
-            replies: null | components["schemas"]["CommentResponse"][];
+            parentId?: null | string;
+            replies?: null | components["schemas"]["CommentResponse"][];
             /** Format: int64 */
-            replyCount: number | string;
+            replyCount: number;
             /** Format: uuid */
             rootId: string;
             /** Format: int64 */
-            score: number | string;
-            threadId: unknown;
+            score: number;
+            threadId: string;
             /** Format: int64 */
-            upvotes: number | string;
+            upvotes: number;
         };
         CountsResponse: {
             /** Format: int64 */
-            downvotes: number | string;
+            downvotes: number;
             /** Format: uuid */
             id: string;
-            liked: null | boolean;
+            liked?: null | boolean;
             /** Format: int64 */
-            likes: number | string;
+            likes: number;
             /** Format: int32 */
-            myVote: null | number | string;
+            myVote?: null | number;
             /** Format: int64 */
-            replyCount: number | string;
+            replyCount: number;
             /** Format: int64 */
-            score: number | string;
-            threadId: unknown;
+            score: number;
+            threadId: string;
             /** Format: int64 */
-            upvotes: number | string;
+            upvotes: number;
         };
         CreateCommentRequest: {
-            body: unknown;
-            /** Format: uuid */
-            parentId: null | string;
+            body: string;
+            /**
+             * Format: uuid
+             * @description The comment this one replies to, in the same thread.
+             */
+            parentId?: null | string;
         };
         CreatedDocResponse: {
-            access: unknown;
-            createdBy: unknown;
+            access: string;
+            createdBy?: null | string;
             /** Format: uuid */
             id: string;
-            text: unknown;
+            text: string;
             /** Format: int64 */
-            version: number | string;
+            version: number;
         };
         CreateDocRequest: {
-            access: unknown;
-            members: null | unknown[];
-            text: unknown;
+            /**
+             * @description Who may open it; app when omitted.
+             * @enum {string}
+             */
+            access?: "app" | "members";
+            /** @description With access members: the users who may open it besides its creator (server token only). */
+            members?: null | string[];
+            /** @description The initial text; empty when omitted. */
+            text?: string;
         };
         DocAccessRequest: {
-            access: unknown;
-            members: null | unknown[];
+            /** @enum {string} */
+            access: "app" | "members";
+            /** @description The members (replaces the list); none when omitted. */
+            members?: null | string[];
         };
         DocAccessResponse: {
-            access: unknown;
-            createdBy: unknown;
-            members: unknown[];
+            access: string;
+            createdBy?: null | string;
+            members: string[];
         };
         DocResponse: {
             /** Format: uuid */
             id: string;
-            text: unknown;
+            text: string;
             /** Format: int64 */
-            version: number | string;
+            version: number;
         };
         EditCommentRequest: {
-            body: unknown;
+            body: string;
         };
         FollowCounts: {
-            followedByMe: null | boolean;
+            followedByMe?: null | boolean;
             /** Format: int64 */
-            followers: number | string;
+            followers: number;
             /** Format: int64 */
-            following: number | string;
-            userId: unknown;
+            following: number;
+            userId: string;
         };
         FollowEntry: {
             /** Format: date-time */
             followedAt: string;
-            userId: unknown;
+            userId: string;
         };
         FollowListResponse: {
             items: components["schemas"]["FollowEntry"][];
-            nextCursor: unknown;
+            nextCursor?: null | string;
         };
-        JsonElement: unknown;
         LinkAudio: {
-            type?: unknown;
-            url: unknown;
+            type?: null | string;
+            url: string;
         };
         LinkCard: {
-            audios?: components["schemas"]["LinkAudio"][];
-            author?: unknown;
-            canonicalUrl?: unknown;
+            audios: components["schemas"]["LinkAudio"][];
+            author?: null | string;
+            canonicalUrl?: null | string;
             /** Format: int64 */
-            contentLength?: null | number | string;
-            contentType?: unknown;
-            description?: unknown;
+            contentLength?: null | number;
+            contentType?: null | string;
+            description?: null | string;
             embed?: null | components["schemas"]["LinkEmbed"];
-            favicon?: unknown;
-            images?: components["schemas"]["LinkImage"][];
-            locale?: unknown;
-            logo?: unknown;
+            favicon?: null | string;
+            images: components["schemas"]["LinkImage"][];
+            locale?: null | string;
+            logo?: null | string;
             /** Format: date-time */
             modifiedAt?: null | string;
             /** Format: date-time */
             publishedAt?: null | string;
-            siteName?: unknown;
-            themeColor?: unknown;
-            title?: unknown;
-            type?: unknown;
-            url: unknown;
-            videos?: components["schemas"]["LinkVideo"][];
+            siteName?: null | string;
+            themeColor?: null | string;
+            title?: null | string;
+            type?: null | string;
+            url: string;
+            videos: components["schemas"]["LinkVideo"][];
         };
         LinkCardSummary: {
-            description?: unknown;
-            imageUrl?: unknown;
-            siteName?: unknown;
-            title?: unknown;
-            url: unknown;
+            description?: null | string;
+            imageUrl?: null | string;
+            siteName?: null | string;
+            title?: null | string;
+            url: string;
         };
         LinkEmbed: {
             /** Format: int32 */
-            height?: null | number | string;
-            html?: unknown;
-            providerName?: unknown;
-            providerUrl?: unknown;
-            type?: unknown;
+            height?: null | number;
+            html?: null | string;
+            providerName?: null | string;
+            providerUrl?: null | string;
+            type?: null | string;
             /** Format: int32 */
-            width?: null | number | string;
+            width?: null | number;
         };
         LinkImage: {
-            alt?: unknown;
+            alt?: null | string;
             /** Format: int32 */
-            height?: null | number | string;
-            type?: unknown;
-            url: unknown;
+            height?: null | number;
+            type?: null | string;
+            url: string;
             /** Format: int32 */
-            width?: null | number | string;
+            width?: null | number;
         };
         LinkVideo: {
             /** Format: int32 */
-            height?: null | number | string;
-            type?: unknown;
-            url: unknown;
+            height?: null | number;
+            type?: null | string;
+            url: string;
             /** Format: int32 */
-            width?: null | number | string;
+            width?: null | number;
         };
         OpResponse: {
-            clientId: unknown;
+            clientId: string;
             op: components["schemas"]["TextOp"];
             /** Format: int64 */
-            seq: number | string;
-            userId: unknown;
+            seq: number;
+            userId?: null | string;
             /** Format: int64 */
-            version: number | string;
+            version: number;
         };
         OpsResponse: {
             ops: components["schemas"]["OpResponse"][];
             /** Format: int64 */
-            version: number | string;
+            version: number;
+        };
+        /** @description An RFC 9457 problem. `code` is stable: clients switch on it, never on `title` or `detail`. */
+        Problem: {
+            /** @description The stable error code. */
+            code: string;
+            /** @description What went wrong, for a person; may change between releases. */
+            detail?: string;
+            /** @description With `validation_failed`: the messages per field. */
+            errors?: {
+                [key: string]: string[];
+            };
+            instance?: string;
+            /** Format: int32 */
+            status: number;
+            /** @description The status's reason phrase. */
+            title: string;
+            /** @description The trace id the server's logs carry for this request. */
+            traceId: string;
+            /** @description A URI naming the HTTP status's section of RFC 9110. */
+            type?: string;
         };
         PutQuoteRequest: {
-            /** Format: date-time */
-            at: null | string;
+            /**
+             * Format: date-time
+             * @description When the price was set; now when omitted.
+             */
+            at?: null | string;
             /** Format: double */
-            change: null | number | string;
+            change?: null | number;
             /** Format: double */
-            changePercent: null | number | string;
-            currency: unknown;
-            /** Format: double */
-            price: null | number | string;
-            /** Format: int64 */
-            seq: null | number | string;
+            changePercent?: null | number;
+            /** @description An ISO 4217 code; USD when omitted. */
+            currency?: string;
+            /**
+             * Format: double
+             * @description The price, above 0 and below 1e9.
+             */
+            price: number;
+            /**
+             * Format: int64
+             * @description Orders writes: one not greater than the stored seq is refused.
+             */
+            seq?: null | number;
         };
         QuoteListView: {
-            notFound: unknown[];
+            notFound: string[];
             quotes: components["schemas"]["QuoteView"][];
         };
         QuoteView: {
             /** Format: int64 */
-            ageMs: number | string;
+            ageMs: number;
             /** Format: date-time */
             at: string;
             /** Format: double */
-            change: null | number | string;
+            change?: null | number;
             /** Format: double */
-            changePercent: null | number | string;
-            currency: unknown;
+            changePercent?: null | number;
+            currency: string;
             /** Format: double */
-            price: number | string;
+            price: number;
             /** Format: int64 */
-            seq: number | string;
-            source: unknown;
-            symbol: unknown;
+            seq: number;
+            source: string;
+            symbol: string;
         };
         SetOriginsRequest: {
-            origins: null | unknown[];
+            /** @description Origins such as https://app.example.com, http://localhost:* or *; [] for none. */
+            origins: string[];
         };
         SubmitOpRequest: {
-            /** Format: int64 */
-            baseVersion: null | number | string;
-            clientId: unknown;
-            op: components["schemas"]["JsonElement"];
-            /** Format: int64 */
-            seq: null | number | string;
+            /**
+             * Format: int64
+             * @description The version the op was made at.
+             */
+            baseVersion: number;
+            /** @description The editing session's id. */
+            clientId: string;
+            op: components["schemas"]["TextOp"];
+            /**
+             * Format: int64
+             * @description The session's op number: (clientId, seq) identifies the op.
+             */
+            seq: number;
         };
         SubmitOpResponse: {
             duplicate: boolean;
             /** Format: int64 */
-            version: number | string;
+            version: number;
         };
-        TextOp: unknown;
+        /**
+         * @description A text-unicode op: components walk the document from its start. A positive integer skips that many code points, a string inserts it, `{"d": n}` deletes n code points and `{"d": "text"}` deletes that text. Positions and lengths count Unicode code points.
+         * @example [
+         *       5,
+         *       " world",
+         *       {
+         *         "d": 2
+         *       }
+         *     ]
+         */
+        TextOp: (number | string | ({
+            d: number | string;
+        } & {
+            [key: string]: unknown;
+        }))[];
+        ThreadEvent: {
+            comment?: {
+                authorId?: null | string;
+                body?: null | string;
+                /** Format: date-time */
+                createdAt: string;
+                deleted: boolean;
+                /** Format: int32 */
+                depth: number;
+                /** Format: int64 */
+                downvotes: number;
+                /** Format: date-time */
+                editedAt?: null | string;
+                html?: null | string;
+                /** Format: uuid */
+                id: string;
+                liked?: null | boolean;
+                /** Format: int64 */
+                likes: number;
+                links?: null | {
+                    description?: null | string;
+                    imageUrl?: null | string;
+                    siteName?: null | string;
+                    title?: null | string;
+                    url: string;
+                }[];
+                /** Format: int32 */
+                myVote?: null | number;
+                /** Format: uuid */
+                parentId?: null | string;
+                replies?: null | {
+                    authorId?: null | string;
+                    body?: null | string;
+                    /** Format: date-time */
+                    createdAt: string;
+                    deleted: boolean;
+                    /** Format: int32 */
+                    depth: number;
+                    /** Format: int64 */
+                    downvotes: number;
+                    /** Format: date-time */
+                    editedAt?: null | string;
+                    html?: null | string;
+                    /** Format: uuid */
+                    id: string;
+                    liked?: null | boolean;
+                    /** Format: int64 */
+                    likes: number;
+                    links?: null | {
+                        description?: null | string;
+                        imageUrl?: null | string;
+                        siteName?: null | string;
+                        title?: null | string;
+                        url: string;
+                    }[];
+                    /** Format: int32 */
+                    myVote?: null | number;
+                    /** Format: uuid */
+                    parentId?: null | string;
+                    replies?: null | {
+                        authorId?: null | string;
+                        body?: null | string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        deleted: boolean;
+                        /** Format: int32 */
+                        depth: number;
+                        /** Format: int64 */
+                        downvotes: number;
+                        /** Format: date-time */
+                        editedAt?: null | string;
+                        html?: null | string;
+                        /** Format: uuid */
+                        id: string;
+                        liked?: null | boolean;
+                        /** Format: int64 */
+                        likes: number;
+                        links?: unknown;
+                        /** Format: int32 */
+                        myVote?: null | number;
+                        /** Format: uuid */
+                        parentId?: null | string;
+                        replies?: unknown;
+                        /** Format: int64 */
+                        replyCount: number;
+                        /** Format: uuid */
+                        rootId: string;
+                        /** Format: int64 */
+                        score: number;
+                        threadId: string;
+                        /** Format: int64 */
+                        upvotes: number;
+                    }[];
+                    /** Format: int64 */
+                    replyCount: number;
+                    /** Format: uuid */
+                    rootId: string;
+                    /** Format: int64 */
+                    score: number;
+                    threadId: string;
+                    /** Format: int64 */
+                    upvotes: number;
+                }[];
+                /** Format: int64 */
+                replyCount: number;
+                /** Format: uuid */
+                rootId: string;
+                /** Format: int64 */
+                score: number;
+                threadId: string;
+                /** Format: int64 */
+                upvotes: number;
+            };
+            counts?: {
+                /** Format: int64 */
+                downvotes: number;
+                /** Format: uuid */
+                id: string;
+                liked?: null | boolean;
+                /** Format: int64 */
+                likes: number;
+                /** Format: int32 */
+                myVote?: null | number;
+                /** Format: int64 */
+                replyCount: number;
+                /** Format: int64 */
+                score: number;
+                threadId: string;
+                /** Format: int64 */
+                upvotes: number;
+            };
+            type: string;
+        };
         ThreadResponse: {
             /** Format: int64 */
-            commentCount: number | string;
+            commentCount: number;
             locked: boolean;
-            threadId: unknown;
+            threadId: string;
         };
         VoteRequest: {
             /** Format: int32 */
-            value: null | number | string;
+            value: number;
         };
     };
     responses: never;
@@ -1237,7 +982,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    GetApp: {
+    apps_getApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -1252,12 +997,130 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "My app",
+                     *       "allowedOrigins": [
+                     *         "https://app.example.com"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["AppResponse"];
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `app_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "app_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "app_not_found";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
                 };
             };
         };
     };
-    SetAppOrigins: {
+    apps_setOrigins: {
         parameters: {
             query?: never;
             header?: never;
@@ -1266,6 +1129,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "origins": [
+                 *         "https://app.example.com"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["SetOriginsRequest"];
             };
         };
@@ -1276,18 +1146,202 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "name": "My app",
+                     *       "allowedOrigins": [
+                     *         "https://app.example.com"
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["AppResponse"];
                 };
             };
+            /** @description Bad Request: `invalid_character`, `invalid_json`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_character",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_character" | "invalid_json" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`, `server_token_required`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed" | "server_token_required";
+                    };
+                };
+            };
+            /** @description Not Found: `app_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "app_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "app_not_found";
+                    };
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
         };
     };
-    ListQuotes: {
+    comments_getComment: {
         parameters: {
-            query?: {
-                symbols?: unknown;
-            };
+            query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -1298,65 +1352,204 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QuoteListView"];
+                    /**
+                     * @example {
+                     *       "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "threadId": "post-42",
+                     *       "parentId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "rootId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "depth": 1,
+                     *       "authorId": "alice",
+                     *       "body": "Nice write-up, thanks!",
+                     *       "html": "<p>Nice write-up, thanks!</p>",
+                     *       "links": [
+                     *         {
+                     *           "url": "https://example.com/article",
+                     *           "title": "An article",
+                     *           "description": "text",
+                     *           "imageUrl": "text",
+                     *           "siteName": "text"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-06T12:00:00Z",
+                     *       "editedAt": "2026-12-06T12:00:00Z",
+                     *       "deleted": false,
+                     *       "upvotes": 1,
+                     *       "downvotes": 1,
+                     *       "score": 1,
+                     *       "likes": 1,
+                     *       "replyCount": 1,
+                     *       "myVote": 1,
+                     *       "liked": false,
+                     *       "replies": [
+                     *         {
+                     *           "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "threadId": "post-42",
+                     *           "parentId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "rootId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "depth": 1,
+                     *           "authorId": "alice",
+                     *           "body": "Nice write-up, thanks!",
+                     *           "html": "<p>Nice write-up, thanks!</p>",
+                     *           "links": [],
+                     *           "createdAt": "2026-12-06T12:00:00Z",
+                     *           "editedAt": "2026-12-06T12:00:00Z",
+                     *           "deleted": false,
+                     *           "upvotes": 1,
+                     *           "downvotes": 1,
+                     *           "score": 1,
+                     *           "likes": 1,
+                     *           "replyCount": 1,
+                     *           "myVote": 1,
+                     *           "liked": false,
+                     *           "replies": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommentResponse"];
                 };
             };
-        };
-    };
-    GetQuote: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                symbol: unknown;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QuoteView"];
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
                 };
             };
-        };
-    };
-    PutQuote: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                symbol: unknown;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PutQuoteRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QuoteView"];
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `comment_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
                 };
             };
         };
     };
-    DeleteQuote: {
+    comments_deleteComment: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                symbol: unknown;
+                id: string;
             };
             cookie?: never;
         };
@@ -1369,19 +1562,2480 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not Found */
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `not_comment_author`, `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "not_comment_author",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "not_comment_author" | "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `comment_not_found`, `not_found`. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    comments_editComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Nice write-up, thanks!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EditCommentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "threadId": "post-42",
+                     *       "parentId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "rootId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "depth": 1,
+                     *       "authorId": "alice",
+                     *       "body": "Nice write-up, thanks!",
+                     *       "html": "<p>Nice write-up, thanks!</p>",
+                     *       "links": [
+                     *         {
+                     *           "url": "https://example.com/article",
+                     *           "title": "An article",
+                     *           "description": "text",
+                     *           "imageUrl": "text",
+                     *           "siteName": "text"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-06T12:00:00Z",
+                     *       "editedAt": "2026-12-06T12:00:00Z",
+                     *       "deleted": false,
+                     *       "upvotes": 1,
+                     *       "downvotes": 1,
+                     *       "score": 1,
+                     *       "likes": 1,
+                     *       "replyCount": 1,
+                     *       "myVote": 1,
+                     *       "liked": false,
+                     *       "replies": [
+                     *         {
+                     *           "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "threadId": "post-42",
+                     *           "parentId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "rootId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "depth": 1,
+                     *           "authorId": "alice",
+                     *           "body": "Nice write-up, thanks!",
+                     *           "html": "<p>Nice write-up, thanks!</p>",
+                     *           "links": [],
+                     *           "createdAt": "2026-12-06T12:00:00Z",
+                     *           "editedAt": "2026-12-06T12:00:00Z",
+                     *           "deleted": false,
+                     *           "upvotes": 1,
+                     *           "downvotes": 1,
+                     *           "score": 1,
+                     *           "likes": 1,
+                     *           "replyCount": 1,
+                     *           "myVote": 1,
+                     *           "liked": false,
+                     *           "replies": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommentResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_character`, `invalid_json`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_character" | "invalid_json" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `not_comment_author`, `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "not_comment_author",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "not_comment_author" | "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `comment_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Conflict: `comment_deleted`, `edit_window_closed`, `thread_locked`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_deleted",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_deleted" | "edit_window_closed" | "thread_locked";
+                    };
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: `body_too_long`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "body_too_long",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "body_too_long";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    comments_likeComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "threadId": "post-42",
+                     *       "upvotes": 1,
+                     *       "downvotes": 1,
+                     *       "score": 1,
+                     *       "likes": 1,
+                     *       "replyCount": 1,
+                     *       "myVote": 1,
+                     *       "liked": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CountsResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `comment_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Conflict: `comment_deleted`, `thread_locked`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_deleted",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_deleted" | "thread_locked";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    comments_unlikeComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "threadId": "post-42",
+                     *       "upvotes": 1,
+                     *       "downvotes": 1,
+                     *       "score": 1,
+                     *       "likes": 1,
+                     *       "replyCount": 1,
+                     *       "myVote": 1,
+                     *       "liked": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CountsResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `comment_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Conflict: `comment_deleted`, `thread_locked`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_deleted",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_deleted" | "thread_locked";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    comments_voteComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "value": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["VoteRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "threadId": "post-42",
+                     *       "upvotes": 1,
+                     *       "downvotes": 1,
+                     *       "score": 1,
+                     *       "likes": 1,
+                     *       "replyCount": 1,
+                     *       "myVote": 1,
+                     *       "liked": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CountsResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_character`, `invalid_json`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_character" | "invalid_json" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `cannot_vote_own_comment`, `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "cannot_vote_own_comment",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "cannot_vote_own_comment" | "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `comment_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Conflict: `comment_deleted`, `thread_locked`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_deleted",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_deleted" | "thread_locked";
+                    };
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    docs_createDoc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Hello, world",
+                 *       "access": "app",
+                 *       "members": [
+                 *         "alice"
+                 *       ]
+                 *     }
+                 */
+                "application/json": null | components["schemas"]["CreateDocRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "version": 1,
+                     *       "text": "Hello, world",
+                     *       "access": "text",
+                     *       "createdBy": "alice"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedDocResponse"];
+                };
+            };
+            /** @description Bad Request: `invalid_character`, `invalid_json`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_character",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_character" | "invalid_json" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`, `server_token_required`, `storage_quota_exceeded`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed" | "server_token_required" | "storage_quota_exceeded";
+                    };
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: `doc_too_large`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_too_large";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    docs_getDoc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "version": 1,
+                     *       "text": "Hello, world"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DocResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `doc_forbidden`, `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_forbidden",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_forbidden" | "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `doc_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    docs_getAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access": "text",
+                     *       "createdBy": "alice",
+                     *       "members": [
+                     *         "alice"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DocAccessResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `doc_forbidden`, `origin_not_allowed`, `server_token_required`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_forbidden",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_forbidden" | "origin_not_allowed" | "server_token_required";
+                    };
+                };
+            };
+            /** @description Not Found: `doc_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    docs_setAccess: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "access": "app",
+                 *       "members": [
+                 *         "alice"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["DocAccessRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "access": "text",
+                     *       "createdBy": "alice",
+                     *       "members": [
+                     *         "alice"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DocAccessResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_character`, `invalid_json`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_character" | "invalid_json" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `doc_forbidden`, `origin_not_allowed`, `server_token_required`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_forbidden",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_forbidden" | "origin_not_allowed" | "server_token_required";
+                    };
+                };
+            };
+            /** @description Not Found: `doc_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    docs_openLive: {
+        parameters: {
+            query?: {
+                /** @description This editing session's id (required). */
+                clientId?: string;
+                /** @description Resume after this version: the ops after it come first. */
+                from?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A WebSocket of JSON text messages (docs/docs-protocol.md): the server sends the document or the ops after `from`, then every committed op, acks of the client's ops and presence; the client sends ops and its cursor. */
+            101: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `client_id_taken`, `doc_forbidden`, `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "client_id_taken",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "client_id_taken" | "doc_forbidden" | "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `doc_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Conflict: `version_ahead`, `version_too_old`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "version_ahead",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "version_ahead" | "version_too_old";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
         };
     };
-    StreamQuotes: {
+    docs_listOps: {
         parameters: {
             query?: {
-                symbols?: unknown;
+                /** @description Answer the ops after this version; 0 when omitted. */
+                from?: number;
+                /** @description Ops per page at most; 1000 when omitted. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "ops": [
+                     *         {
+                     *           "version": 1,
+                     *           "op": [
+                     *             5,
+                     *             " world",
+                     *             {
+                     *               "d": 2
+                     *             }
+                     *           ],
+                     *           "clientId": "tab-7f3a",
+                     *           "seq": 1,
+                     *           "userId": "alice"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `doc_forbidden`, `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_forbidden",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_forbidden" | "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `doc_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Conflict: `version_ahead`, `version_too_old`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "version_ahead",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "version_ahead" | "version_too_old";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    docs_submitOp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "baseVersion": 1,
+                 *       "op": [
+                 *         5,
+                 *         " world",
+                 *         {
+                 *           "d": 2
+                 *         }
+                 *       ],
+                 *       "clientId": "tab-7f3a",
+                 *       "seq": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["SubmitOpRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "version": 1,
+                     *       "duplicate": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SubmitOpResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_character`, `invalid_json`, `op_invalid`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_character" | "invalid_json" | "op_invalid" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `client_id_taken`, `doc_forbidden`, `origin_not_allowed`, `storage_quota_exceeded`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "client_id_taken",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "client_id_taken" | "doc_forbidden" | "origin_not_allowed" | "storage_quota_exceeded";
+                    };
+                };
+            };
+            /** @description Not Found: `doc_not_found`, `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_not_found" | "not_found";
+                    };
+                };
+            };
+            /** @description Conflict: `version_ahead`, `version_too_old`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "version_ahead",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "version_ahead" | "version_too_old";
+                    };
+                };
+            };
+            /** @description Payload Too Large: `op_too_large`, `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "op_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "op_too_large" | "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: `doc_too_large`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_too_large";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `doc_busy`, `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "doc_busy",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "doc_busy" | "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    previews_getPreview: {
+        parameters: {
+            query: {
+                /** @description Fetch again, bypassing the cache (server token only). */
+                refresh?: boolean;
+                /** @description An absolute http or https URL. */
+                url: string;
             };
             header?: never;
             path?: never;
@@ -1394,7 +4048,3009 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
+                content: {
+                    /**
+                     * @example {
+                     *       "url": "https://example.com/article",
+                     *       "canonicalUrl": "text",
+                     *       "title": "An article",
+                     *       "description": "text",
+                     *       "siteName": "text",
+                     *       "type": "text",
+                     *       "locale": "text",
+                     *       "images": [
+                     *         {
+                     *           "url": "https://example.com/article",
+                     *           "width": 1,
+                     *           "height": 1,
+                     *           "alt": "text",
+                     *           "type": "text"
+                     *         }
+                     *       ],
+                     *       "videos": [
+                     *         {
+                     *           "url": "https://example.com/article",
+                     *           "width": 1,
+                     *           "height": 1,
+                     *           "type": "text"
+                     *         }
+                     *       ],
+                     *       "audios": [
+                     *         {
+                     *           "url": "https://example.com/article",
+                     *           "type": "text"
+                     *         }
+                     *       ],
+                     *       "author": "text",
+                     *       "publishedAt": "2026-12-06T12:00:00Z",
+                     *       "modifiedAt": "2026-12-06T12:00:00Z",
+                     *       "favicon": "text",
+                     *       "logo": "text",
+                     *       "themeColor": "text",
+                     *       "contentType": "text",
+                     *       "contentLength": 1,
+                     *       "embed": {
+                     *         "type": "text",
+                     *         "providerName": "text",
+                     *         "providerUrl": "text",
+                     *         "html": "<p>Nice write-up, thanks!</p>",
+                     *         "width": 1,
+                     *         "height": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LinkCard"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_url`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_url" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`, `refresh_requires_server`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed" | "refresh_requires_server";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: `url_not_allowed`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "url_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "url_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Bad Gateway: `upstream_status`, `upstream_too_large`, `upstream_too_many_redirects`, `upstream_unreachable`. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Gateway",
+                     *       "status": 502,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "upstream_status",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "upstream_status" | "upstream_too_large" | "upstream_too_many_redirects" | "upstream_unreachable";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`, `upstream_circuit_open`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable" | "upstream_circuit_open";
+                    };
+                };
+            };
+            /** @description Gateway Timeout: `upstream_timeout`. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Gateway Timeout",
+                     *       "status": 504,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "upstream_timeout",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "upstream_timeout";
+                    };
+                };
+            };
+        };
+    };
+    previews_batchPreviews: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "urls": [
+                 *         "https://example.com/article"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BatchRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "url": "https://example.com/article",
+                     *           "card": {
+                     *             "url": "https://example.com/article",
+                     *             "images": [],
+                     *             "videos": [],
+                     *             "audios": []
+                     *           },
+                     *           "error": {
+                     *             "status": 1,
+                     *             "code": "text",
+                     *             "detail": "text"
+                     *           }
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BatchResponse"];
+                };
+            };
+            /** @description Bad Request: `invalid_character`, `invalid_json`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_character",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_character" | "invalid_json" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    quotes_listQuotes: {
+        parameters: {
+            query: {
+                /** @description Comma-separated symbols: AAPL,MSFT. */
+                symbols: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "quotes": [
+                     *         {
+                     *           "symbol": "AAPL",
+                     *           "price": 187.25,
+                     *           "currency": "USD",
+                     *           "change": 187.25,
+                     *           "changePercent": 187.25,
+                     *           "at": "2026-12-06T12:00:00Z",
+                     *           "seq": 1,
+                     *           "source": "market",
+                     *           "ageMs": 1
+                     *         }
+                     *       ],
+                     *       "notFound": [
+                     *         "AAPL"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["QuoteListView"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_symbol`, `too_many_symbols`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_symbol" | "too_many_symbols" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    quotes_getQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "symbol": "AAPL",
+                     *       "price": 187.25,
+                     *       "currency": "USD",
+                     *       "change": 187.25,
+                     *       "changePercent": 187.25,
+                     *       "at": "2026-12-06T12:00:00Z",
+                     *       "seq": 1,
+                     *       "source": "market",
+                     *       "ageMs": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["QuoteView"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_symbol`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_symbol" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Not Found: `quote_not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "quote_not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "quote_not_found";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    quotes_putQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "price": 187.25,
+                 *       "currency": "USD",
+                 *       "change": 187.25,
+                 *       "changePercent": 187.25,
+                 *       "at": "2026-12-06T12:00:00Z",
+                 *       "seq": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["PutQuoteRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "symbol": "AAPL",
+                     *       "price": 187.25,
+                     *       "currency": "USD",
+                     *       "change": 187.25,
+                     *       "changePercent": 187.25,
+                     *       "at": "2026-12-06T12:00:00Z",
+                     *       "seq": 1,
+                     *       "source": "market",
+                     *       "ageMs": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["QuoteView"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_character`, `invalid_json`, `invalid_symbol`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_character" | "invalid_json" | "invalid_symbol" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`, `server_token_required`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed" | "server_token_required";
+                    };
+                };
+            };
+            /** @description Conflict: `quote_superseded`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "quote_superseded",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "quote_superseded";
+                    };
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    quotes_deleteQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                symbol: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
                 content?: never;
+            };
+            /** @description Bad Request: `bad_request`, `invalid_symbol`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_symbol" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`, `server_token_required`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed" | "server_token_required";
+                    };
+                };
+            };
+            /** @description Not Found: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "not_found",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "not_found";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    quotes_streamQuotes: {
+        parameters: {
+            query: {
+                /** @description Comma-separated symbols: AAPL,MSFT. */
+                symbols: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The same quotes as WebSocket text messages (a `QuoteView` each); the client sends only close frames. */
+            101: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Server-Sent Events `quote`, whose data is a `QuoteView`, starting with the current quote of each symbol; comment lines as heartbeats. A WebSocket upgrade gets the same JSON as text messages. Events carry no id: a client that reconnects is sent the current quotes first.
+             *
+             *     Messages: `QuoteView` (`#/components/schemas/QuoteView`).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_symbol`, `too_many_symbols`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_symbol" | "too_many_symbols" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    comments_getThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "threadId": "post-42",
+                     *       "commentCount": 1,
+                     *       "locked": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ThreadResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    comments_listComments: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the previous page. */
+                cursor?: string;
+                /** @description Levels of replies to show (at most Stoa:Comments:MaxDisplayDepth, 8 by default); 1 when replies are asked for. */
+                depth?: number;
+                /** @description Comments per page; 25 when omitted. */
+                limit?: number;
+                /** @description List this comment's replies instead of the thread's top-level comments. */
+                parentId?: string;
+                /** @description Replies to show under each comment (at most Stoa:Comments:MaxInlineReplies, 20 by default); 0 when omitted. */
+                replies?: number;
+                /** @description The order; best when omitted. */
+                sort?: "best" | "new" | "old" | "top" | "replies" | "hot" | "controversial";
+            };
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "threadId": "post-42",
+                     *           "parentId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "rootId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "depth": 1,
+                     *           "authorId": "alice",
+                     *           "body": "Nice write-up, thanks!",
+                     *           "html": "<p>Nice write-up, thanks!</p>",
+                     *           "links": [],
+                     *           "createdAt": "2026-12-06T12:00:00Z",
+                     *           "editedAt": "2026-12-06T12:00:00Z",
+                     *           "deleted": false,
+                     *           "upvotes": 1,
+                     *           "downvotes": 1,
+                     *           "score": 1,
+                     *           "likes": 1,
+                     *           "replyCount": 1,
+                     *           "myVote": 1,
+                     *           "liked": false,
+                     *           "replies": []
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommentListResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    comments_createComment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "body": "Nice write-up, thanks!",
+                 *       "parentId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateCommentRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "threadId": "post-42",
+                     *       "parentId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "rootId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *       "depth": 1,
+                     *       "authorId": "alice",
+                     *       "body": "Nice write-up, thanks!",
+                     *       "html": "<p>Nice write-up, thanks!</p>",
+                     *       "links": [
+                     *         {
+                     *           "url": "https://example.com/article",
+                     *           "title": "An article",
+                     *           "description": "text",
+                     *           "imageUrl": "text",
+                     *           "siteName": "text"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-06T12:00:00Z",
+                     *       "editedAt": "2026-12-06T12:00:00Z",
+                     *       "deleted": false,
+                     *       "upvotes": 1,
+                     *       "downvotes": 1,
+                     *       "score": 1,
+                     *       "likes": 1,
+                     *       "replyCount": 1,
+                     *       "myVote": 1,
+                     *       "liked": false,
+                     *       "replies": [
+                     *         {
+                     *           "id": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "threadId": "post-42",
+                     *           "parentId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "rootId": "3f2b8c1e-9a4d-4e6b-8f2a-1c5d7e9b0a42",
+                     *           "depth": 1,
+                     *           "authorId": "alice",
+                     *           "body": "Nice write-up, thanks!",
+                     *           "html": "<p>Nice write-up, thanks!</p>",
+                     *           "links": [],
+                     *           "createdAt": "2026-12-06T12:00:00Z",
+                     *           "editedAt": "2026-12-06T12:00:00Z",
+                     *           "deleted": false,
+                     *           "upvotes": 1,
+                     *           "downvotes": 1,
+                     *           "score": 1,
+                     *           "likes": 1,
+                     *           "replyCount": 1,
+                     *           "myVote": 1,
+                     *           "liked": false,
+                     *           "replies": []
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CommentResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_character`, `invalid_idempotency_key`, `invalid_json`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_character" | "invalid_idempotency_key" | "invalid_json" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Conflict: `comment_deleted`, `idempotency_key_reused`, `thread_locked`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "comment_deleted",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "comment_deleted" | "idempotency_key_reused" | "thread_locked";
+                    };
+                };
+            };
+            /** @description Payload Too Large: `payload_too_large`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "payload_too_large",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Unsupported Media Type: `unsupported_media_type`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "unsupported_media_type",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Unprocessable Entity: `body_too_long`, `parent_not_found`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "body_too_long",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "body_too_long" | "parent_not_found";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    comments_streamThreadEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description Server-Sent Events, each with an `id` (send it back as `Last-Event-ID` to resume): `comment.created`, `comment.updated` (edited or deleted) and `comment.counts`, whose data is a `ThreadEvent`; `reload` when the missed events are no longer kept (list the thread again); comment lines as heartbeats. The stream ends when the node drains.
+             *
+             *     Messages: `ThreadEvent` (`#/components/schemas/ThreadEvent`).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    comments_lockThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "threadId": "post-42",
+                     *       "commentCount": 1,
+                     *       "locked": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ThreadResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`, `server_token_required`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed" | "server_token_required";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    comments_unlockThread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                threadId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "threadId": "post-42",
+                     *       "commentCount": 1,
+                     *       "locked": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ThreadResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`, `server_token_required`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed" | "server_token_required";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    follows_getCounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "alice",
+                     *       "followers": 1,
+                     *       "following": 1,
+                     *       "followedByMe": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FollowCounts"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    follows_listFollowers: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Users per page; 20 when omitted. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "userId": "alice",
+                     *           "followedAt": "2026-12-06T12:00:00Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FollowListResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_cursor" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    follows_follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "alice",
+                     *       "followers": 1,
+                     *       "following": 1,
+                     *       "followedByMe": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FollowCounts"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `cannot_follow_self`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "cannot_follow_self" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    follows_unfollow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "userId": "alice",
+                     *       "followers": 1,
+                     *       "following": 1,
+                     *       "followedByMe": false
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FollowCounts"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `missing_token`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "missing_token" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
+            };
+        };
+    };
+    follows_listFollowing: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Users per page; 20 when omitted. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "userId": "alice",
+                     *           "followedAt": "2026-12-06T12:00:00Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "text"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FollowListResponse"];
+                };
+            };
+            /** @description Bad Request: `bad_request`, `invalid_cursor`, `validation_failed`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "bad_request",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "bad_request" | "invalid_cursor" | "validation_failed";
+                    };
+                };
+            };
+            /** @description Unauthorized: `invalid_api_key`, `missing_api_key`, `token_algorithm_not_allowed`, `token_expired`, `token_malformed`, `token_missing_expiry`, `token_missing_subject`, `token_not_yet_valid`, `token_signature_invalid`, `token_too_large`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "invalid_api_key",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "invalid_api_key" | "missing_api_key" | "token_algorithm_not_allowed" | "token_expired" | "token_malformed" | "token_missing_expiry" | "token_missing_subject" | "token_not_yet_valid" | "token_signature_invalid" | "token_too_large";
+                    };
+                };
+            };
+            /** @description Forbidden: `origin_not_allowed`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "origin_not_allowed",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "origin_not_allowed";
+                    };
+                };
+            };
+            /** @description Too Many Requests: `rate_limited`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "rate_limited",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "rate_limited";
+                    };
+                };
+            };
+            /** @description Service Unavailable: `engine_unavailable`, `shutting_down`, `store_busy`, `store_unavailable`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://tools.ietf.org/html/rfc9110",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "What went wrong, in words.",
+                     *       "code": "engine_unavailable",
+                     *       "traceId": "4bf92f3577b34da6a3ce929d0e0e4736"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "engine_unavailable" | "shutting_down" | "store_busy" | "store_unavailable";
+                    };
+                };
             };
         };
     };
