@@ -17,7 +17,8 @@ internal static class ThreadsApi
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var threads = endpoints.MapGroup("/v1/threads").WithTags("comments").RequireApp().RateLimit("reads");
+        var threads = endpoints.MapGroup("/v1/threads").WithTags("comments").RequireApp().RateLimit("reads")
+            .PathId("threadId", RequestValidation.MaxThreadIdLength);
         threads.MapGet("/{threadId}", GetThreadAsync)
             .WithName("comments_getThread").WithSummary("A thread's summary: comment count and whether it is locked");
         threads.MapGet("/{threadId}/comments", ListAsync)

@@ -19,7 +19,7 @@ internal static class FollowsApi
 {
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        var users = endpoints.MapGroup("/v1/users").WithTags("follows").RequireApp();
+        var users = endpoints.MapGroup("/v1/users").WithTags("follows").RequireApp().PathId("userId", FollowService.MaxUserIdLength);
         users.MapGet("/{userId}", GetCountsAsync)
             .WithName("follows_getCounts").WithSummary("A user's follower and following counts, and whether the caller follows them");
         users.MapGet("/{userId}/followers", (string userId, [Description(CursorText)] string? cursor, [Range(1, 100), Description(LimitText)] int? limit,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 
 namespace Stoa.Foundation.Auth;
@@ -19,7 +20,21 @@ public enum AuthLevel
 }
 
 /// <summary>Endpoint metadata read by the authentication middleware; the last one declared wins.</summary>
-public sealed record AuthRequirement(AuthLevel Level, bool AllowQueryCredentials = false);
+public sealed record AuthRequirement(AuthLevel Level, bool AllowQueryCredentials = false)
+{
+    /// <summary>
+    /// What an endpoint requires, for the middleware and the OpenAPI document alike: the last declaration (ours, or
+    /// ASP.NET Core's <c>AllowAnonymous()</c>); an undeclared <c>/v1</c> endpoint requires an app key (forgetting a
+    /// declaration must not make an endpoint public), anything else nothing.
+    /// </summary>
+    public static AuthRequirement Of(IEnumerable<object> metadata, bool underV1) =>
+        metadata.LastOrDefault(m => m is AuthRequirement or IAllowAnonymous) switch
+        {
+            AuthRequirement requirement => requirement,
+            IAllowAnonymous => new AuthRequirement(AuthLevel.Anonymous),
+            _ => new AuthRequirement(underV1 ? AuthLevel.App : AuthLevel.Anonymous),
+        };
+}
 
 /// <summary>
 /// One-line declarations for route groups and endpoints, TodoApi style. ASP.NET Core's own <c>AllowAnonymous()</c>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Stoa.Foundation.Errors;
@@ -21,8 +20,9 @@ internal sealed class AuthenticationMiddleware(
     {
         // No endpoint: the request ends in a 404/405 anyway, which needs no credentials.
         var endpoint = context.GetEndpoint();
-        var requirement = Declared(endpoint)
-            ?? new AuthRequirement(endpoint is not null && context.Request.Path.StartsWithSegments("/v1") ? AuthLevel.App : AuthLevel.Anonymous);
+        var requirement = endpoint is null
+            ? new AuthRequirement(AuthLevel.Anonymous)
+            : AuthRequirement.Of(endpoint.Metadata, context.Request.Path.StartsWithSegments("/v1"));
         if (requirement.Level == AuthLevel.Anonymous)
         {
             await next(context);
@@ -126,28 +126,6 @@ internal sealed class AuthenticationMiddleware(
         return origin.Equals(own, StringComparison.OrdinalIgnoreCase) || app.Origins.Allows(origin)
             ? null
             : origin.Length <= 200 ? origin : origin[..200];
-    }
-
-    /// <summary>The last declaration on the endpoint: ours, or ASP.NET Core's <c>AllowAnonymous()</c>.</summary>
-    private static AuthRequirement? Declared(Endpoint? endpoint)
-    {
-        if (endpoint is null)
-        {
-            return null;
-        }
-
-        for (var i = endpoint.Metadata.Count - 1; i >= 0; i--)
-        {
-            switch (endpoint.Metadata[i])
-            {
-                case AuthRequirement requirement:
-                    return requirement;
-                case IAllowAnonymous:
-                    return new AuthRequirement(AuthLevel.Anonymous);
-            }
-        }
-
-        return null;
     }
 
     private static string? Credential(HttpContext context, string header, string query, AuthRequirement requirement)

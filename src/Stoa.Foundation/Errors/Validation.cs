@@ -41,6 +41,9 @@ public sealed class Validation
     /// characters of any script, no control characters, and not "." or "..", which HTTP clients and proxies resolve
     /// away as path segments (so such a thread could never be addressed). The rules are stated in docs/ids.md.
     /// </summary>
+    /// <summary><see cref="PathId"/>'s characters as a pattern (its length goes in maxLength), for the OpenAPI document.</summary>
+    public const string PathIdPattern = @"^(?!\.\.?$)[^\u0000-\u001F\u007F-\u009F]+$";
+
     public Validation PathId(string? value, string field, int maxLength)
     {
         Length(value, field, 1, maxLength);

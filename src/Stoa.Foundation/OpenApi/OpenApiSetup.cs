@@ -36,6 +36,7 @@ public static class OpenApiSetup
             options.AddOperationTransformer(security);
             options.AddOperationTransformer(new ErrorResponsesTransformer());
             options.AddOperationTransformer(new StreamResponsesTransformer());
+            options.AddOperationTransformer(new PathIdsTransformer());
             options.AddSchemaTransformer(new SchemaConventionsTransformer());
         });
         // After every module's transformers (PostConfigure runs after all Configure calls), so that the examples are made

@@ -19,29 +19,15 @@ internal static class PlatformErrors
         AuthErrors.TokenExpired, AuthErrors.TokenNotYetValid, AuthErrors.TokenMissingSubject, AuthErrors.TokenMissingExpiry,
     ];
 
-    /// <summary>What the authentication middleware requires of an endpoint's caller (its rule for undeclared /v1 endpoints included).</summary>
-    public static AuthRequirement Requirement(IList<object> metadata, string path)
-    {
-        for (var i = metadata.Count - 1; i >= 0; i--)
-        {
-            switch (metadata[i])
-            {
-                case AuthRequirement requirement:
-                    return requirement;
-                case Microsoft.AspNetCore.Authorization.IAllowAnonymous:
-                    return new AuthRequirement(AuthLevel.Anonymous);
-            }
-        }
-
-        return new AuthRequirement(path.StartsWith("v1", StringComparison.Ordinal) || path.StartsWith("/v1", StringComparison.Ordinal)
-            ? AuthLevel.App
-            : AuthLevel.Anonymous);
-    }
+    /// <summary>What the authentication middleware requires of the operation's caller.</summary>
+    public static AuthRequirement Requirement(ApiDescription description) =>
+        AuthRequirement.Of(description.ActionDescriptor.EndpointMetadata, ("/" + description.RelativePath).StartsWith("/v1/", StringComparison.Ordinal)
+            || ("/" + description.RelativePath) == "/v1");
 
     public static void AddTo(ErrorCodeSet codes, ApiDescription description)
     {
         var metadata = description.ActionDescriptor.EndpointMetadata;
-        var requirement = Requirement(metadata, description.RelativePath ?? "");
+        var requirement = Requirement(description);
         if (requirement.Level >= AuthLevel.App)
         {
             codes.Add(401, AuthErrors.MissingApiKey, AuthErrors.InvalidApiKey);

@@ -56,7 +56,7 @@ internal sealed class SecurityTransformer : IOpenApiDocumentTransformer, IOpenAp
 
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        var requirement = PlatformErrors.Requirement(context.Description.ActionDescriptor.EndpointMetadata, context.Description.RelativePath ?? "");
+        var requirement = PlatformErrors.Requirement(context.Description);
         if (requirement.Level == AuthLevel.Anonymous)
         {
             operation.Security = [];
