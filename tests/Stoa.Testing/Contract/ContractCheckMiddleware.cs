@@ -39,7 +39,9 @@ internal sealed class ContractCheckMiddleware(RequestDelegate next, ContractViol
 
     private async Task CheckAsync(HttpContext context, List<(long, string)> problems)
     {
-        if (HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method))
+        // The document describes /v1 only; anything else (the page, probes, gRPC calls) passes untouched.
+        if (HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method) || !context.Request.Path.StartsWithSegments("/v1")
+            || context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
         {
             await next(context);
             return;
