@@ -72,7 +72,7 @@ public sealed class HostileInputTests
     }
 
     [Fact]
-    public async Task Bytes_that_are_no_message_are_refused_by_grpc_itself_never_as_internal()
+    public async Task Bytes_that_are_no_message_are_invalid_argument_with_a_code()
     {
         await using var node = new GrpcNode(TestStores.CreateSqlite());
         var tenant = await node.CreateTenantAsync();
@@ -94,9 +94,12 @@ public sealed class HostileInputTests
         var status = response.TrailingHeaders.TryGetValues("grpc-status", out var trailer) ? trailer.Single()
             : response.Headers.TryGetValues("grpc-status", out var header) ? header.Single() : null;
         status.ShouldNotBeNull($"{response} trailers: {response.TrailingHeaders}");
-        // Grpc.AspNetCore parses the message before any interceptor runs and answers a parse failure itself, with
-        // UNKNOWN and no stoa-code (README, "gRPC"); a client built from the .proto files never sends such bytes.
-        ((StatusCode)int.Parse(status, System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(StatusCode.Unknown);
+        // Grpc.AspNetCore alone would answer UNKNOWN with no code (and log an error per call); the message is checked
+        // before it parses it.
+        ((StatusCode)int.Parse(status, System.Globalization.CultureInfo.InvariantCulture)).ShouldBe(StatusCode.InvalidArgument);
+        var code = response.TrailingHeaders.TryGetValues("stoa-code", out var codeTrailer) ? codeTrailer.Single()
+            : response.Headers.TryGetValues("stoa-code", out var codeHeader) ? codeHeader.Single() : null;
+        code.ShouldBe("bad_request");
     }
 
     private sealed record Case(

@@ -189,6 +189,7 @@ public static class StoaServiceDefaults
         app.UseMiddleware<RawPathRouteValuesMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMiddleware<RateLimitMiddleware>();
+        app.UseMiddleware<Grpc.GrpcMessageCheckMiddleware>();
         app.MapHealthEndpoints();
         app.MapAppEndpoints();
         Telemetry.MetricsEndpoint.MapMetrics(app);
