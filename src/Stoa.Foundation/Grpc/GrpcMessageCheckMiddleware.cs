@@ -96,25 +96,17 @@ internal sealed class GrpcMessageCheckMiddleware(RequestDelegate next)
     /// <summary>The method's own request deserializer (the one the framework will use), or null for a method that has none.</summary>
     private static Func<DeserializationContext, object>? ParserOf(IMethod method)
     {
+        var requestType = method.GetType().IsGenericType ? method.GetType().GetGenericArguments()[0] : null;
         var marshaller = method.GetType().GetProperty("RequestMarshaller")?.GetValue(method);
-        if (marshaller?.GetType().GetProperty("ContextualDeserializer")?.GetValue(marshaller) is not Delegate deserializer)
-        {
-            return null;
-        }
-
-        return payload =>
-        {
-            try
-            {
-                return deserializer.DynamicInvoke(payload)!;
-            }
-            catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
-                throw;
-            }
-        };
+        var deserializer = marshaller?.GetType().GetProperty("ContextualDeserializer")?.GetValue(marshaller);
+        return requestType is null || deserializer is null ? null
+            : (Func<DeserializationContext, object>)typeof(GrpcMessageCheckMiddleware)
+                .GetMethod(nameof(Boxed), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                .MakeGenericMethod(requestType).Invoke(null, [deserializer])!;
     }
+
+    private static Func<DeserializationContext, object> Boxed<T>(Func<DeserializationContext, T> deserialize) =>
+        payload => deserialize(payload)!;
 
     /// <summary>The message's bytes as gRPC's deserializers take them.</summary>
     private sealed class Payload(ReadOnlySequence<byte> bytes) : DeserializationContext
