@@ -181,6 +181,12 @@ public sealed class EndpointTests(SharedApps apps)
         await (await alice.PostAsJsonAsync($"/v1/threads/{thread}/comments", new { body = new string('x', 10_001) }, Ct))
             .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "body_too_long");
         await alice.PostCommentAsync(thread, new string('x', 10_000));
+        // Characters are code points, as the OpenAPI document's maxLength counts them: 10,000 emoji (20,000 UTF-16
+        // units) are allowed, one more is not.
+        var emoji = string.Concat(Enumerable.Repeat("\U0001F600", 10_000));
+        await alice.PostCommentAsync(thread, emoji);
+        await (await alice.PostAsJsonAsync($"/v1/threads/{thread}/comments", new { body = emoji + "x" }, Ct))
+            .ShouldBeProblemAsync(HttpStatusCode.UnprocessableEntity, "body_too_long");
         await (await alice.PutVoteAsync(other.Id, 2)).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
 
         var longThread = new string('t', 129);

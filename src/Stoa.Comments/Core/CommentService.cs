@@ -155,12 +155,27 @@ internal sealed partial class CommentService(
         return batch.Outcomes;
     }
 
+    /// <summary>
+    /// Characters are code points, as the docs and the OpenAPI document's <c>maxLength</c> count them: an emoji is one,
+    /// not the two UTF-16 units a string's Length gives.
+    /// </summary>
     private static void CheckLength(string markdown)
     {
-        if (markdown.Length > CommentRules.MaxBodyLength)
+        if (markdown.Length > CommentRules.MaxBodyLength && CountCodePoints(markdown) > CommentRules.MaxBodyLength)
         {
             throw CommentErrors.TooLong(CommentRules.MaxBodyLength);
         }
+    }
+
+    private static int CountCodePoints(string text)
+    {
+        var count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private async Task<RenderedBody> RenderAsync(Guid appId, string markdown, CancellationToken cancellationToken)
