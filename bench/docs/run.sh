@@ -20,6 +20,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
+# shellcheck source=scripts/lib/cluster-up.sh
+. scripts/lib/cluster-up.sh
 
 usage() { echo "usage: bench/docs/run.sh deployed [--seconds N] [--rounds N] [--scenarios abc]" >&2; exit 2; }
 [ "${1:-}" = deployed ] || usage
@@ -67,12 +69,7 @@ STOA_CLUSTER_PORT=$port STOA_CLUSTER_BENCH=1 STOA_CLUSTER_CREDENTIALS="$work/cre
   scripts/cluster > "$work/cluster.log" 2>&1 &
 cluster_pid=$!
 log "cluster starting (log: $work/cluster.log)"
-for _ in $(seq 1 600); do
-  grep -q 'Stoa cluster is up' "$work/cluster.log" 2>/dev/null && break
-  kill -0 "$cluster_pid" 2>/dev/null || { tail -20 "$work/cluster.log" >&2; die "scripts/cluster stopped"; }
-  sleep 0.5
-done
-grep -q 'Stoa cluster is up' "$work/cluster.log" || die "cluster not up after 300 s"
+wait_for_cluster "$work/cluster.log" "$cluster_pid" || die "no cluster"
 cluster_work=$(grep -o '/tmp/stoa-cluster\.[A-Za-z0-9]*' "$work/cluster.log" | head -1)
 # shellcheck disable=SC1091
 . "$work/credentials.env"

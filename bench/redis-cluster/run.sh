@@ -15,6 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$(pwd)
+# shellcheck source=scripts/lib/cluster-up.sh
+. scripts/lib/cluster-up.sh
 rounds=2 seconds=10
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -69,12 +71,7 @@ measure() {
   STOA_CLUSTER_PORT=$port STOA_CLUSTER_BENCH=1 STOA_CLUSTER_CREDENTIALS="$work/credentials.env" \
     scripts/cluster $flag > "$work/cluster-$engine.log" 2>&1 &
   cluster_pid=$!
-  for _ in $(seq 1 600); do
-    grep -q 'Stoa cluster is up' "$work/cluster-$engine.log" 2>/dev/null && break
-    kill -0 "$cluster_pid" 2>/dev/null || { tail -20 "$work/cluster-$engine.log" >&2; die "scripts/cluster stopped"; }
-    sleep 0.5
-  done
-  grep -q 'Stoa cluster is up' "$work/cluster-$engine.log" || die "cluster not up after 300 s"
+  wait_for_cluster "$work/cluster-$engine.log" "$cluster_pid" || die "no cluster on $engine"
   # shellcheck disable=SC1091
   . "$work/credentials.env"
   export STOA_API_KEY
