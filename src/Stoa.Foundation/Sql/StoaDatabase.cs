@@ -20,6 +20,7 @@ public sealed class StoaDatabase : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, StrongBox<long>> _statements = new(StringComparer.Ordinal);
     private readonly NpgsqlDataSource? _postgres;
+    private readonly NpgsqlDataSource? _postgresProbe;
     private readonly string _sqliteConnectionString = "";
     private readonly string? _sqliteDatabase;
     private readonly TransactionRetryPolicy _retry;
@@ -44,6 +45,13 @@ public sealed class StoaDatabase : IAsyncDisposable
                 .ConfigureCommandFilter(static _ => Activity.Current is not null)
                 .ConfigureCommandSpanNameProvider(static command => SqlSummary.Of(command.CommandText).SpanName));
             _postgres = builder.Build();
+
+            // The readiness probe has a pool of its own: a node whose pool is busy with work is loaded, not cut off
+            // from its store, and a probe queued behind that work failed the balancer's check, which took the busiest
+            // node (with every socket of its documents) out of rotation just when it was doing the most.
+            var probe = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { MaxPoolSize = 1 };
+            probe.ApplicationName ??= "stoa-readiness";
+            _postgresProbe = new NpgsqlDataSourceBuilder(probe.ConnectionString) { Name = "stoa-readiness" }.Build();
         }
         else
         {
@@ -187,7 +195,7 @@ public sealed class StoaDatabase : IAsyncDisposable
     {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
+            await using var connection = _postgresProbe is null ? await OpenAsync(cancellationToken) : await _postgresProbe.OpenConnectionAsync(cancellationToken);
             return await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)) == 1;
         }
         catch (Exception ex) when (ex is DbException or OperationCanceledException or TimeoutException or IOException or InvalidOperationException)
@@ -208,9 +216,17 @@ public sealed class StoaDatabase : IAsyncDisposable
         _ => false,
     };
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
-        return _postgres?.DisposeAsync() ?? ValueTask.CompletedTask;
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        if (_postgresProbe is not null)
+        {
+            await _postgresProbe.DisposeAsync();
+        }
     }
 }
