@@ -29,6 +29,7 @@ public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
         // Port 0 comes from Stoa:Urls above, which the app binds itself: UseKestrel(port) would rewrite the
         // server's addresses after the app started binding them, a race in WebApplicationFactory (aspnetcore#67714).
         UseKestrel();
+        ContractViolations.Track();
     }
 
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -103,6 +104,7 @@ public class StoaAppFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint>
     {
         await base.DisposeAsync();
         GC.SuppressFinalize(this);
+        ContractViolations.Untrack();
         if (ContractViolations.All.Count > 0)
         {
             throw new ContractViolationException(ContractViolations.ToString());

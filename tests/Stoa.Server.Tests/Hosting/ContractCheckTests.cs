@@ -34,6 +34,27 @@ public sealed class ContractCheckTests
         app.ContractViolations.Clear();
     }
 
+    [Fact]
+    public async Task An_app_shared_by_many_tests_fails_the_test_during_which_it_broke_the_document()
+    {
+        // What [assembly: FailOnContractViolations] does after each test of the E2E and comments assemblies.
+        await using var app = await TestApp.StartAsync();
+        var tenant = await app.CreateTenantAsync();
+        var check = new Stoa.Testing.Contract.FailOnContractViolationsAttribute();
+        var method = typeof(ContractCheckTests).GetMethod(nameof(An_app_shared_by_many_tests_fails_the_test_during_which_it_broke_the_document))!;
+        check.After(method, null!);
+
+        using var browserLike = app.CreateIndependentClient();
+        browserLike.DefaultRequestHeaders.Add("X-Api-Key", tenant.ApiKey);
+        (await browserLike.GetAsync("/v1/probe/teapot", Ct)).StatusCode.ShouldBe((System.Net.HttpStatusCode)418);
+        await WaitForAsync(() => app.ContractViolations.All.Count == 1);
+
+        Should.Throw<Stoa.Testing.Contract.ContractViolationException>(() => check.After(method, null!))
+            .Message.ShouldContain("GET /v1/probe/teapot -> 418: status 418 is not documented");
+        app.ContractViolations.All.ShouldBeEmpty("a violation fails one test, not the next ones and the fixture's disposal too");
+        check.After(method, null!);
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         for (var i = 0; i < 200 && !condition(); i++)

@@ -8,6 +8,8 @@ namespace Stoa.Testing.Contract;
 /// </summary>
 public sealed class ContractViolations
 {
+    private static readonly ConcurrentDictionary<ContractViolations, byte> s_live = new();
+
     private readonly ConcurrentDictionary<long, string> _violations = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<(long Id, string Text)[]>> _verdicts = new();
     private long _next;
@@ -22,6 +24,32 @@ public sealed class ContractViolations
         _violations[id] = violation;
         return id;
     }
+
+    /// <summary>
+    /// Takes the violations not yet thrown at any test from every app of this process that is running, for
+    /// <see cref="FailOnContractViolationsAttribute"/>.
+    /// </summary>
+    public static IReadOnlyList<string> TakeUnreported()
+    {
+        var taken = new List<(long Id, string Text)>();
+        foreach (var violations in s_live.Keys)
+        {
+            foreach (var id in violations._violations.Keys)
+            {
+                if (violations._violations.TryRemove(id, out var text))
+                {
+                    taken.Add((id, text));
+                }
+            }
+        }
+
+        return [.. taken.OrderBy(v => v.Id).Select(v => v.Text)];
+    }
+
+    /// <summary>Makes this app's violations visible to <see cref="TakeUnreported"/> until <see cref="Untrack"/>.</summary>
+    internal void Track() => s_live.TryAdd(this, 0);
+
+    internal void Untrack() => s_live.TryRemove(this, out _);
 
     /// <summary>Forgets what was seen (a test that sends the server something the document forbids on purpose).</summary>
     public void Clear() => _violations.Clear();
