@@ -75,15 +75,16 @@ public static partial class PreviewsModule
         PreviewInspector.RunAsync(configuration, url, savedPage, headerCharset, offline, json, output, error, cancellationToken);
 
     /// <summary>
-    /// <c>Stoa:Previews:GrpcUrl</c>: where nodes without previews reach the nodes that run it over gRPC, or null when
-    /// unset; throws <see cref="InvalidConfigurationException"/> naming the setting when it is no http(s) URL.
+    /// <c>Stoa:Previews:GrpcUrl</c>: where nodes without previews reach the nodes that run it over gRPC (http(s) URLs,
+    /// or one <c>dns:///</c> name), empty when unset; throws <see cref="InvalidConfigurationException"/> naming the
+    /// setting when it is neither.
     /// </summary>
-    public static Uri? GrpcUrl(IConfiguration configuration)
+    public static IReadOnlyList<Uri> GrpcUrls(IConfiguration configuration)
     {
         var url = configuration[$"{Section}:{nameof(PreviewOptions.GrpcUrl)}"];
         return PreviewService.GrpcUrlProblem(url) is { } problem
             ? throw new InvalidConfigurationException([$"{Section}:{problem}"])
-            : string.IsNullOrWhiteSpace(url) ? null : new Uri(url);
+            : string.IsNullOrWhiteSpace(url) ? [] : PreviewService.GrpcTargets(url)!;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Preview breaker for {Host} is now {State}")]

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Stoa.Testing;
 
 namespace Stoa.Grpc.Tests;
@@ -40,6 +44,115 @@ public sealed class SplitDeploymentTests(PageServer pages)
         var card = await app.GetFromJsonAsync<JsonElement>("/v1/previews?url=" + Uri.EscapeDataString(pages.Url(path)), ct);
         card.GetProperty("title").GetString().ShouldStartWith("Card split-");
         pages.Hits(path).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Calls_are_spread_over_every_previews_node_listed()
+    {
+        var store = await TestStores.CreateAsync("postgres");
+        var shared = new Dictionary<string, string?>(pages.PreviewSettings()) { ["Stoa:Redis"] = await TestEngines.UrlAsync(TestEngines.Redis) };
+        var calls = new int[2];
+        await using var first = PreviewsNode(store, shared, () => Interlocked.Increment(ref calls[0]));
+        await using var second = PreviewsNode(store, shared, () => Interlocked.Increment(ref calls[1]));
+        await using var commentsNode = new StoaAppFactory<Program>(store, new Dictionary<string, string?>(shared)
+        {
+            ["Stoa:Modules"] = "comments,follows",
+            ["Stoa:Previews:GrpcUrl"] = $"{first.GrpcAddress}; {second.GrpcAddress}",
+        });
+        var tenant = await commentsNode.CreateTenantAsync();
+        using var alice = tenant.User("alice");
+        var ct = TestContext.Current.CancellationToken;
+
+        // Round robin over the connections that are up: once both are, consecutive comments alternate.
+        for (var i = 0; i < 40 && (calls[0] == 0 || calls[1] == 0); i++)
+        {
+            var path = $"/cards/spread-{i}-{Guid.NewGuid():N}";
+            var response = await alice.PostAsJsonAsync("/v1/threads/spread/comments", new { body = $"See {pages.Url(path)}" }, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            response.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+            JsonDocument.Parse(text).RootElement.GetProperty("links").EnumerateArray().ShouldHaveSingleItem()
+                .GetProperty("title").GetString().ShouldStartWith("Card spread-");
+        }
+
+        calls[0].ShouldBeGreaterThan(0, "the first previews node got no call");
+        calls[1].ShouldBeGreaterThan(0, "the second previews node got no call");
+    }
+
+    [Fact]
+    public async Task A_dns_name_reaches_the_previews_nodes_it_resolves_to()
+    {
+        var store = await TestStores.CreateAsync("postgres");
+        var shared = new Dictionary<string, string?>(pages.PreviewSettings()) { ["Stoa:Redis"] = await TestEngines.UrlAsync(TestEngines.Redis) };
+        var calls = 0;
+        await using var previewsNode = PreviewsNode(store, shared, () => Interlocked.Increment(ref calls));
+        await using var commentsNode = new StoaAppFactory<Program>(store, new Dictionary<string, string?>(shared)
+        {
+            ["Stoa:Modules"] = "comments",
+            // localhost resolves to 127.0.0.1, where the node listens (and to ::1 where it may not: that address is skipped).
+            ["Stoa:Previews:GrpcUrl"] = $"dns:///localhost:{previewsNode.GrpcAddress.Port}",
+        });
+        var tenant = await commentsNode.CreateTenantAsync();
+        using var alice = tenant.User("alice");
+        var ct = TestContext.Current.CancellationToken;
+        var path = $"/cards/dns-{Guid.NewGuid():N}";
+
+        var response = await alice.PostAsJsonAsync("/v1/threads/dns/comments", new { body = $"See {pages.Url(path)}" }, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+        JsonDocument.Parse(text).RootElement.GetProperty("links").EnumerateArray().ShouldHaveSingleItem()
+            .GetProperty("title").GetString().ShouldStartWith("Card dns-");
+        calls.ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("http://a:9090; https://b:9090", "all of one scheme")]
+    [InlineData("dns:///", "dns:///host:port")]
+    [InlineData("dns:///a:9090;dns:///b:9090", "dns:///host:port")]
+    [InlineData("http://a:9090/previews", "http(s)://")]
+    [InlineData("ftp://a:9090", "http(s)://")]
+    public void A_grpc_url_that_is_neither_urls_of_one_scheme_nor_one_dns_name_is_a_setting_error(string value, string hint)
+    {
+        // What the host reads at start-up, before it listens; the exception stops it with the setting named.
+        var error = Should.Throw<Stoa.Foundation.Hosting.InvalidConfigurationException>(() => Stoa.Previews.PreviewsModule.GrpcUrls(Settings(value)));
+        error.Message.ShouldContain("Stoa:Previews:GrpcUrl: ");
+        error.Message.ShouldContain(hint);
+    }
+
+    [Theory]
+    [InlineData("http://a:9090")]
+    [InlineData("http://a:9090;http://b:9090")]
+    [InlineData("https://a:9090; https://b:9090; https://c:9090")]
+    [InlineData("dns:///stoa-previews.default.svc.cluster.local:9090")]
+    public void Urls_of_one_scheme_or_one_dns_name_are_accepted(string value) =>
+        Stoa.Previews.PreviewsModule.GrpcUrls(Settings(value)).Count.ShouldBe(value.Split(';').Length);
+
+    private static IConfiguration Settings(string grpcUrl) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Stoa:Previews:GrpcUrl"] = grpcUrl })
+            .Build();
+
+    /// <summary>A node running previews only, counting the gRPC calls it receives for previews.</summary>
+    private static GrpcNode PreviewsNode(string store, Dictionary<string, string?> shared, Action onCall) =>
+        new(store, new Dictionary<string, string?>(shared) { ["Stoa:Modules"] = "previews" })
+        {
+            TestServices = services => services.AddSingleton<IStartupFilter>(new CountingFilter(onCall)),
+        };
+
+    private sealed class CountingFilter(Action onCall) : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, call) =>
+            {
+                if (context.Request.Path.StartsWithSegments("/stoa.v1.Previews", StringComparison.Ordinal))
+                {
+                    onCall();
+                }
+
+                await call(context);
+            });
+            next(app);
+        };
     }
 
     [Fact]

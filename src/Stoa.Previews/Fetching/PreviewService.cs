@@ -260,9 +260,36 @@ internal sealed class PreviewService : IPageCards, IDisposable
     /// the service itself is built on the first preview, where a bad setting would otherwise be a 500.
     /// </summary>
     public static string? GrpcUrlProblem(string? url) =>
-        string.IsNullOrWhiteSpace(url) || (Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https")
+        string.IsNullOrWhiteSpace(url) || GrpcTargets(url) is not null
             ? null
-            : $"GrpcUrl: '{url}' is not an http:// or https:// URL of nodes that serve gRPC (their Stoa:GrpcUrls).";
+            : $"GrpcUrl: '{url}' is neither http(s):// URLs of nodes that serve gRPC (their Stoa:GrpcUrls, ';'-separated, all of one "
+              + "scheme) nor one dns:///host:port name whose addresses are those nodes.";
+
+    /// <summary>
+    /// The addresses in <c>Stoa:Previews:GrpcUrl</c>: one or more http(s) URLs of one scheme, or a single
+    /// <c>dns:///host:port</c>; null when it is neither.
+    /// </summary>
+    public static IReadOnlyList<Uri>? GrpcTargets(string url)
+    {
+        var parts = url.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var targets = new List<Uri>();
+        foreach (var part in parts)
+        {
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var parsed))
+            {
+                return null;
+            }
+
+            targets.Add(parsed);
+        }
+
+        return targets switch
+        {
+            [{ Scheme: "dns", AbsolutePath.Length: > 1 }] => targets,
+            [{ Scheme: "http" or "https" } first, ..] when targets.All(t => t.Scheme == first.Scheme && t.AbsolutePath == "/") => targets,
+            _ => null,
+        };
+    }
 
     public static IEnumerable<string> Problems(PreviewOptions options)
     {

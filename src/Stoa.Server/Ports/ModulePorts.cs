@@ -1,4 +1,3 @@
-using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stoa.Comments;
 using Stoa.Comments.Core;
@@ -21,11 +20,11 @@ internal static class ModulePorts
         {
             services.Replace(ServiceDescriptor.Singleton<ILinkPreviewer, CommentsLinkPreviewer>());
         }
-        else if (Runs(CommentsModule.Name) && PreviewsModule.GrpcUrl(configuration) is { } previews)
+        else if (Runs(CommentsModule.Name) && PreviewsModule.GrpcUrls(configuration) is { Count: > 0 } previews)
         {
             // A split deployment (docs/operations.md): the nodes that run previews serve it over gRPC.
             services.Replace(ServiceDescriptor.Singleton<ILinkPreviewer>(sp => new GrpcLinkPreviewer(
-                GrpcChannel.ForAddress(previews), sp.GetRequiredService<AppStore>(), sp.GetRequiredService<TimeProvider>(),
+                PreviewsChannel.For(previews), sp.GetRequiredService<AppStore>(), sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<GrpcLinkPreviewer>>())));
         }
     }
