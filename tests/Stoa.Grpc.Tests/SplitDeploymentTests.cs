@@ -49,29 +49,17 @@ public sealed class SplitDeploymentTests(PageServer pages)
     [Fact]
     public async Task Calls_are_spread_over_every_previews_node_listed()
     {
-        var store = await TestStores.CreateAsync("postgres");
-        var shared = new Dictionary<string, string?>(pages.PreviewSettings()) { ["Stoa:Redis"] = await TestEngines.UrlAsync(TestEngines.Redis) };
+        var (store, shared) = await SettingsAsync();
         var calls = new int[2];
         await using var first = PreviewsNode(store, shared, () => Interlocked.Increment(ref calls[0]));
         await using var second = PreviewsNode(store, shared, () => Interlocked.Increment(ref calls[1]));
-        await using var commentsNode = new StoaAppFactory<Program>(store, new Dictionary<string, string?>(shared)
-        {
-            ["Stoa:Modules"] = "comments,follows",
-            ["Stoa:Previews:GrpcUrl"] = $"{first.GrpcAddress}; {second.GrpcAddress}",
-        });
-        var tenant = await commentsNode.CreateTenantAsync();
-        using var alice = tenant.User("alice");
-        var ct = TestContext.Current.CancellationToken;
+        await using var commentsNode = CommentsNode(store, shared, $"{first.GrpcAddress}; {second.GrpcAddress}");
+        using var alice = (await commentsNode.CreateTenantAsync()).User("alice");
 
         // Round robin over the connections that are up: once both are, consecutive comments alternate.
         for (var i = 0; i < 40 && (calls[0] == 0 || calls[1] == 0); i++)
         {
-            var path = $"/cards/spread-{i}-{Guid.NewGuid():N}";
-            var response = await alice.PostAsJsonAsync("/v1/threads/spread/comments", new { body = $"See {pages.Url(path)}" }, ct);
-            var text = await response.Content.ReadAsStringAsync(ct);
-            response.StatusCode.ShouldBe(HttpStatusCode.Created, text);
-            JsonDocument.Parse(text).RootElement.GetProperty("links").EnumerateArray().ShouldHaveSingleItem()
-                .GetProperty("title").GetString().ShouldStartWith("Card spread-");
+            await PostWithOneCardAsync(alice, $"spread{i}");
         }
 
         calls[0].ShouldBeGreaterThan(0, "the first previews node got no call");
@@ -81,27 +69,33 @@ public sealed class SplitDeploymentTests(PageServer pages)
     [Fact]
     public async Task A_dns_name_reaches_the_previews_nodes_it_resolves_to()
     {
-        var store = await TestStores.CreateAsync("postgres");
-        var shared = new Dictionary<string, string?>(pages.PreviewSettings()) { ["Stoa:Redis"] = await TestEngines.UrlAsync(TestEngines.Redis) };
+        var (store, shared) = await SettingsAsync();
         var calls = 0;
         await using var previewsNode = PreviewsNode(store, shared, () => Interlocked.Increment(ref calls));
-        await using var commentsNode = new StoaAppFactory<Program>(store, new Dictionary<string, string?>(shared)
-        {
-            ["Stoa:Modules"] = "comments",
-            // localhost resolves to 127.0.0.1, where the node listens (and to ::1 where it may not: that address is skipped).
-            ["Stoa:Previews:GrpcUrl"] = $"dns:///localhost:{previewsNode.GrpcAddress.Port}",
-        });
-        var tenant = await commentsNode.CreateTenantAsync();
-        using var alice = tenant.User("alice");
-        var ct = TestContext.Current.CancellationToken;
-        var path = $"/cards/dns-{Guid.NewGuid():N}";
+        // localhost resolves to 127.0.0.1, where the node listens (and to ::1, where it may not: that address is skipped).
+        await using var commentsNode = CommentsNode(store, shared, $"dns:///localhost:{previewsNode.GrpcAddress.Port}");
+        using var alice = (await commentsNode.CreateTenantAsync()).User("alice");
 
-        var response = await alice.PostAsJsonAsync("/v1/threads/dns/comments", new { body = $"See {pages.Url(path)}" }, ct);
+        await PostWithOneCardAsync(alice, "dns");
+        calls.ShouldBe(1);
+    }
+
+    private async Task<(string Store, Dictionary<string, string?> Shared)> SettingsAsync() =>
+        (await TestStores.CreateAsync("postgres"),
+         new Dictionary<string, string?>(pages.PreviewSettings()) { ["Stoa:Redis"] = await TestEngines.UrlAsync(TestEngines.Redis) });
+
+    private static StoaAppFactory<Program> CommentsNode(string store, Dictionary<string, string?> shared, string grpcUrl) =>
+        new(store, new Dictionary<string, string?>(shared) { ["Stoa:Modules"] = "comments", ["Stoa:Previews:GrpcUrl"] = grpcUrl });
+
+    /// <summary>Posts a comment with one link to a card page and checks that the comment came back with its card.</summary>
+    private async Task PostWithOneCardAsync(HttpClient user, string name)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var response = await user.PostAsJsonAsync("/v1/threads/split/comments", new { body = $"See {pages.Url($"/cards/{name}-{Guid.NewGuid():N}")}" }, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         response.StatusCode.ShouldBe(HttpStatusCode.Created, text);
         JsonDocument.Parse(text).RootElement.GetProperty("links").EnumerateArray().ShouldHaveSingleItem()
-            .GetProperty("title").GetString().ShouldStartWith("Card dns-");
-        calls.ShouldBe(1);
+            .GetProperty("title").GetString().ShouldStartWith($"Card {name}-");
     }
 
     [Theory]
