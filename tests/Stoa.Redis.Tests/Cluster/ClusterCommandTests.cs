@@ -5,6 +5,7 @@ namespace Stoa.Redis.Tests.Cluster;
 
 /// <summary>Routing and slot rules of a cluster-mode <see cref="RedisClient"/> on the shared 3+3 cluster (which these
 /// tests do not change).</summary>
+[Collection(ClusterFixture.RedirectCounters)]
 public sealed class ClusterCommandTests
 {
     private static string S(int i) => i.ToString(CultureInfo.InvariantCulture);

@@ -5,6 +5,12 @@ namespace Stoa.Redis.Tests.Cluster;
 
 internal static class ClusterFixture
 {
+    /// <summary>
+    /// The tests that read the shared cluster's redirect counters (INFO errorstats, server-wide) and the tests that
+    /// cause redirects run one at a time in this collection; in parallel, one test's MOVED showed up in another's count.
+    /// </summary>
+    public const string RedirectCounters = "redis cluster redirect counters";
+
     /// <summary>Options for a cluster with a deadline generous enough for a failover (node timeout 2 s + election).</summary>
     public static RedisOptions Options(RedisClusterServer cluster, string? clientName = null)
     {

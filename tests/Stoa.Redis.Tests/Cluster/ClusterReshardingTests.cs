@@ -8,6 +8,7 @@ namespace Stoa.Redis.Tests.Cluster;
 /// MIGRATING, MIGRATE, SETSLOT … NODE). Each test moves the slot of its own fresh hash tag, so other tests are not
 /// disturbed; the tests of this class run one at a time, so the redirect counters they read are theirs.
 /// </summary>
+[Collection(ClusterFixture.RedirectCounters)]
 public sealed class ClusterReshardingTests
 {
     private static async Task<(RedisClusterServer Cluster, string Tag, int Slot, int Source, int Target)> FreshSlotAsync()
