@@ -40,16 +40,8 @@ public sealed class CommentsApp : StoaAppFactory<Program>
         return app;
     }
 
-    private static Dictionary<string, string?> WithDefaults(IReadOnlyDictionary<string, string?>? settings)
-    {
-        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { ["Stoa:RateLimits:Enabled"] = "false" };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        return all;
-    }
+    private static Dictionary<string, string?> WithDefaults(IReadOnlyDictionary<string, string?>? settings) =>
+        TestSettings.Merge(new Dictionary<string, string?> { ["Stoa:RateLimits:Enabled"] = "false" }, settings);
 }
 
 /// <summary>

@@ -24,22 +24,14 @@ public sealed class DocsApp : StoaAppFactory<Program>
         return app;
     }
 
-    private static Dictionary<string, string?> Merge(IReadOnlyDictionary<string, string?>? settings)
-    {
-        var merged = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+    private static Dictionary<string, string?> Merge(IReadOnlyDictionary<string, string?>? settings) =>
+        TestSettings.Merge(new Dictionary<string, string?>
         {
             ["Stoa:Docs:OpsPerSecond"] = "100000",
             ["Stoa:Docs:OpsBurst"] = "100000",
             ["Stoa:Docs:SnapshotEvery"] = "10",
             ["Stoa:RateLimits:Enabled"] = "false",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            merged[key] = value;
-        }
-
-        return merged;
-    }
+        }, settings);
 }
 
 /// <summary>Small helpers over the REST API.</summary>

@@ -34,21 +34,13 @@ public sealed class GrpcNode : StoaAppFactory<Program>
     public static Metadata ServerToken(TestTenant tenant) =>
         new() { { "x-api-key", tenant.ApiKey }, { "authorization", "Bearer " + TestTokens.Server(tenant.Secret) } };
 
-    private static Dictionary<string, string?> WithDefaults(IReadOnlyDictionary<string, string?>? settings)
-    {
-        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+    private static Dictionary<string, string?> WithDefaults(IReadOnlyDictionary<string, string?>? settings) =>
+        TestSettings.Merge(new Dictionary<string, string?>
         {
             ["Stoa:GrpcUrls"] = "http://127.0.0.1:0",
             ["Stoa:Quotes:Feed"] = "none",
             ["Stoa:RateLimits:Enabled"] = "false",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        return all;
-    }
+        }, settings);
 }
 
 /// <summary>What a refused call carried: its status and the REST API's stable code.</summary>

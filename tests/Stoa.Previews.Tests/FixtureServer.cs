@@ -64,17 +64,12 @@ public sealed class FixtureServer : IAsyncLifetime
     public StoaAppFactory<Program> CreateApp(IReadOnlyDictionary<string, string?>? settings = null,
         Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var all = new Dictionary<string, string?>
+        var all = TestSettings.Merge(new Dictionary<string, string?>
         {
             ["Stoa:Previews:AllowedNetworks:0"] = "127.0.0.1/32",
             ["Stoa:Previews:AllowedPorts:0"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Stoa:RateLimits:Enabled"] = "false",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
+        }, settings);
         return new StoaAppFactory<Program>(TestStores.CreateSqlite(), all) { TestServices = services };
     }
 

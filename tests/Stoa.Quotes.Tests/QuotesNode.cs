@@ -44,19 +44,11 @@ public sealed class QuotesNode : StoaAppFactory<Program>
     public static async Task<QuotesNode> StartDeployedAsync(RedisServer redis) =>
         await StartAsync(new Dictionary<string, string?> { ["Stoa:Redis"] = redis.Url }, await TestStores.CreateAsync("postgres"));
 
-    private static Dictionary<string, string?> WithDefaults(IReadOnlyDictionary<string, string?>? settings)
-    {
-        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+    private static Dictionary<string, string?> WithDefaults(IReadOnlyDictionary<string, string?>? settings) =>
+        TestSettings.Merge(new Dictionary<string, string?>
         {
             ["Stoa:Quotes:Feed"] = "none",
             // Tests hammer single endpoints far beyond a real client's rate.
             ["Stoa:RateLimits:Enabled"] = "false",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
-
-        return all;
-    }
+        }, settings);
 }
