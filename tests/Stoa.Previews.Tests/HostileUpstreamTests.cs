@@ -64,22 +64,25 @@ public sealed class HostileUpstreamTests(FixtureServer fixtures)
     public async Task A_page_answering_at_the_deadline_cannot_open_the_breaker_of_the_host_it_points_its_oembed_at()
     {
         // page.test spends most of the preview's budget, then sends the fetcher to popular.test, which never answers:
-        // popular.test gets at most 500 ms of a 3 s budget (less than the quarter that would charge it), again and
-        // again. Its breaker must stay closed for every app. The page keeps 500 ms of slack for a loaded machine.
+        // popular.test gets at most 1.3 s of a 6 s budget (less than the quarter that would charge it), four times at
+        // once. Its breaker must stay closed for every app. The page keeps 1.3 s of slack for a loaded machine (500 ms
+        // of a 3 s budget was too little on a busy CI runner: the page itself timed out); the previews run together
+        // so the test takes one budget, not four.
         var resolver = new FakeResolver().Map("page.test", "127.0.0.1").Map("popular.test", "127.0.0.1");
         using var service = fixtures.CreateService(o =>
         {
-            o.Timeout = TimeSpan.FromSeconds(3);
+            o.Timeout = TimeSpan.FromSeconds(6);
             o.BreakerMinimumThroughput = 2;
             o.BreakerFailureRatio = 0.5;
         }, resolver);
         var popular = $"popular.test:{fixtures.Port}";
-        var page = new Uri($"http://page.test:{fixtures.Port}/hostile/late-oembed?delayMs=2500&target={Q($"http://{popular}/slow")}");
-        for (var i = 0; i < 4; i++)
-        {
-            (await service.GetAsync(page, Ct)).Card.Title.ShouldBe("late");
-        }
+        var run = Guid.NewGuid().ToString("N");
+        var targets = Enumerable.Range(0, 4).Select(i => $"/slow?late={run}-{i}").ToArray();
+        var cards = await Task.WhenAll(targets.Select(target => service.GetAsync(
+            new Uri($"http://page.test:{fixtures.Port}/hostile/late-oembed?delayMs=4700&target={Q($"http://{popular}{target}")}"), Ct)));
 
+        cards.ShouldAllBe(result => result.Card.Title == "late");
+        targets.ShouldAllBe(target => fixtures.Hits(target) == 1, "each page sent the fetcher to popular.test");
         service.GetBreakerState(popular).ShouldBe(BreakerState.Closed);
     }
 
