@@ -11,7 +11,7 @@
 #    callers (32) for BENCH_SECONDS (10) each after a 3 s warm-up; throughput and p50/p99.
 # 2. Watches: for each count of BENCH_WATCHERS (100,1000,5000), that many SSE streams, then that many gRPC watches, on
 #    one symbol, while the app's backend PUTs BENCH_PUTS (100) quotes at BENCH_RATE (10) per second: the share of puts
-#    each watcher received, put-to-receipt latency and the node's resident memory.
+#    each watcher received, how many got the last one, put-to-receipt latency and the node's resident memory.
 # The node is warmed up first (BENCH_WARMUP_SECONDS, 30, of both reads). Needs taskset, redis-server, curl and jq.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

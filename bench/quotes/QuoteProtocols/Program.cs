@@ -48,7 +48,7 @@ internal sealed class Options(Dictionary<string, string> values)
                                   [--puts 100] [--rate 10] [--symbol BENCH] [--pid NODE_PID]
                 for each count: that many SSE streams (GET /v1/quotes/stream), then that many gRPC WatchQuotes calls,
                 on one symbol; PUTs at a fixed rate (REST, server token, the same writer for both); prints how many
-                connected, the share of puts each received, and the put-to-receipt latency (p50/p99/max), with the
+                connected, the share of puts each received, how many got the last put, and the put-to-receipt latency (p50/p99/max), with the
                 node's resident memory when --pid is given.
             """);
         return 2;
@@ -226,6 +226,7 @@ internal static class Watch
     {
         var sent = new System.Collections.Concurrent.ConcurrentDictionary<long, long>();
         var latencies = new List<double>[watchers];
+        var newest = new long[watchers];
         var connected = 0;
         using var stop = new CancellationTokenSource();
         using var rest = Clients.Rest(options.Http, options.Key);
@@ -235,6 +236,7 @@ internal static class Watch
 
         void Received(int watcher, long receivedSeq, long at)
         {
+            newest[watcher] = Math.Max(newest[watcher], receivedSeq);
             if (sent.TryGetValue(receivedSeq, out var sentAt))
             {
                 latencies[watcher].Add(Stats.Ms(at - sentAt));
@@ -319,8 +321,11 @@ internal static class Watch
         await Task.WhenAll(streams);
         var all = latencies.Where(l => l is not null).SelectMany(l => l).ToList();
         var expected = (double)puts * Math.Max(1, connected);
+
+        // A watcher may skip a tick it fell behind on (the stream keeps the latest value), never the last one.
+        var gotLast = newest.Count(n => n == seq);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{protocol} watchers {watchers}: {connected} connected, puts took {putSeconds:F1} s, {100 * all.Count / expected:F1} % of puts received, {Stats.Latency(all)}{Stats.CpuPer(options.Pid, cpu, all.Count, "delivery")}{rss}"));
+            $"{protocol} watchers {watchers}: {connected} connected, puts took {putSeconds:F1} s, {100 * all.Count / expected:F1} % of puts received, last put received by {gotLast}, {Stats.Latency(all)}{Stats.CpuPer(options.Pid, cpu, all.Count, "delivery")}{rss}"));
         return seq;
     }
 
