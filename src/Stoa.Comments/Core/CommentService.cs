@@ -161,21 +161,10 @@ internal sealed partial class CommentService(
     /// </summary>
     private static void CheckLength(string markdown)
     {
-        if (markdown.Length > CommentRules.MaxBodyLength && CountCodePoints(markdown) > CommentRules.MaxBodyLength)
+        if (markdown.Length > CommentRules.MaxBodyLength && markdown.EnumerateRunes().Count() > CommentRules.MaxBodyLength)
         {
             throw CommentErrors.TooLong(CommentRules.MaxBodyLength);
         }
-    }
-
-    private static int CountCodePoints(string text)
-    {
-        var count = 0;
-        foreach (var _ in text.EnumerateRunes())
-        {
-            count++;
-        }
-
-        return count;
     }
 
     private async Task<RenderedBody> RenderAsync(Guid appId, string markdown, CancellationToken cancellationToken)

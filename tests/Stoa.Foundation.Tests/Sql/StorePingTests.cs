@@ -17,10 +17,10 @@ public sealed class StorePingTests
         try
         {
             // The pool is exhausted: a third connection from it waits (here until its deadline).
-            using (var short_ = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            using (var soon = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
-                short_.CancelAfter(TimeSpan.FromMilliseconds(300));
-                await Should.ThrowAsync<OperationCanceledException>(() => database.OpenAsync(short_.Token));
+                soon.CancelAfter(TimeSpan.FromMilliseconds(300));
+                await Should.ThrowAsync<OperationCanceledException>(() => database.OpenAsync(soon.Token));
             }
 
             // The probe's own connection does not wait behind them (the readiness check gives it 2 s).
