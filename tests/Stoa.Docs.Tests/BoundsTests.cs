@@ -83,7 +83,7 @@ public sealed class BoundsTests
         await http.SubmitOkAsync(id, 0, $$"""["{{emoji}}\n"]""", "alice-1", 1);
 
         var database = app.Services.GetRequiredService<StoaDatabase>();
-        var row = await database.WithConnectionAsync(c => c.QuerySingleAsync<(string Op, long Size)>(
+        var row = await database.ReadAsync(c => c.QuerySingleAsync<(string Op, long Size)>(
             new CommandDefinition("SELECT op, CAST(size AS BIGINT) FROM doc_ops WHERE doc_id = @id", new { id }, cancellationToken: Ct)), Ct);
         row.Op.ShouldBe($"[\"{emoji}\\n\"]");
         row.Size.ShouldBe(Encoding.UTF8.GetByteCount(row.Op));
@@ -141,14 +141,14 @@ public sealed class BoundsTests
             }
 
             var database = app.Services.GetRequiredService<StoaDatabase>();
-            var (ops, oldest, snapshots, bytes) = await database.WithConnectionAsync(c => c.QuerySingleAsync<(long, long, long, long)>(new CommandDefinition("""
+            var (ops, oldest, snapshots, bytes) = await database.ReadAsync(c => c.QuerySingleAsync<(long, long, long, long)>(new CommandDefinition("""
                 SELECT (SELECT COUNT(*) FROM doc_ops WHERE doc_id = @id), (SELECT MIN(version) FROM doc_ops WHERE doc_id = @id),
                        (SELECT COUNT(*) FROM doc_snapshots WHERE doc_id = @id), (SELECT bytes FROM docs WHERE id = @id)
                 """, new { id }, cancellationToken: Ct)), Ct);
             ops.ShouldBeLessThanOrEqualTo(30);
             oldest.ShouldBeGreaterThan(70);
             snapshots.ShouldBe(1);
-            var stored = await database.WithConnectionAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(
+            var stored = await database.ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT CAST((SELECT SUM(size) FROM doc_ops WHERE doc_id = @id) + (SELECT SUM(size) FROM doc_snapshots WHERE doc_id = @id) AS BIGINT)",
                 new { id }, cancellationToken: Ct)), Ct);
             bytes.ShouldBe(stored);

@@ -23,33 +23,32 @@ internal sealed class SqlCommentStore(StoaDatabase database) : ICommentStore
 
     public async Task<ThreadInfo> GetThreadAsync(Guid appId, string threadId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(Module, cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<ThreadRow>(new CommandDefinition(CommentsSql.SelectThread,
-            new { AppId = appId, ThreadId = threadId }, cancellationToken: cancellationToken));
+        var row = await database.ReadAsync(Module, connection => connection.QuerySingleOrDefaultAsync<ThreadRow>(new CommandDefinition(CommentsSql.SelectThread,
+            new { AppId = appId, ThreadId = threadId }, cancellationToken: cancellationToken)), cancellationToken);
         return new ThreadInfo(threadId, row?.CommentCount ?? 0, row is { Locked: not 0 });
     }
 
     public async Task<Comment?> GetAsync(Guid appId, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(Module, cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<CommentRow>(new CommandDefinition(CommentsSql.SelectComment,
-            new { AppId = appId, Id = id }, cancellationToken: cancellationToken));
+        var row = await database.ReadAsync(Module, connection => connection.QuerySingleOrDefaultAsync<CommentRow>(new CommandDefinition(CommentsSql.SelectComment,
+            new { AppId = appId, Id = id }, cancellationToken: cancellationToken)), cancellationToken);
         return row?.ToComment();
     }
 
     public async Task<ViewedComment?> GetAsync(Guid appId, Guid id, string viewerId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(Module, cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<CommentRow>(new CommandDefinition(CommentsSql.SelectViewedComment,
-            new { AppId = appId, Id = id, UserId = viewerId }, cancellationToken: cancellationToken));
+        var row = await database.ReadAsync(Module, connection => connection.QuerySingleOrDefaultAsync<CommentRow>(new CommandDefinition(CommentsSql.SelectViewedComment,
+            new { AppId = appId, Id = id, UserId = viewerId }, cancellationToken: cancellationToken)), cancellationToken);
         return row is null ? null : new ViewedComment(row.ToComment(), row.ToViewer());
     }
 
-    public async Task<ViewedPage> ListAsync(Guid appId, ListQuery query, string? viewerId, CancellationToken cancellationToken)
+    public Task<ViewedPage> ListAsync(Guid appId, ListQuery query, string? viewerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(Module, connection => ListAsync(connection, appId, query, viewerId, cancellationToken), cancellationToken);
+
+    private async Task<ViewedPage> ListAsync(DbConnection connection, Guid appId, ListQuery query, string? viewerId, CancellationToken cancellationToken)
     {
         var viewer = new Dictionary<Guid, ViewerState>();
         var viewed = viewerId is not null;
-        await using var connection = await database.OpenAsync(Module, cancellationToken);
         var parameters = ListingParameters(appId, query, viewerId);
         var rows = (await connection.QueryAsync<CommentRow>(new CommandDefinition(_sql.Listing(query.Sort, query.Cursor is not null, viewed),
             parameters, cancellationToken: cancellationToken))).AsList();
@@ -137,11 +136,12 @@ internal sealed class SqlCommentStore(StoaDatabase database) : ICommentStore
             return states;
         }
 
-        await using var connection = await database.OpenAsync(Module, cancellationToken);
         // The id list's type is the dialect's (one uuid[] or an expanded list): DynamicParameters looks at the runtime value.
         var parameters = new DynamicParameters(new { AppId = appId, UserId = userId });
         parameters.Add("Ids", _sql.IdList(ids));
-        var rows = await connection.QueryAsync<ViewerRow>(new CommandDefinition(_sql.ViewerStates, parameters, cancellationToken: cancellationToken));
+        var rows = await database.ReadAsync(Module,
+            connection => connection.QueryAsync<ViewerRow>(new CommandDefinition(_sql.ViewerStates, parameters, cancellationToken: cancellationToken)),
+            cancellationToken);
         foreach (var row in rows)
         {
             var state = states.GetValueOrDefault(row.CommentId);

@@ -29,7 +29,7 @@ internal sealed class SqlDocStore(StoaDatabase database, TimeProvider time) : ID
     }
 
     public Task<DocAccessRule?> GetAccessAsync(Guid appId, Guid docId, CancellationToken cancellationToken) =>
-        WithConnectionAsync(async connection =>
+        ReadAsync(async connection =>
         {
             var row = await connection.QuerySingleOrDefaultAsync<AccessRow>(
                 new CommandDefinition(DocSql.Access, new { appId, docId }, cancellationToken: cancellationToken));
@@ -53,18 +53,18 @@ internal sealed class SqlDocStore(StoaDatabase database, TimeProvider time) : ID
         }, cancellationToken);
 
     public Task<IReadOnlyList<string>> GetMembersAsync(Guid appId, Guid docId, CancellationToken cancellationToken) =>
-        WithConnectionAsync<IReadOnlyList<string>>(async connection =>
+        ReadAsync<IReadOnlyList<string>>(async connection =>
             [.. await connection.QueryAsync<string>(new CommandDefinition(DocSql.Members, new { appId, docId }, cancellationToken: cancellationToken))],
             cancellationToken);
 
     public Task<bool> IsMemberAsync(Guid appId, Guid docId, string userId, CancellationToken cancellationToken) =>
-        WithConnectionAsync(async connection => await connection.ExecuteScalarAsync<long>(
+        ReadAsync(async connection => await connection.ExecuteScalarAsync<long>(
             new CommandDefinition(DocSql.IsMember, new { appId, docId, userId }, cancellationToken: cancellationToken)) > 0, cancellationToken);
 
     public Task<string> BindClientAsync(Guid appId, Guid docId, string clientId, string userKey, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return WithConnectionAsync(async connection =>
+        return ReadAsync(async connection =>
         {
             // Insert if absent, then read the owner: of two users racing for one client id, both read the winner.
             await connection.ExecuteAsync(new CommandDefinition(DocSql.BindClient, new { docId, clientId, appId, userKey, now }, cancellationToken: cancellationToken));
@@ -74,7 +74,7 @@ internal sealed class SqlDocStore(StoaDatabase database, TimeProvider time) : ID
     }
 
     public Task<DocSnapshot?> GetSnapshotAsync(Guid appId, Guid docId, CancellationToken cancellationToken) =>
-        WithConnectionAsync(async connection =>
+        ReadAsync(async connection =>
         {
             var row = await connection.QuerySingleOrDefaultAsync<SnapshotRow>(
                 new CommandDefinition(DocSql.Snapshot, new { appId, docId }, cancellationToken: cancellationToken));
@@ -82,7 +82,7 @@ internal sealed class SqlDocStore(StoaDatabase database, TimeProvider time) : ID
         }, cancellationToken);
 
     public Task<IReadOnlyList<CommittedOp>> GetOpsAsync(Guid appId, Guid docId, long after, int maxCount, long maxBytes, CancellationToken cancellationToken) =>
-        WithConnectionAsync<IReadOnlyList<CommittedOp>>(async connection =>
+        ReadAsync<IReadOnlyList<CommittedOp>>(async connection =>
         {
             var rows = await connection.QueryAsync<OpRow>(new CommandDefinition(
                 DocSql.Ops, new { appId, docId, after, until = after + maxCount, maxBytes }, cancellationToken: cancellationToken));
@@ -90,7 +90,7 @@ internal sealed class SqlDocStore(StoaDatabase database, TimeProvider time) : ID
         }, cancellationToken);
 
     public Task<long?> GetHeadAsync(Guid appId, Guid docId, CancellationToken cancellationToken) =>
-        WithConnectionAsync(connection => connection.ExecuteScalarAsync<long?>(
+        ReadAsync(connection => connection.ExecuteScalarAsync<long?>(
             new CommandDefinition(DocSql.Head, new { appId, docId }, cancellationToken: cancellationToken)), cancellationToken);
 
     public async Task<(InsertOutcome Outcome, long Bytes)> TryInsertOpsAsync(Guid appId, Guid docId, IReadOnlyList<CommittedOp> ops,
@@ -130,7 +130,7 @@ internal sealed class SqlDocStore(StoaDatabase database, TimeProvider time) : ID
     }
 
     public Task<long?> FindVersionAsync(Guid appId, Guid docId, string? userId, string clientId, long seq, CancellationToken cancellationToken) =>
-        WithConnectionAsync(connection => connection.ExecuteScalarAsync<long?>(
+        ReadAsync(connection => connection.ExecuteScalarAsync<long?>(
             new CommandDefinition(DocSql.FindVersion, new { appId, docId, userId, clientId, seq }, cancellationToken: cancellationToken)), cancellationToken);
 
     public Task<long> SaveSnapshotAsync(Guid appId, Guid docId, DocSnapshot snapshot, long keepOpsAfter, CancellationToken cancellationToken)
@@ -158,14 +158,11 @@ internal sealed class SqlDocStore(StoaDatabase database, TimeProvider time) : ID
     }
 
     public Task<long> GetAppUsageAsync(Guid appId, CancellationToken cancellationToken) =>
-        WithConnectionAsync(connection => connection.ExecuteScalarAsync<long>(
+        ReadAsync(connection => connection.ExecuteScalarAsync<long>(
             new CommandDefinition(DocSql.AppUsage, new { appId }, cancellationToken: cancellationToken)), cancellationToken);
 
-    private async Task<T> WithConnectionAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(Module, cancellationToken);
-        return await work(connection);
-    }
+    private Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        database.ReadAsync(Module, work, cancellationToken);
 
     /// <summary>The violated unique constraint's name or message (which names the columns), or null for any other error.</summary>
     private static string? UniqueViolation(DbException e) => e switch

@@ -37,38 +37,35 @@ internal sealed class SqlFollowStore(StoaDatabase database) : IFollowStore
     public async Task<IReadOnlyList<FollowEdge>> EdgesAsync(Guid appId, string userId, FollowDirection direction, CancellationToken cancellationToken)
     {
         var column = direction == FollowDirection.Followers ? "followee_id" : "follower_id";
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<EdgeRow>(new CommandDefinition(
+        var rows = await database.ReadAsync(connection => connection.QueryAsync<EdgeRow>(new CommandDefinition(
             $"SELECT {EdgeColumns} FROM follows WHERE app_id = @appId AND {column} = @userId",
-            new { appId, userId }, cancellationToken: cancellationToken));
+            new { appId, userId }, cancellationToken: cancellationToken)), cancellationToken);
         return [.. rows.Select(r => r.ToEdge())];
     }
 
     public async Task<IReadOnlyList<FollowEdge>> AllEdgesAsync(Guid appId, (string FolloweeId, string FollowerId)? after, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<EdgeRow>(new CommandDefinition($"""
+        var rows = await database.ReadAsync(connection => connection.QueryAsync<EdgeRow>(new CommandDefinition($"""
             SELECT {EdgeColumns} FROM follows
             WHERE app_id = @appId AND (followee_id > @followee OR (followee_id = @followee AND follower_id > @follower))
             ORDER BY followee_id, follower_id
             LIMIT @limit
-            """, new { appId, followee = after?.FolloweeId ?? "", follower = after?.FollowerId ?? "", limit }, cancellationToken: cancellationToken));
+            """, new { appId, followee = after?.FolloweeId ?? "", follower = after?.FollowerId ?? "", limit }, cancellationToken: cancellationToken)),
+            cancellationToken);
         return [.. rows.Select(r => r.ToEdge())];
     }
 
-    public async Task<IReadOnlyList<Guid>> AppsAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return [.. await connection.QueryAsync<Guid>(new CommandDefinition("SELECT DISTINCT app_id FROM follows", cancellationToken: cancellationToken))];
-    }
+    public Task<IReadOnlyList<Guid>> AppsAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<Guid>>(async connection =>
+            [.. await connection.QueryAsync<Guid>(new CommandDefinition("SELECT DISTINCT app_id FROM follows", cancellationToken: cancellationToken))],
+            cancellationToken);
 
-    public async Task<long> CountAsync(Guid appId, string userId, FollowDirection direction, CancellationToken cancellationToken)
+    public Task<long> CountAsync(Guid appId, string userId, FollowDirection direction, CancellationToken cancellationToken)
     {
         var column = direction == FollowDirection.Followers ? "followee_id" : "follower_id";
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+        return database.ReadAsync(connection => connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM follows WHERE app_id = @appId AND {column} = @userId AND active = TRUE",
-            new { appId, userId }, cancellationToken: cancellationToken));
+            new { appId, userId }, cancellationToken: cancellationToken)), cancellationToken);
     }
 
     private static async Task<FollowEdge?> ReadAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction,

@@ -28,33 +28,21 @@ public sealed class AppStore(StoaDatabase database, TimeProvider time)
         return changed == 0 ? null : await FindByIdAsync(id, cancellationToken);
     }
 
-    public async Task<App?> FindByIdAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<App>(new CommandDefinition(
-            $"SELECT {Columns} FROM apps WHERE id = @id", new { id }, cancellationToken: cancellationToken));
-    }
+    public Task<App?> FindByIdAsync(Guid id, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.QuerySingleOrDefaultAsync<App>(new CommandDefinition(
+            $"SELECT {Columns} FROM apps WHERE id = @id", new { id }, cancellationToken: cancellationToken)), cancellationToken);
 
-    public async Task<App?> FindByApiKeyAsync(string apiKey, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<App>(new CommandDefinition(
-            $"SELECT {Columns} FROM apps WHERE api_key = @apiKey", new { apiKey }, cancellationToken: cancellationToken));
-    }
+    public Task<App?> FindByApiKeyAsync(string apiKey, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.QuerySingleOrDefaultAsync<App>(new CommandDefinition(
+            $"SELECT {Columns} FROM apps WHERE api_key = @apiKey", new { apiKey }, cancellationToken: cancellationToken)), cancellationToken);
 
-    public async Task<App?> FindByNameAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.QueryFirstOrDefaultAsync<App>(new CommandDefinition(
-            $"SELECT {Columns} FROM apps WHERE name = @name ORDER BY created_at", new { name }, cancellationToken: cancellationToken));
-    }
+    public Task<App?> FindByNameAsync(string name, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.QueryFirstOrDefaultAsync<App>(new CommandDefinition(
+            $"SELECT {Columns} FROM apps WHERE name = @name ORDER BY created_at", new { name }, cancellationToken: cancellationToken)), cancellationToken);
 
-    public async Task<IReadOnlyList<App>> ListAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return [.. await connection.QueryAsync<App>(new CommandDefinition(
-            $"SELECT {Columns} FROM apps ORDER BY created_at, name", cancellationToken: cancellationToken))];
-    }
+    public Task<IReadOnlyList<App>> ListAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<App>>(async connection => [.. await connection.QueryAsync<App>(new CommandDefinition(
+            $"SELECT {Columns} FROM apps ORDER BY created_at, name", cancellationToken: cancellationToken))], cancellationToken);
 
     /// <summary>
     /// Issues a new secret; the old one stays valid for <paramref name="grace"/> so that tokens already signed with

@@ -113,11 +113,37 @@ public sealed class StoaDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs read-only work on a pooled connection.</summary>
-    public async Task<T> WithConnectionAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    /// <inheritdoc cref="ReadAsync{T}(string, Func{DbConnection, Task{T}}, CancellationToken)"/>
+    public Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        ReadAsync(Unnamed, work, cancellationToken);
+
+    /// <summary>
+    /// Runs read-only <paramref name="work"/> on a pooled connection, without a transaction of its own, and runs it
+    /// again on a serialization failure as <see cref="InTransactionAsync{T}(string, Func{DbConnection, DbTransaction, Task{T}}, CancellationToken)"/>
+    /// does. Where every statement is serializable (CockroachDB, or a PostgreSQL whose
+    /// <c>default_transaction_isolation</c> says so) a plain SELECT that reads rows busy writers are changing can be
+    /// the one PostgreSQL cancels (40001, "conflict out to pivot"): nothing was read, and running it again is safe,
+    /// where passing it on made a follow under load answer 503. The work must be a read, safe to run more than once.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(string module, Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await work(connection);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await OpenAsync(module, cancellationToken);
+                return await work(connection);
+            }
+            catch (Exception ex) when (IsRetryable(ex) && attempt < _retry.MaxAttempts)
+            {
+                CountRetry(module);
+                await Task.Delay(_retry.Delay(attempt), cancellationToken);
+            }
+            catch (Exception ex) when (IsRetryable(ex))
+            {
+                throw new StoreContentionException(ex);
+            }
+        }
     }
 
     /// <summary>
@@ -150,8 +176,7 @@ public sealed class StoaDatabase : IAsyncDisposable
             catch (Exception ex) when (IsRetryable(ex) && attempt < _retry.MaxAttempts)
             {
                 span.Fail(ex);
-                StoreTelemetry.Retries.Add(1,
-                    new KeyValuePair<string, object?>("dialect", Dialect.ToString().ToLowerInvariant()), new KeyValuePair<string, object?>("module", module));
+                CountRetry(module);
                 await Task.Delay(_retry.Delay(attempt), cancellationToken);
             }
             catch (Exception ex)
@@ -166,6 +191,9 @@ public sealed class StoaDatabase : IAsyncDisposable
             }
         }
     }
+
+    private void CountRetry(string module) => StoreTelemetry.Retries.Add(1,
+        new KeyValuePair<string, object?>("dialect", Dialect.ToString().ToLowerInvariant()), new KeyValuePair<string, object?>("module", module));
 
     /// <summary>The semantic conventions' <c>db.system.name</c>.</summary>
     private string DialectName => Dialect == SqlDialect.Postgres ? "postgresql" : "sqlite";

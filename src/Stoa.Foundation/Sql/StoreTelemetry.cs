@@ -23,7 +23,7 @@ internal static class StoreTelemetry
         tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = StoaOpenTelemetry.DbOperationBuckets });
 
     public static readonly Counter<long> Retries = s_meter.CreateCounter<long>("stoa.store.transaction.retries",
-        description: "Transactions retried after a serialization failure or a busy database, by module and dialect.");
+        description: "Transactions and reads retried after a serialization failure or a busy database, by module and dialect.");
 
     /// <summary>
     /// A span for work of the store, only inside a trace: statements of start-up, migrations and background loops

@@ -18,10 +18,9 @@ internal sealed class SqlQuoteArchive(StoaDatabase database) : IQuoteArchive
     /// <summary>Both scopes' rows in one statement; which one the app sees is <see cref="QuoteResolver"/>'s to say.</summary>
     public async Task<ArchivedQuotes> FindAsync(Guid appId, string symbol, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<(Guid Scope, byte[] Payload)>(new CommandDefinition(
+        var rows = await database.ReadAsync(async connection => (await connection.QueryAsync<(Guid Scope, byte[] Payload)>(new CommandDefinition(
             "SELECT app_id, payload FROM quotes WHERE symbol = @symbol AND app_id IN (@appId, @market)",
-            new { symbol, appId, market = QuoteScope.Market }, cancellationToken: cancellationToken))).ToList();
+            new { symbol, appId, market = QuoteScope.Market }, cancellationToken: cancellationToken))).ToList(), cancellationToken);
         Quote? Of(Guid scope) => rows.Where(r => r.Scope == scope).Select(r => QuoteCodec.Decode(r.Payload)).FirstOrDefault();
         return new ArchivedQuotes(Of(appId), QuoteScope.IsMarket(appId) ? null : Of(QuoteScope.Market));
     }
