@@ -125,26 +125,12 @@ public sealed class StoaDatabase : IAsyncDisposable
     /// the one PostgreSQL cancels (40001, "conflict out to pivot"): nothing was read, and running it again is safe,
     /// where passing it on made a follow under load answer 503. The work must be a read, safe to run more than once.
     /// </summary>
-    public async Task<T> ReadAsync<T>(string module, Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    public Task<T> ReadAsync<T>(string module, Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        WithRetriesAsync(module, async _ =>
         {
-            try
-            {
-                await using var connection = await OpenAsync(module, cancellationToken);
-                return await work(connection);
-            }
-            catch (Exception ex) when (IsRetryable(ex) && attempt < _retry.MaxAttempts)
-            {
-                CountRetry(module);
-                await Task.Delay(_retry.Delay(attempt), cancellationToken);
-            }
-            catch (Exception ex) when (IsRetryable(ex))
-            {
-                throw new StoreContentionException(ex);
-            }
-        }
-    }
+            await using var connection = await OpenAsync(module, cancellationToken);
+            return await work(connection);
+        }, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="work"/> in a transaction and commits it, retrying the whole unit on a serialization
@@ -160,9 +146,8 @@ public sealed class StoaDatabase : IAsyncDisposable
     /// that lost a serialization conflict ends in error with the SQLSTATE (or SQLite code) as <c>error.type</c>, and
     /// the retries are counted by module (<c>stoa.store.transaction.retries</c>).
     /// </remarks>
-    public async Task<T> InTransactionAsync<T>(string module, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    public Task<T> InTransactionAsync<T>(string module, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        WithRetriesAsync(module, async attempt =>
         {
             using var span = StartTransactionSpan(module, attempt);
             try
@@ -173,21 +158,34 @@ public sealed class StoaDatabase : IAsyncDisposable
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             }
-            catch (Exception ex) when (IsRetryable(ex) && attempt < _retry.MaxAttempts)
-            {
-                span.Fail(ex);
-                CountRetry(module);
-                await Task.Delay(_retry.Delay(attempt), cancellationToken);
-            }
             catch (Exception ex)
             {
                 span.Fail(ex);
-                if (IsRetryable(ex))
-                {
-                    throw new StoreContentionException(ex);
-                }
-
                 throw;
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> (given its number, from 1) until it does not fail with a retryable error,
+    /// with capped, jittered backoff between attempts; past the policy's attempts the last failure becomes 503
+    /// <c>store_busy</c>. Other errors pass at once.
+    /// </summary>
+    private async Task<T> WithRetriesAsync<T>(string module, Func<int, Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        for (var number = 1; ; number++)
+        {
+            try
+            {
+                return await attempt(number);
+            }
+            catch (Exception ex) when (IsRetryable(ex) && number < _retry.MaxAttempts)
+            {
+                CountRetry(module);
+                await Task.Delay(_retry.Delay(number), cancellationToken);
+            }
+            catch (Exception ex) when (IsRetryable(ex))
+            {
+                throw new StoreContentionException(ex);
             }
         }
     }
