@@ -39,6 +39,22 @@ public sealed class RedisClusterServer : IAsyncDisposable
 
     public static async Task<RedisClusterServer> StartAsync()
     {
+        // Ports are checked free before the nodes start, so another cluster of the same run starting at the same time
+        // can still take one first; the loser's node exits with "Address already in use" and it starts on new ports.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync();
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    private static async Task<RedisClusterServer> StartOnceAsync()
+    {
         var binary = ExternalTools.Find("redis-server", "redis-server");
         var cli = ExternalTools.Find("redis-cli", "redis-tools");
         var directory = Directory.CreateTempSubdirectory("stoa-redis-cluster-").FullName;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -14,15 +15,23 @@ public static class TestPorts
     }
 
     /// <summary>
-    /// A free loopback port for a Redis Cluster node: below 55535, since the node's cluster bus listens on port + 10000,
-    /// and with that bus port free too. Chosen at random below the usual ephemeral range so that concurrent runs and
-    /// outgoing connections rarely collide with it.
+    /// A free loopback port for a Redis Cluster node, with its cluster bus port (port + 10000) free too. Both lie below
+    /// the kernel's ephemeral range: a port in that range can be taken by any outgoing connection or port-0 listener
+    /// between this check and the node's start (or its restart after a kill), which once aborted a node with
+    /// "Address already in use" on its bus port. Random, so that concurrent clusters rarely pick the same one.
     /// </summary>
     public static int GetFreeClusterPort()
     {
+        int lowest = 10_000;
+        int highest = EphemeralRangeStart() - 10_000;
+        if (highest - lowest < 1_000)
+        {
+            throw new InvalidOperationException($"The ephemeral port range starts at {highest + 10_000}: too low to place Redis Cluster ports and their bus ports (+ 10000) below it.");
+        }
+
         for (int attempt = 0; attempt < 1000; attempt++)
         {
-            int port = Random.Shared.Next(20_000, 32_000);
+            int port = Random.Shared.Next(lowest, highest);
             if (IsFree(port) && IsFree(port + 10_000))
             {
                 return port;
@@ -30,6 +39,18 @@ public static class TestPorts
         }
 
         throw new InvalidOperationException("No free pair of loopback ports (port, port + 10000) for a Redis Cluster node.");
+    }
+
+    /// <summary>The first port the kernel hands to outgoing connections and port-0 listeners (Linux's default 32768).</summary>
+    private static int EphemeralRangeStart()
+    {
+        const string RangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
+        if (File.Exists(RangeFile) && int.TryParse(File.ReadAllText(RangeFile).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int start))
+        {
+            return start;
+        }
+
+        return 32_768;
     }
 
     private static bool IsFree(int port)
