@@ -7,6 +7,9 @@ namespace Stoa.Testing;
 /// <summary>Free loopback TCP ports for the servers the harness starts.</summary>
 public static class TestPorts
 {
+    /// <summary>The first port the kernel hands to outgoing connections and port-0 listeners; read once per run.</summary>
+    private static readonly int s_ephemeralRangeStart = ReadEphemeralRangeStart();
+
     public static int GetFree()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -23,7 +26,7 @@ public static class TestPorts
     public static int GetFreeClusterPort()
     {
         int lowest = 10_000;
-        int highest = EphemeralRangeStart() - 10_000;
+        int highest = s_ephemeralRangeStart - 10_000;
         if (highest - lowest < 1_000)
         {
             throw new InvalidOperationException($"The ephemeral port range starts at {highest + 10_000}: too low to place Redis Cluster ports and their bus ports (+ 10000) below it.");
@@ -41,8 +44,8 @@ public static class TestPorts
         throw new InvalidOperationException("No free pair of loopback ports (port, port + 10000) for a Redis Cluster node.");
     }
 
-    /// <summary>The first port the kernel hands to outgoing connections and port-0 listeners (Linux's default 32768).</summary>
-    private static int EphemeralRangeStart()
+    /// <summary>The start of Linux's ephemeral range, or its default 32768 where the file is missing.</summary>
+    private static int ReadEphemeralRangeStart()
     {
         const string RangeFile = "/proc/sys/net/ipv4/ip_local_port_range";
         if (File.Exists(RangeFile) && int.TryParse(File.ReadAllText(RangeFile).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int start))
